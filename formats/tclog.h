@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcrec log format v1: writer and reader. The byte-level specification is
+ * formats/FORMAT.md; this is its C interface. No libbpf here.
+ *
+ * Records handed to the writer and returned by the reader carry wall-clock
+ * ns in ts_ns.
+ */
+#ifndef TCREC_TCLOG_H
+#define TCREC_TCLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf/tcrec.h"
+
+#define TCLOG_NAME_MAX 64
+#define TCLOG_IFNAME_MAX 16
+#define TCLOG_FILTER_MAX 4096
+
+struct tclog_iface {
+	uint32_t ifindex;
+	uint32_t mtu;
+	uint8_t mac[6];
+	uint16_t link_flags; /* TCLOG_IF_* */
+	char name[TCLOG_IFNAME_MAX];
+};
+#define TCLOG_IF_NO_ETH 1u /* L3 device: Ethernet headers are synthesized */
+
+/* Per interface and direction, summed over CPUs. */
+struct tclog_counters {
+	uint64_t seen;
+	uint64_t recorded;
+	uint64_t filtered;
+	uint64_t dropped;
+};
+
+struct tclog_header {
+	uint64_t start_ns;         /* wall clock when recording started */
+	int64_t clock_offset_ns;   /* wall - CLOCK_MONOTONIC, as applied to ts_ns */
+	uint32_t snaplen;          /* bytes per record asked for; 0 = metadata only */
+	uint32_t snap_cap;         /* the real cap (TCREC_SNAP_MAX) when snaplen asks for more */
+	char host[TCLOG_NAME_MAX];
+	char kernel[TCLOG_NAME_MAX];
+	char filter[TCLOG_FILTER_MAX]; /* empty when no filter */
+	uint32_t n_ifaces;
+	struct tclog_iface ifaces[TCREC_MAX_IFACES];
+};
+
+/* Trailer counters: [slot][dir], slot indexes header.ifaces. */
+struct tclog_final {
+	struct tclog_counters c[TCREC_MAX_IFACES][2];
+};
+
+/* ---------------- writer ---------------- */
+
+struct tclog_writer;
+
+/* Creates (truncates) path and writes the header. NULL with errno on error. */
+struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_header *hdr);
+
+/* Buffers one record (+ rec->cap_len bytes); compresses and writes a chunk
+ * when the chunk buffer is full. 0 or -errno (sticky). */
+int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, const void *bytes);
+
+/* Writes the buffered records as one chunk, then fdatasync is NOT implied.
+ * 0 or -errno. No-op when nothing is buffered. */
+int tclog_writer_flush(struct tclog_writer *w);
+
+/* Flushes, writes the trailer (index + counters, may be NULL), closes.
+ * Returns the first error that happened during the file's life, or 0.
+ * Always frees w. NULL-safe. */
+int tclog_writer_close(struct tclog_writer *w, const struct tclog_final *fin);
+
+/* Bytes written to the file so far (for rotation and stats). */
+uint64_t tclog_writer_bytes(const struct tclog_writer *w);
+uint64_t tclog_writer_records(const struct tclog_writer *w);
+
+/* ---------------- reader ---------------- */
+
+struct tclog_reader;
+
+struct tclog_chunk_info {
+	uint64_t offset;   /* file offset of the chunk header */
+	uint64_t first_ns; /* wall-clock time of its first record */
+	uint64_t last_ns;
+	uint32_t records;
+};
+
+/* Opens and checks the header. NULL on error with a message in err
+ * ("FILE: what is wrong"). */
+struct tclog_reader *tclog_reader_open(const char *path, char *err, size_t errlen);
+
+const struct tclog_header *tclog_reader_header(const struct tclog_reader *r);
+
+/* Next record: 1 = *rec set (valid until the next call; bytes follow at
+ * *bytes, rec->cap_len long), 0 = end of file, -1 = damaged file: message
+ * in err naming the file and offset; every record before the damage has
+ * been returned. A torn tail (file ends inside a chunk, no trailer) is not
+ * an error: it returns 0 and sets tclog_reader_warning(). */
+int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
+		      const uint8_t **bytes, char *err, size_t errlen);
+
+/* Non-NULL after the reader met a recoverable problem (torn tail, missing
+ * trailer): a one-line warning naming the file and the offset. */
+const char *tclog_reader_warning(const struct tclog_reader *r);
+
+/* Trailer counters once the end is reached; NULL when the file had no
+ * trailer (killed recorder). */
+const struct tclog_final *tclog_reader_final(const struct tclog_reader *r);
+
+/* Chunk index: from the trailer, or rebuilt by scanning when there is none
+ * (tclog_reader_index_rebuilt() then says so). */
+int tclog_reader_index(struct tclog_reader *r, const struct tclog_chunk_info **chunks,
+		       size_t *n, char *err, size_t errlen);
+int tclog_reader_index_rebuilt(const struct tclog_reader *r);
+
+/* Positions the reader at chunk i of the index (next record returned is the
+ * chunk's first). 0 or -1 with err. */
+int tclog_reader_seek_chunk(struct tclog_reader *r, size_t i, char *err, size_t errlen);
+
+/* Chunks decompressed so far (lets tests prove that skipped chunks were not). */
+uint64_t tclog_reader_chunks_decompressed(const struct tclog_reader *r);
+
+/* Size of the file on disk. */
+uint64_t tclog_reader_file_size(const struct tclog_reader *r);
+
+void tclog_reader_close(struct tclog_reader *r);
+
+#endif

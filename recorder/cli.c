@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int tcrec_verbose;
+bool tcrec_quiet;
+
+static void vprint(const char *fmt, va_list ap)
+{
+	fputs("tcrec: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	if (tcrec_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(fmt, ap);
+	va_end(ap);
+}
+
+void pr_debug(const char *fmt, ...)
+{
+	if (tcrec_verbose < 1)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(fmt, ap);
+	va_end(ap);
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "tcrec %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'tcrec %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		goto bad;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		goto bad;
+	if (v < min || v > max) {
+		usage_error(cmd, "%s %s: out of range (%llu..%llu)", opt, s,
+			    (unsigned long long)min, (unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+bad:
+	usage_error(cmd, "%s '%s': not a non-negative integer", opt, s ? s : "");
+	return -1;
+}
+
+int parse_seconds(const char *cmd, const char *opt, const char *s, double min, double max, double *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s)
+		goto bad;
+	double v = strtod(s, &end);
+	if (errno || *end || !isfinite(v))
+		goto bad;
+	if (v < min || v > max) {
+		usage_error(cmd, "%s %s: out of range (%g..%g seconds)", opt, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+bad:
+	usage_error(cmd, "%s '%s': not a number of seconds", opt, s ? s : "");
+	return -1;
+}

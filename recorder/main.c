@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* tcrec: dispatch to a subcommand from a table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "record", cmd_record, "record packets from TC hooks into a compressed log" },
+	{ "print", cmd_print, "print a log one line per packet, like tcpdump -r" },
+	{ "stats", cmd_stats, "summarise a log: packets, bytes, span, interfaces, drops" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: tcrec COMMAND [OPTIONS]\n"
+		   "       tcrec -r LOG...      (same as tcrec print LOG...)\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'tcrec COMMAND --help' shows the options and examples of one command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+		printf("tcrec %s\n", TCREC_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(name, "-r")) {
+		/* tcpdump habit: "tcrec -r LOG" reads like "tcrec print LOG". */
+		argv[1] = (char *)"print";
+		return cmd_print(argc - 1, argv + 1);
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "tcrec: unknown command '%s'\n", name);
+	usage(stderr);
+	return EXIT_USAGE;
+}
