@@ -97,6 +97,12 @@ _Static_assert(__builtin_offsetof(struct tcrec_record, saddr) == 40, "saddr offs
 _Static_assert(__builtin_offsetof(struct tcrec_record, ethertype) == 84, "ethertype offset");
 _Static_assert(__builtin_offsetof(struct tcrec_record, flags) == 114, "flags offset");
 
+/* Value of the ifindex -> slot hash map the recorder fills before attaching. */
+struct tcrec_ifslot {
+	__u32 slot;  /* index into the interface table, < TCREC_MAX_IFACES */
+	__u32 no_eth; /* 1 on L3 devices: the packet starts at the IP header */
+};
+
 /* Per CPU, per (interface slot, direction): index = slot * 2 + dir. */
 struct tcrec_counters {
 	__u64 seen;

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading LOG... arguments as one stream: each argument is a tcrec log file
+ * or a directory of rotated log files; records from all of them come out
+ * merged by time (ties keep file order).
+ */
+#ifndef TCREC_LOG_INPUT_H
+#define TCREC_LOG_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/tclog.h"
+
+struct log_input;
+
+struct log_packet {
+	const struct tcrec_record *rec;   /* wall-clock ts_ns */
+	const uint8_t *bytes;             /* rec->cap_len bytes */
+	const struct tclog_header *hdr;   /* header of the file it came from */
+	const struct tclog_iface *iface;  /* its interface in that header, NULL if unknown */
+	size_t file;                      /* index into log_input_files() */
+};
+
+struct log_input_file {
+	const char *path;
+	const struct tclog_header *hdr;
+	uint64_t size;                    /* bytes on disk */
+	const struct tclog_final *final;  /* trailer counters once read to the end, else NULL */
+	int index_rebuilt;                /* no trailer: index rebuilt by scanning */
+};
+
+/* Expands directories (files inside, sorted by name) and opens every file.
+ * NULL with a message in err naming the path on failure. */
+struct log_input *log_input_open(char *const *paths, size_t n, char *err, size_t errlen);
+
+/* Restrict to records with since_ns <= ts_ns < until_ns (0 = unbounded);
+ * chunks entirely outside are skipped without being decompressed.
+ * Call before the first log_input_next. */
+void log_input_set_range(struct log_input *in, uint64_t since_ns, uint64_t until_ns);
+
+/* 1 = *pkt set (valid until the next call), 0 = end of all inputs,
+ * -1 = error (message in err names file and offset). Warnings for torn
+ * files are printed once to stderr as they are met. */
+int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen);
+
+size_t log_input_nfiles(const struct log_input *in);
+const struct log_input_file *log_input_file(const struct log_input *in, size_t i);
+
+/* Chunks decompressed so far, over all files. */
+uint64_t log_input_chunks_decompressed(const struct log_input *in);
+
+void log_input_close(struct log_input *in);
+
+#endif
