@@ -76,14 +76,28 @@ int tclog_writer_close(struct tclog_writer *w, const struct tclog_final *fin);
 uint64_t tclog_writer_bytes(const struct tclog_writer *w);
 uint64_t tclog_writer_records(const struct tclog_writer *w);
 
+/* Tuning, best between open and the first append (0 or -EINVAL):
+ * zstd level (default 3), raw bytes per chunk before an automatic flush
+ * (default 1 MiB), chunk encoding id (default 1, see FORMAT.md; -EBUSY while
+ * records are buffered, since a chunk has one encoding). */
+int tclog_writer_set_level(struct tclog_writer *w, int level);
+int tclog_writer_set_chunk_target(struct tclog_writer *w, size_t bytes);
+int tclog_writer_set_encoding(struct tclog_writer *w, uint16_t encoding);
+
+/* After a failed write (e.g. -ENOSPC) the file is cut back to its last
+ * complete chunk and the unwritten records stay buffered. Once the cause is
+ * gone, this clears the sticky error so the next flush retries them.
+ * 0, or the error when the file could not be cut back (it stays failed). */
+int tclog_writer_clear_error(struct tclog_writer *w);
+
 /* ---------------- reader ---------------- */
 
 struct tclog_reader;
 
 struct tclog_chunk_info {
 	uint64_t offset;   /* file offset of the chunk header */
-	uint64_t first_ns; /* wall-clock time of its first record */
-	uint64_t last_ns;
+	uint64_t first_ns; /* smallest wall-clock ts_ns among its records */
+	uint64_t last_ns;  /* largest (records of several CPUs interleave slightly) */
 	uint32_t records;
 };
 

@@ -28,5 +28,7 @@ int parse_seconds(const char *cmd, const char *opt, const char *s, double min, d
 int cmd_record(int argc, char **argv);
 int cmd_print(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@ static const struct command commands[] = {
 	{ "record", cmd_record, "record packets from TC hooks into a compressed log" },
 	{ "print", cmd_print, "print a log one line per packet, like tcpdump -r" },
 	{ "stats", cmd_stats, "summarise a log: packets, bytes, span, interfaces, drops" },
+	{ "export", cmd_export, "write logs as pcapng, pcap or pcapng.zst for Wireshark/tcpdump" },
+	{ "diff", cmd_diff, "compare two captures: lost, added, reordered packets, delay" },
 };
 
 static void usage(FILE *f)

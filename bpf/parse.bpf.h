@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel-only header parsing for the capture program. The parser reads a
+ * copy of the packet's first bytes (struct tcrec_scratch.data, the VLAN tag
+ * the skb carried out of band already put back) and fills a tcrec_record.
+ *
+ * Every read goes through hdr_at(): the constant bound lets the verifier
+ * prove the access stays inside the map value, the `avail` bound says
+ * whether the packet really has those bytes.
+ */
+#ifndef TCREC_PARSE_BPF_H
+#define TCREC_PARSE_BPF_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "bpf/tcrec.h"
+
+/* Headers are parsed only inside the first TCREC_HDR_WIN bytes: enough for
+ * three VLAN tags + IPv4 with options + TCP, or IPv6 with 150+ bytes of
+ * extension headers. */
+#define TCREC_HDR_WIN 256
+#define TCREC_IPV6_EXT_MAX 6
+/* in-packet tags we parse; an offloaded tag comes on top */
+#define TCREC_VLAN_INPKT_MAX 2
+
+#define ETH_P_8021AD_ 0x88A8
+#define ETH_P_8021Q_ 0x8100
+
+#define NEXTHDR_HOP 0
+#define NEXTHDR_ROUTING 43
+#define NEXTHDR_FRAGMENT 44
+#define NEXTHDR_AUTH 51
+#define NEXTHDR_DEST 60
+#define PROTO_ICMPV6 58
+#define PROTO_SCTP 132
+
+struct tcrec_scratch {
+	struct tcrec_record rec;
+	__u8 data[TCREC_SNAP_MAX];
+};
+
+struct parse_ctx {
+	struct tcrec_scratch *s;
+	__u32 avail; /* valid bytes in s->data */
+	__u32 len;   /* bytes in the packet, as on the wire */
+};
+
+static __always_inline const __u8 *hdr_at(const struct parse_ctx *p, __u32 off, __u32 size)
+{
+	if (off > TCREC_HDR_WIN - size)
+		return NULL;
+	if (off + size > p->avail)
+		return NULL;
+	return &p->s->data[off];
+}
+
+/* A header hdr_at() refused: the packet ends before it (TRUNC), or it lies
+ * past the parse window, which only a long IPv6 extension header chain can
+ * push it to (EXT_LIMIT). */
+static __always_inline void missed(const struct parse_ctx *p, struct tcrec_record *r, __u32 off,
+				   __u32 size)
+{
+	r->flags |= off + size > p->len ? TCREC_F_TRUNC : TCREC_F_EXT_LIMIT;
+}
+
+static __always_inline __u16 rd16(const __u8 *b)
+{
+	return ((__u16)b[0] << 8) | b[1];
+}
+
+static __always_inline __u32 rd32(const __u8 *b)
+{
+	return ((__u32)b[0] << 24) | ((__u32)b[1] << 16) | ((__u32)b[2] << 8) | b[3];
+}
+
+static __always_inline void parse_l4(const struct parse_ctx *p, struct tcrec_record *r, __u32 off)
+{
+	const __u8 *h;
+	__u32 need = 4;
+
+	switch (r->ip_proto) {
+	case IPPROTO_TCP:
+		need = 20;
+		h = hdr_at(p, off, 20);
+		if (!h)
+			goto trunc;
+		r->sport = rd16(h);
+		r->dport = rd16(h + 2);
+		r->tcp_seq = rd32(h + 4);
+		r->tcp_ack = rd32(h + 8);
+		r->tcp_hlen = (h[12] >> 4) * 4;
+		r->tcp_flags = h[13];
+		r->tcp_win = rd16(h + 14);
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		need = 8;
+		h = hdr_at(p, off, 8);
+		if (!h)
+			goto trunc;
+		r->sport = rd16(h);
+		r->dport = rd16(h + 2);
+		r->udp_len = rd16(h + 4);
+		break;
+	case PROTO_SCTP:
+		h = hdr_at(p, off, 4);
+		if (!h)
+			goto trunc;
+		r->sport = rd16(h);
+		r->dport = rd16(h + 2);
+		break;
+	case IPPROTO_ICMP:
+	case PROTO_ICMPV6:
+		h = hdr_at(p, off, 4);
+		if (!h)
+			goto trunc;
+		r->icmp_type = h[0];
+		r->icmp_code = h[1];
+		/* echo request/reply of ICMP (8/0) and ICMPv6 (128/129) */
+		if ((r->ip_proto == IPPROTO_ICMP && (h[0] == 0 || h[0] == 8)) ||
+		    (r->ip_proto == PROTO_ICMPV6 && (h[0] == 128 || h[0] == 129))) {
+			need = 8;
+			h = hdr_at(p, off, 8);
+			if (!h)
+				goto trunc;
+			r->icmp_id = rd16(h + 4);
+			r->icmp_seq = rd16(h + 6);
+		}
+		break;
+	default:
+		return;
+	}
+	r->flags |= TCREC_F_L4;
+	return;
+trunc:
+	missed(p, r, off, need);
+}
+
+/* Returns the L4 header offset, or -1 when there is no L4 header to parse. */
+static __always_inline int parse_ipv4(const struct parse_ctx *p, struct tcrec_record *r, __u32 off)
+{
+	const __u8 *h = hdr_at(p, off, 20);
+
+	if (!h) {
+		r->flags |= TCREC_F_TRUNC;
+		return -1;
+	}
+	if ((h[0] >> 4) != 4)
+		return -1;
+	r->flags |= TCREC_F_IPV4;
+	r->tos = h[1];
+	r->ip_len = rd16(h + 2);
+	r->ip_id = rd16(h + 4);
+	r->frag_off = rd16(h + 6);
+	r->ttl = h[8];
+	r->ip_proto = h[9];
+	__builtin_memcpy(r->saddr, h + 12, 4);
+	__builtin_memcpy(r->daddr, h + 16, 4);
+
+	__u32 hlen = (h[0] & 0x0f) * 4;
+	r->ip_hlen = hlen;
+	if (hlen < 20) {
+		r->flags |= TCREC_F_TRUNC;
+		return -1;
+	}
+	if (r->frag_off & (TCREC_IP_MF | TCREC_IP_OFFMASK))
+		r->flags |= TCREC_F_FRAG;
+	/* only the first fragment carries the L4 header */
+	if (r->frag_off & TCREC_IP_OFFMASK)
+		return -1;
+	return off + hlen;
+}
+
+static __always_inline int parse_ipv6(const struct parse_ctx *p, struct tcrec_record *r, __u32 off)
+{
+	const __u8 *h = hdr_at(p, off, 40);
+
+	if (!h) {
+		r->flags |= TCREC_F_TRUNC;
+		return -1;
+	}
+	if ((h[0] >> 4) != 6)
+		return -1;
+	r->flags |= TCREC_F_IPV6;
+	r->tos = (h[0] << 4) | (h[1] >> 4);
+	r->ip_id = rd32(h) & 0xfffff;
+	r->ip_len = rd16(h + 4);
+	r->ttl = h[7];
+	__builtin_memcpy(r->saddr, h + 8, 16);
+	__builtin_memcpy(r->daddr, h + 24, 16);
+
+	__u8 nh = h[6];
+	__u32 start = off;
+	int later_frag = 0;
+
+	off += 40;
+	for (int i = 0; i < TCREC_IPV6_EXT_MAX; i++) {
+		if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING && nh != NEXTHDR_FRAGMENT &&
+		    nh != NEXTHDR_AUTH && nh != NEXTHDR_DEST)
+			break;
+		h = hdr_at(p, off, 8);
+		if (!h) {
+			r->ip_proto = nh;
+			r->ip_hlen = off - start;
+			missed(p, r, off, 8);
+			return -1;
+		}
+		if (nh == NEXTHDR_FRAGMENT) {
+			__u16 fo = rd16(h + 2);
+
+			/* offset<<3 | M, the two reserved bits dropped */
+			r->frag_off = fo & 0xfff9;
+			r->flags |= TCREC_F_FRAG;
+			later_frag = (fo & 0xfff8) != 0;
+			off += 8;
+		} else if (nh == NEXTHDR_AUTH) {
+			off += ((__u32)h[1] + 2) * 4;
+		} else {
+			off += ((__u32)h[1] + 1) * 8;
+		}
+		nh = h[0];
+	}
+	r->ip_proto = nh;
+	r->ip_hlen = off - start > 255 ? 255 : off - start;
+	if (nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || nh == NEXTHDR_FRAGMENT ||
+	    nh == NEXTHDR_AUTH || nh == NEXTHDR_DEST) {
+		r->flags |= TCREC_F_EXT_LIMIT;
+		return -1;
+	}
+	if (later_frag)
+		return -1;
+	return off;
+}
+
+/* IP by r->ethertype at off, then its L4 header. */
+static __always_inline void parse_l3(const struct parse_ctx *p, struct tcrec_record *r, int off)
+{
+	if (off < 0)
+		return;
+	if (r->ethertype == ETH_P_IP)
+		off = parse_ipv4(p, r, off);
+	else if (r->ethertype == ETH_P_IPV6)
+		off = parse_ipv6(p, r, off);
+	else
+		return;
+	if (off >= 0)
+		parse_l4(p, r, off);
+}
+
+/* Ethernet + VLAN tags; the offloaded tag, if any, is already in the bytes
+ * at offset 12, so up to TCREC_VLAN_INPKT_MAX + vlan_skb tags are read.
+ * Returns the L3 offset, or -1 when there is nothing more to parse. */
+static __always_inline int parse_eth(const struct parse_ctx *p, struct tcrec_record *r, int vlan_skb)
+{
+	const __u8 *h = hdr_at(p, 0, ETH_HLEN);
+	__u32 off = ETH_HLEN;
+
+	if (!h) {
+		r->flags |= TCREC_F_TRUNC;
+		return -1;
+	}
+	__builtin_memcpy(r->dmac, h, 6);
+	__builtin_memcpy(r->smac, h + 6, 6);
+	__u16 proto = rd16(h + 12);
+	__u32 max_tags = TCREC_VLAN_INPKT_MAX + (vlan_skb ? 1 : 0);
+
+	/* one more round than max_tags so that an extra tag is noticed */
+	for (__u32 i = 0; i < 4; i++) {
+		if (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_)
+			break;
+		if (i >= max_tags) {
+			r->flags |= TCREC_F_VLAN_MORE;
+			r->ethertype = proto;
+			return -1;
+		}
+		h = hdr_at(p, off, 4);
+		if (!h) {
+			r->flags |= TCREC_F_TRUNC;
+			r->ethertype = proto;
+			return -1;
+		}
+		r->vlan_tpid[i] = proto;
+		r->vlan_tci[i] = rd16(h);
+		r->vlan_count = i + 1;
+		proto = rd16(h + 2);
+		off += 4;
+	}
+	r->ethertype = proto;
+	return off;
+}
+
+#endif

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+#include "synth.h"
+
+#include <string.h>
+
+#define ETH_P_IPV4 0x0800
+#define ETH_P_IPV6 0x86dd
+#define PROTO_ICMP 1
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define PROTO_IPV6_FRAG 44
+#define PROTO_IPV6_DSTOPTS 60
+#define PROTO_ICMPV6 58
+#define PROTO_SCTP 132
+
+static uint8_t *put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+	return p + 2;
+}
+
+static uint8_t *put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+	return p + 4;
+}
+
+uint16_t synth_ip_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Options are replaced by an end-of-options marker and zero padding: the
+ * header keeps its length, and no reader mistakes the padding for options. */
+static uint8_t *put_ipv4(uint8_t *p, const struct tcrec_record *r)
+{
+	unsigned hlen = r->ip_hlen;
+	if (hlen < 20 || hlen > 60 || hlen & 3)
+		hlen = 20;
+	uint8_t *h = p;
+	memset(h, 0, hlen);
+	h[0] = (uint8_t)(0x40 | hlen / 4);
+	h[1] = r->tos;
+	put16(h + 2, r->ip_len);
+	put16(h + 4, (uint16_t)r->ip_id);
+	put16(h + 6, r->frag_off);
+	h[8] = r->ttl;
+	h[9] = r->ip_proto;
+	memcpy(h + 12, r->saddr, 4);
+	memcpy(h + 16, r->daddr, 4);
+	put16(h + 10, synth_ip_checksum(h, hlen));
+	return p + hlen;
+}
+
+/* Extension headers are not recorded, only their total length: rebuild it
+ * as one destination-options header of padding, ending with a fragment
+ * header when the packet was a fragment. */
+static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r)
+{
+	unsigned ext = r->ip_hlen >= 40 ? r->ip_hlen - 40u : 0;
+	if (ext & 7)
+		ext = 0;
+	int frag = (r->flags & TCREC_F_FRAG) && ext >= 8;
+	unsigned pad_len = frag ? ext - 8 : ext;
+	uint8_t first_nh = pad_len ? PROTO_IPV6_DSTOPTS : frag ? PROTO_IPV6_FRAG : r->ip_proto;
+
+	put32(p, 6u << 28 | (uint32_t)r->tos << 20 | (r->ip_id & 0xfffff));
+	put16(p + 4, r->ip_len);
+	p[6] = first_nh;
+	p[7] = r->ttl;
+	memcpy(p + 8, r->saddr, 16);
+	memcpy(p + 24, r->daddr, 16);
+	p += 40;
+	if (pad_len) {
+		memset(p, 0, pad_len);
+		p[0] = frag ? PROTO_IPV6_FRAG : r->ip_proto;
+		p[1] = (uint8_t)(pad_len / 8 - 1);
+		p[2] = 1; /* PadN over the rest */
+		p[3] = (uint8_t)(pad_len - 4);
+		p += pad_len;
+	}
+	if (frag) {
+		memset(p, 0, 8);
+		p[0] = r->ip_proto;
+		put16(p + 2, r->frag_off);
+		p += 8;
+	}
+	return p;
+}
+
+static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r)
+{
+	switch (r->ip_proto) {
+	case PROTO_TCP: {
+		unsigned hlen = r->tcp_hlen;
+		if (hlen < 20 || hlen > 60 || hlen & 3)
+			hlen = 20;
+		memset(p, 0, hlen);
+		put16(p, r->sport);
+		put16(p + 2, r->dport);
+		put32(p + 4, r->tcp_seq);
+		put32(p + 8, r->tcp_ack);
+		p[12] = (uint8_t)(hlen / 4 << 4);
+		p[13] = r->tcp_flags;
+		put16(p + 14, r->tcp_win);
+		return p + hlen;
+	}
+	case PROTO_UDP:
+		put16(p, r->sport);
+		put16(p + 2, r->dport);
+		put16(p + 4, r->udp_len);
+		put16(p + 6, 0);
+		return p + 8;
+	case PROTO_SCTP:
+		memset(p, 0, 12);
+		put16(p, r->sport);
+		put16(p + 2, r->dport);
+		return p + 12;
+	case PROTO_ICMP:
+	case PROTO_ICMPV6:
+		p[0] = r->icmp_type;
+		p[1] = r->icmp_code;
+		put16(p + 2, 0);
+		put16(p + 4, r->icmp_id);
+		put16(p + 6, r->icmp_seq);
+		return p + 8;
+	default:
+		return p;
+	}
+}
+
+static int has_l4(const struct tcrec_record *r)
+{
+	if (!(r->flags & TCREC_F_L4))
+		return 0;
+	/* Only a first fragment carries the L4 header. */
+	if (r->flags & TCREC_F_IPV4)
+		return (r->frag_off & TCREC_IP_OFFMASK) == 0;
+	if (r->flags & TCREC_F_FRAG)
+		return (r->frag_off >> 3) == 0;
+	return 1;
+}
+
+size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf)
+{
+	uint8_t *p = buf;
+	memcpy(p, rec->dmac, 6);
+	memcpy(p + 6, rec->smac, 6);
+	p += 12;
+	unsigned nvlan = rec->vlan_count < 3 ? rec->vlan_count : 3;
+	for (unsigned i = 0; i < nvlan; i++) {
+		p = put16(p, rec->vlan_tpid[i] ? rec->vlan_tpid[i] : 0x8100);
+		p = put16(p, rec->vlan_tci[i]);
+	}
+	p = put16(p, rec->ethertype);
+
+	int l3 = 0;
+	if ((rec->flags & TCREC_F_IPV4) && rec->ethertype == ETH_P_IPV4) {
+		p = put_ipv4(p, rec);
+		l3 = 1;
+	} else if ((rec->flags & TCREC_F_IPV6) && rec->ethertype == ETH_P_IPV6) {
+		p = put_ipv6(p, rec);
+		l3 = 1;
+	}
+	if (l3 && has_l4(rec))
+		p = put_l4(p, rec);
+
+	size_t len = (size_t)(p - buf);
+	return len < rec->wire_len ? len : rec->wire_len;
+}

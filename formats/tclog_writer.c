@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Log writer: header, then one chunk (plain header + one zstd frame) per
+ * flush, then trailer and footer on close. Everything goes through
+ * write()/writev() with short writes retried, so every error is seen; the
+ * first one sticks and is returned again by close. A failed write is rolled
+ * back to the last chunk boundary so the file stays readable to its end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "formats/tclog.h"
+#include "tclog_codec.h"
+#include "tclog_crc32c.h"
+#include "tclog_wire.h"
+
+#define TCLOG_LEVEL_DEFAULT 3
+
+struct tclog_writer {
+	int fd;
+	int err;             /* first error, sticky */
+	bool broken;         /* rollback failed: the file does not end at a chunk boundary */
+	uint64_t off;        /* bytes on disk, always at a block boundary */
+	uint64_t records;    /* records accepted */
+	uint32_t n_slots;    /* interfaces in the header: counter slots in the trailer */
+
+	const struct tclog_codec *codec;
+	void *enc;
+	uint32_t chunk_records;
+	uint64_t chunk_first_ns;
+	uint64_t chunk_last_ns;
+	size_t target;
+
+	ZSTD_CCtx *cctx;
+	uint8_t *comp;
+	size_t comp_cap;
+
+	struct tclog_chunk_info *idx;
+	size_t n_idx;
+	size_t idx_cap;
+};
+
+/* Writes every byte of iov[0..n) (n <= 4), retrying short writes and EINTR. */
+static int write_all(int fd, const struct iovec *iov_in, int n)
+{
+	struct iovec iov[4];
+	int i = 0;
+
+	memcpy(iov, iov_in, (size_t)n * sizeof(*iov));
+	while (i < n) {
+		ssize_t w = writev(fd, iov + i, n - i);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (w == 0)
+			return -EIO;
+		while (i < n && (size_t)w >= iov[i].iov_len) {
+			w -= (ssize_t)iov[i].iov_len;
+			i++;
+		}
+		if (i < n) {
+			iov[i].iov_base = (uint8_t *)iov[i].iov_base + w;
+			iov[i].iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/* Drops a partly written block so the file ends at the last good block. */
+static void roll_back(struct tclog_writer *w)
+{
+	if (ftruncate(w->fd, (off_t)w->off) || lseek(w->fd, (off_t)w->off, SEEK_SET) < 0)
+		w->broken = true;
+}
+
+static int set_err(struct tclog_writer *w, int err)
+{
+	if (!w->err)
+		w->err = err;
+	return w->err;
+}
+
+static int writer_setup(struct tclog_writer *w)
+{
+	w->codec = tclog_codec_find(TCLOG_ENC_FIELDS);
+	w->enc = w->codec->enc_new();
+	w->cctx = ZSTD_createCCtx();
+	if (!w->enc || !w->cctx)
+		return -ENOMEM;
+	w->target = TCLOG_CHUNK_TARGET_DEFAULT;
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, TCLOG_LEVEL_DEFAULT)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1)))
+		return -EINVAL;
+	return 0;
+}
+
+static void writer_free(struct tclog_writer *w)
+{
+	if (w->enc)
+		w->codec->enc_free(w->enc);
+	ZSTD_freeCCtx(w->cctx);
+	free(w->comp);
+	free(w->idx);
+	free(w);
+}
+
+struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_header *hdr)
+{
+	struct tclog_writer *w = calloc(1, sizeof(*w));
+	uint8_t *buf = malloc(TCLOG_HEADER_MAX);
+	struct iovec iov;
+	int len, err;
+
+	if (!w || !buf) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	w->fd = -1;
+	err = writer_setup(w);
+	if (err)
+		goto cleanup;
+	len = tclog_header_encode(hdr, buf, TCLOG_HEADER_MAX);
+	if (len < 0) {
+		err = len;
+		goto cleanup;
+	}
+	w->n_slots = hdr->n_ifaces;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	iov = (struct iovec){ buf, (size_t)len };
+	err = write_all(w->fd, &iov, 1);
+	if (err)
+		goto cleanup;
+	w->off = (uint64_t)len;
+	free(buf);
+	return w;
+cleanup:
+	if (w && w->fd >= 0)
+		close(w->fd);
+	if (w)
+		writer_free(w);
+	free(buf);
+	errno = -err;
+	return NULL;
+}
+
+int tclog_writer_set_level(struct tclog_writer *w, int level)
+{
+	if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel())
+		return -EINVAL;
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, level)))
+		return -EINVAL;
+	return 0;
+}
+
+int tclog_writer_set_chunk_target(struct tclog_writer *w, size_t bytes)
+{
+	if (bytes < 1 || bytes > TCLOG_CHUNK_RAW_MAX / 2)
+		return -EINVAL;
+	w->target = bytes;
+	return 0;
+}
+
+int tclog_writer_set_encoding(struct tclog_writer *w, uint16_t encoding)
+{
+	const struct tclog_codec *c = tclog_codec_find(encoding);
+	void *enc;
+
+	if (!c)
+		return -EINVAL;
+	if (c == w->codec)
+		return 0;
+	if (w->chunk_records)
+		return -EBUSY; /* flush first: a chunk has one encoding */
+	enc = c->enc_new();
+	if (!enc)
+		return -ENOMEM;
+	w->codec->enc_free(w->enc);
+	w->codec = c;
+	w->enc = enc;
+	return 0;
+}
+
+int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, const void *bytes)
+{
+	char why[96];
+	int err;
+
+	if (!w || !rec || (rec->cap_len && !bytes))
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	/* A record outside the format's domain is the caller's bug, not a
+	 * broken file: refuse it without poisoning the writer. */
+	if (tclog_record_check(rec, why, sizeof(why)))
+		return -EINVAL;
+	err = w->codec->enc_add(w->enc, rec, bytes);
+	if (err)
+		return set_err(w, err);
+	if (!w->chunk_records || rec->ts_ns < w->chunk_first_ns)
+		w->chunk_first_ns = rec->ts_ns;
+	if (!w->chunk_records || rec->ts_ns > w->chunk_last_ns)
+		w->chunk_last_ns = rec->ts_ns;
+	w->chunk_records++;
+	w->records++;
+	if (w->codec->enc_size(w->enc) >= w->target || w->chunk_records >= TCLOG_CHUNK_RECORDS_MAX)
+		return tclog_writer_flush(w);
+	return 0;
+}
+
+static int index_reserve(struct tclog_writer *w)
+{
+	struct tclog_chunk_info *v;
+	size_t cap;
+
+	if (w->n_idx < w->idx_cap)
+		return 0;
+	cap = w->idx_cap ? w->idx_cap * 2 : 256;
+	v = realloc(w->idx, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	w->idx = v;
+	w->idx_cap = cap;
+	return 0;
+}
+
+int tclog_writer_flush(struct tclog_writer *w)
+{
+	uint8_t hdr_buf[TCLOG_CHUNK_HDR_SIZE];
+	struct tclog_chunk_hdr ch = { 0 };
+	const uint8_t *raw;
+	size_t raw_len, bound, csize;
+	struct iovec iov[2];
+	int err;
+
+	if (!w)
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	if (!w->chunk_records)
+		return 0;
+	err = w->codec->enc_finish(w->enc, &raw, &raw_len);
+	if (!err && (raw_len == 0 || raw_len > TCLOG_CHUNK_RAW_MAX))
+		err = -EOVERFLOW;
+	if (!err)
+		err = index_reserve(w);
+	if (err)
+		return set_err(w, err);
+	bound = ZSTD_compressBound(raw_len);
+	if (bound > w->comp_cap) {
+		uint8_t *p = realloc(w->comp, bound);
+
+		if (!p)
+			return set_err(w, -ENOMEM);
+		w->comp = p;
+		w->comp_cap = bound;
+	}
+	csize = ZSTD_compress2(w->cctx, w->comp, w->comp_cap, raw, raw_len);
+	if (ZSTD_isError(csize))
+		return set_err(w, -EIO);
+
+	ch.encoding = w->codec->id;
+	ch.records = w->chunk_records;
+	ch.raw_size = (uint32_t)raw_len;
+	ch.comp_size = (uint32_t)csize;
+	ch.payload_crc = tclog_crc32c(0, w->comp, csize);
+	ch.first_ns = w->chunk_first_ns;
+	ch.last_ns = w->chunk_last_ns;
+	tclog_chunk_hdr_encode(&ch, hdr_buf);
+	iov[0] = (struct iovec){ hdr_buf, sizeof(hdr_buf) };
+	iov[1] = (struct iovec){ w->comp, csize };
+	err = write_all(w->fd, iov, 2);
+	if (err) {
+		/* The records stay buffered: after tclog_writer_clear_error (e.g.
+		 * once disk space was freed) the next flush writes them again. */
+		roll_back(w);
+		return set_err(w, err);
+	}
+	w->idx[w->n_idx++] = (struct tclog_chunk_info){
+		.offset = w->off,
+		.first_ns = ch.first_ns,
+		.last_ns = ch.last_ns,
+		.records = ch.records,
+	};
+	w->off += sizeof(hdr_buf) + csize;
+	w->codec->enc_reset(w->enc);
+	w->chunk_records = 0;
+	return 0;
+}
+
+int tclog_writer_clear_error(struct tclog_writer *w)
+{
+	if (!w)
+		return -EINVAL;
+	if (w->broken)
+		return w->err ? w->err : -EIO;
+	w->err = 0;
+	return 0;
+}
+
+static int write_trailer(struct tclog_writer *w, const struct tclog_final *fin)
+{
+	size_t len = tclog_trailer_size(w->n_idx, fin ? w->n_slots : 0);
+	uint8_t foot[TCLOG_FOOTER_SIZE];
+	uint8_t *buf;
+	struct iovec iov[2];
+	int err;
+
+	if (len > UINT32_MAX)
+		return -EOVERFLOW;
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	tclog_trailer_encode(buf, w->idx, w->n_idx, fin, w->n_slots);
+	tclog_footer_encode(&(struct tclog_footer){ .trailer_off = w->off, .trailer_len = (uint32_t)len },
+			    foot);
+	iov[0] = (struct iovec){ buf, len };
+	iov[1] = (struct iovec){ foot, sizeof(foot) };
+	err = write_all(w->fd, iov, 2);
+	if (err)
+		roll_back(w);
+	else
+		w->off += len + sizeof(foot);
+	free(buf);
+	return err;
+}
+
+int tclog_writer_close(struct tclog_writer *w, const struct tclog_final *fin)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	tclog_writer_flush(w);
+	if (!w->err)
+		set_err(w, write_trailer(w, fin));
+	if (close(w->fd))
+		set_err(w, -errno);
+	err = w->err;
+	writer_free(w);
+	return err;
+}
+
+uint64_t tclog_writer_bytes(const struct tclog_writer *w)
+{
+	return w ? w->off : 0;
+}
+
+uint64_t tclog_writer_records(const struct tclog_writer *w)
+{
+	return w ? w->records : 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+#include "attach.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "cli.h"
+
+/* Newer than Debian's 6.1 UAPI headers. */
+#define TCREC_BPF_TCX_INGRESS 46
+#define TCREC_BPF_TCX_EGRESS 47
+#define TCREC_BPF_F_BEFORE (1u << 3)
+
+static const char *dir_name(__u8 dir)
+{
+	return dir == TCREC_DIR_IN ? "ingress" : "egress";
+}
+
+void attach_set_init(struct attach_set *set, enum attach_mode mode)
+{
+	memset(set, 0, sizeof(*set));
+	set->mode = mode;
+}
+
+/* Ingress goes first in the chain, egress last, so that tcrec sees what
+ * tcpdump sees: the packet before anyone else's ingress verdict and after
+ * everyone's egress changes. */
+static int tcx_attach(struct attach_entry *e, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts,
+		    .flags = e->dir == TCREC_DIR_IN ? TCREC_BPF_F_BEFORE : 0);
+	int type = e->dir == TCREC_DIR_IN ? TCREC_BPF_TCX_INGRESS : TCREC_BPF_TCX_EGRESS;
+	int fd = bpf_link_create(prog_fd, e->ifindex, type, &opts);
+
+	if (fd < 0)
+		return fd;
+	e->link_fd = fd;
+	e->tcx = true;
+	return 0;
+}
+
+/* A kernel without tcx rejects the attach type itself. */
+static bool tcx_unsupported(int err)
+{
+	return err == -EINVAL || err == -EOPNOTSUPP || err == -ENOTSUP;
+}
+
+static bool qdisc_created_on(const struct attach_set *set, int ifindex)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->e[i].ifindex == ifindex && set->e[i].qdisc_created)
+			return true;
+	return false;
+}
+
+int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *ifname, __u8 dir)
+{
+	if (set->n >= (int)(sizeof(set->e) / sizeof(set->e[0])))
+		return -E2BIG;
+	struct attach_entry *e = &set->e[set->n];
+	int err = -EINVAL;
+
+	memset(e, 0, sizeof(*e));
+	e->ifindex = ifindex;
+	e->dir = dir;
+	e->link_fd = -1;
+	strncpy(e->ifname, ifname, sizeof(e->ifname) - 1);
+
+	if (set->mode == ATTACH_AUTO || set->mode == ATTACH_TCX) {
+		err = tcx_attach(e, prog_fd);
+		if (!err) {
+			pr_debug("%s %s: attached (tcx link)", ifname, dir_name(dir));
+			set->n++;
+			return 0;
+		}
+		if (set->mode == ATTACH_TCX || !tcx_unsupported(err)) {
+			if (tcx_unsupported(err))
+				pr_warn("%s %s: this kernel has no tcx hooks (needs 6.6+): %s; "
+					"try --attach tc", ifname, dir_name(dir), strerror(-err));
+			else
+				pr_warn("%s %s: cannot attach a tcx link: %s", ifname, dir_name(dir),
+					strerror(-err));
+			return err;
+		}
+		pr_debug("%s %s: no tcx on this kernel (%s), using a clsact filter", ifname,
+			 dir_name(dir), strerror(-err));
+		set->mode = ATTACH_TC;
+	}
+
+	bool created_before = qdisc_created_on(set, ifindex);
+	err = clsact_attach(e, prog_fd, &created_before);
+	if (err)
+		return err;
+	pr_debug("%s %s: attached (clsact filter handle 0x%x prio %u%s)", ifname, dir_name(dir),
+		 TCREC_TC_HANDLE, TCREC_TC_PRIO, e->qdisc_created ? ", qdisc created" : "");
+	set->n++;
+	return 0;
+}
+
+void attach_set_detach(struct attach_set *set)
+{
+	if (!set)
+		return;
+	for (int i = set->n - 1; i >= 0; i--) {
+		struct attach_entry *e = &set->e[i];
+
+		if (e->tcx) {
+			close(e->link_fd);
+			e->link_fd = -1;
+		} else {
+			clsact_detach(e);
+		}
+		pr_debug("%s %s: detached", e->ifname, dir_name(e->dir));
+	}
+	set->n = 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Putting the capture programs on TC hooks and taking them off again.
+ * A tcx link where the kernel has one (6.6+, detached by the kernel when
+ * the process dies), else a clsact filter at a fixed handle/priority.
+ * Only what was created here is ever removed.
+ */
+#ifndef TCREC_ATTACH_H
+#define TCREC_ATTACH_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "bpf/tcrec.h"
+
+enum attach_mode { ATTACH_AUTO, ATTACH_TCX, ATTACH_TC };
+
+/* The clsact filter tcrec owns on each hook: a stale one (killed run) is
+ * recognised by this handle/priority and a program named tcrec_*. */
+#define TCREC_TC_HANDLE 0x7463u
+#define TCREC_TC_PRIO 0x7463u
+#define TCREC_PROG_PREFIX "tcrec_"
+
+struct attach_entry {
+	int ifindex;
+	__u8 dir;            /* TCREC_DIR_* */
+	bool tcx;            /* else a clsact filter */
+	bool qdisc_created;  /* clsact: this entry created the qdisc */
+	int link_fd;         /* tcx */
+	__u32 prog_id;       /* clsact: ours, to check before removing */
+	char ifname[16];
+};
+
+struct attach_set {
+	struct attach_entry e[TCREC_MAX_IFACES * 2];
+	int n;
+	enum attach_mode mode; /* asked; AUTO turns into TC after a kernel without tcx */
+};
+
+void attach_set_init(struct attach_set *set, enum attach_mode mode);
+
+/* Attaches prog_fd on one hook. Prints one line naming the interface on
+ * failure and returns -errno; what was attached before stays in the set. */
+int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *ifname, __u8 dir);
+
+/* Removes everything in the set (reverse order); NULL-safe, idempotent. */
+void attach_set_detach(struct attach_set *set);
+
+/* clsact details (record_clsact.c) */
+int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if);
+void clsact_detach(const struct attach_entry *e);
+/* Filters on the ingress and egress hooks of ifindex, or -errno when
+ * netlink cannot say. */
+int clsact_count_filters(int ifindex);
+
+#endif

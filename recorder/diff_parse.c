@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Captured bytes -> tcrec_record, by the rules of the capture program
+ * (bpf/parse.bpf.h): same header window, same fragment and extension header
+ * handling. A pcap packet and a tcrec record of the same packet must give the
+ * same fields, or a mixed diff would report differences that are not there.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <pcap/dlt.h>
+
+#include "diff_pkt.h"
+
+#define HDR_WIN 256 /* as TCREC_HDR_WIN: fields beyond it are unknown to the kernel too */
+#define IPV6_EXT_MAX 6
+#define VLAN_TAGS_MAX 3
+
+#define ETHERTYPE_IP 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_8021Q 0x8100
+#define ETHERTYPE_8021AD 0x88a8
+
+struct cursor {
+	const uint8_t *b;
+	uint32_t avail;
+};
+
+static const uint8_t *at(const struct cursor *c, uint32_t off, uint32_t size)
+{
+	if (off > HDR_WIN - size || off + size > c->avail)
+		return NULL;
+	return c->b + off;
+}
+
+static uint16_t rd16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static uint32_t rd32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static bool is_echo(uint8_t proto, uint8_t type)
+{
+	return (proto == 1 && (type == 0 || type == 8)) || (proto == 58 && (type == 128 || type == 129));
+}
+
+static void parse_l4(const struct cursor *c, struct tcrec_record *r, uint32_t off)
+{
+	const uint8_t *h;
+
+	switch (r->ip_proto) {
+	case 6:
+		if (!(h = at(c, off, 20)))
+			goto trunc;
+		r->sport = rd16(h);
+		r->dport = rd16(h + 2);
+		r->tcp_seq = rd32(h + 4);
+		r->tcp_ack = rd32(h + 8);
+		r->tcp_hlen = (uint8_t)((h[12] >> 4) * 4);
+		r->tcp_flags = h[13];
+		r->tcp_win = rd16(h + 14);
+		break;
+	case 17:
+	case 136: /* UDP-Lite */
+		if (!(h = at(c, off, 8)))
+			goto trunc;
+		r->sport = rd16(h);
+		r->dport = rd16(h + 2);
+		r->udp_len = rd16(h + 4);
+		break;
+	case 132:
+		if (!(h = at(c, off, 4)))
+			goto trunc;
+		r->sport = rd16(h);
+		r->dport = rd16(h + 2);
+		break;
+	case 1:
+	case 58:
+		if (!(h = at(c, off, 4)))
+			goto trunc;
+		r->icmp_type = h[0];
+		r->icmp_code = h[1];
+		if (is_echo(r->ip_proto, h[0])) {
+			if (!(h = at(c, off, 8)))
+				goto trunc;
+			r->icmp_id = rd16(h + 4);
+			r->icmp_seq = rd16(h + 6);
+		}
+		break;
+	default:
+		return;
+	}
+	r->flags |= TCREC_F_L4;
+	return;
+trunc:
+	r->flags |= TCREC_F_TRUNC;
+}
+
+static void parse_ipv4(const struct cursor *c, struct tcrec_record *r, uint32_t off)
+{
+	const uint8_t *h = at(c, off, 20);
+
+	if (!h) {
+		r->flags |= TCREC_F_TRUNC;
+		return;
+	}
+	if (h[0] >> 4 != 4)
+		return;
+	r->flags |= TCREC_F_IPV4;
+	r->tos = h[1];
+	r->ip_len = rd16(h + 2);
+	r->ip_id = rd16(h + 4);
+	r->frag_off = rd16(h + 6);
+	r->ttl = h[8];
+	r->ip_proto = h[9];
+	memcpy(r->saddr, h + 12, 4);
+	memcpy(r->daddr, h + 16, 4);
+	uint32_t hlen = (h[0] & 0x0fu) * 4;
+	r->ip_hlen = (uint8_t)hlen;
+	if (hlen < 20) {
+		r->flags |= TCREC_F_TRUNC;
+		return;
+	}
+	if (r->frag_off & (TCREC_IP_MF | TCREC_IP_OFFMASK))
+		r->flags |= TCREC_F_FRAG;
+	if (r->frag_off & TCREC_IP_OFFMASK)
+		return;
+	parse_l4(c, r, off + hlen);
+}
+
+static bool is_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60;
+}
+
+static void parse_ipv6(const struct cursor *c, struct tcrec_record *r, uint32_t off)
+{
+	const uint8_t *h = at(c, off, 40);
+
+	if (!h) {
+		r->flags |= TCREC_F_TRUNC;
+		return;
+	}
+	if (h[0] >> 4 != 6)
+		return;
+	r->flags |= TCREC_F_IPV6;
+	r->tos = (uint8_t)(h[0] << 4 | h[1] >> 4);
+	r->ip_id = rd32(h) & 0xfffff;
+	r->ip_len = rd16(h + 4);
+	r->ttl = h[7];
+	memcpy(r->saddr, h + 8, 16);
+	memcpy(r->daddr, h + 24, 16);
+
+	uint8_t nh = h[6];
+	uint32_t start = off;
+	bool later_frag = false;
+
+	off += 40;
+	for (int i = 0; i < IPV6_EXT_MAX && is_ext(nh); i++) {
+		if (!(h = at(c, off, 8))) {
+			r->ip_proto = nh;
+			r->ip_hlen = (uint8_t)(off - start > 255 ? 255 : off - start);
+			r->flags |= off + 8 > c->avail ? TCREC_F_TRUNC : TCREC_F_EXT_LIMIT;
+			return;
+		}
+		if (nh == 44) {
+			uint16_t fo = rd16(h + 2);
+			r->frag_off = fo & 0xfff9;
+			r->flags |= TCREC_F_FRAG;
+			later_frag = (fo & 0xfff8) != 0;
+			off += 8;
+		} else if (nh == 51) {
+			off += ((uint32_t)h[1] + 2) * 4;
+		} else {
+			off += ((uint32_t)h[1] + 1) * 8;
+		}
+		nh = h[0];
+	}
+	r->ip_proto = nh;
+	r->ip_hlen = (uint8_t)(off - start > 255 ? 255 : off - start);
+	if (is_ext(nh)) {
+		r->flags |= TCREC_F_EXT_LIMIT;
+		return;
+	}
+	if (!later_frag)
+		parse_l4(c, r, off);
+}
+
+static void parse_l3(const struct cursor *c, struct tcrec_record *r, uint32_t off)
+{
+	if (r->ethertype == ETHERTYPE_IP)
+		parse_ipv4(c, r, off);
+	else if (r->ethertype == ETHERTYPE_IPV6)
+		parse_ipv6(c, r, off);
+}
+
+static void parse_eth(const struct cursor *c, struct tcrec_record *r, struct diff_payload *pl)
+{
+	const uint8_t *h = at(c, 0, 14);
+	uint32_t off = 14;
+
+	if (!h) {
+		r->flags |= TCREC_F_TRUNC;
+		return;
+	}
+	memcpy(r->dmac, h, 6);
+	memcpy(r->smac, h + 6, 6);
+	uint16_t proto = rd16(h + 12);
+	for (int i = 0; proto == ETHERTYPE_8021Q || proto == ETHERTYPE_8021AD; i++) {
+		if (i >= VLAN_TAGS_MAX) {
+			r->flags |= TCREC_F_VLAN_MORE;
+			r->ethertype = proto;
+			return;
+		}
+		if (!(h = at(c, off, 4))) {
+			r->flags |= TCREC_F_TRUNC;
+			r->ethertype = proto;
+			return;
+		}
+		r->vlan_tpid[i] = proto;
+		r->vlan_tci[i] = rd16(h);
+		r->vlan_count = (uint8_t)(i + 1);
+		proto = rd16(h + 2);
+		off += 4;
+	}
+	r->ethertype = proto;
+	pl->l3_off = off;
+	pl->l3_known = true;
+	parse_l3(c, r, off);
+}
+
+/* L3 with the protocol given by a cooked header (SLL/SLL2) or the IP version. */
+static void parse_at_l3(const struct cursor *c, struct tcrec_record *r, struct diff_payload *pl,
+			uint32_t off, uint16_t proto)
+{
+	r->flags |= TCREC_F_NO_ETH;
+	r->ethertype = proto;
+	pl->l3_off = off;
+	pl->l3_known = true;
+	parse_l3(c, r, off);
+}
+
+int diff_parse_bytes(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
+		     struct diff_payload *pl)
+{
+	struct cursor c = { b, caplen };
+	const uint8_t *h;
+
+	pl->l3_off = 0;
+	pl->l3_known = false;
+	switch (linktype) {
+	case DLT_EN10MB:
+		parse_eth(&c, rec, pl);
+		return 0;
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		if (caplen < 1) {
+			rec->flags |= TCREC_F_TRUNC;
+			return 0;
+		}
+		parse_at_l3(&c, rec, pl, 0, b[0] >> 4 == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
+		return 0;
+	case DLT_LINUX_SLL:
+		if (!(h = at(&c, 0, 16))) {
+			rec->flags |= TCREC_F_TRUNC;
+			return 0;
+		}
+		parse_at_l3(&c, rec, pl, 16, rd16(h + 14));
+		return 0;
+	case DLT_LINUX_SLL2:
+		if (!(h = at(&c, 0, 20))) {
+			rec->flags |= TCREC_F_TRUNC;
+			return 0;
+		}
+		parse_at_l3(&c, rec, pl, 20, rd16(h));
+		return 0;
+	default:
+		return -EPROTONOSUPPORT;
+	}
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: MIT */
+#include "diff_source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "formats/synth.h"
+#include "log_input.h"
+
+struct diff_src {
+	enum diff_src_kind kind;
+	const char *path;
+	uint64_t num;
+	uint64_t drops;
+	/* pcap, pcapng */
+	pcap_t *pc;
+	struct bpf_program prog;
+	bool has_prog;
+	int linktype;
+	/* tcrec log */
+	struct log_input *li;
+	pcap_t *dead;        /* compiles FILTER for Ethernet frames */
+	bool synth;          /* rebuild headers of metadata-only records */
+	uint32_t snaplen;
+	struct tcrec_record rec;
+	uint8_t synth_buf[SYNTH_MAX];
+};
+
+static const uint8_t PCAPNG_SHB[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
+
+static bool is_pcap_magic(const uint8_t m[4])
+{
+	static const uint32_t magics[] = { 0xa1b2c3d4, 0xa1b23c4d };
+	uint32_t le = (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 | (uint32_t)m[3] << 24;
+	uint32_t be = (uint32_t)m[3] | (uint32_t)m[2] << 8 | (uint32_t)m[1] << 16 | (uint32_t)m[0] << 24;
+
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (le == magics[i] || be == magics[i])
+			return true;
+	return false;
+}
+
+/* 0 with *kind, or -1 with err. */
+static int sniff(const char *path, enum diff_src_kind *kind, char *err, size_t errlen)
+{
+	struct stat st;
+	uint8_t m[8];
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*kind = DIFF_SRC_TCLOG;
+		return 0;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ssize_t n = read(fd, m, sizeof(m));
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(saved));
+		return -1;
+	}
+	if (n >= 8 && !memcmp(m, "TCRECLOG", 8))
+		*kind = DIFF_SRC_TCLOG;
+	else if (n >= 4 && !memcmp(m, PCAPNG_SHB, 4))
+		*kind = DIFF_SRC_PCAPNG;
+	else if (n >= 4 && is_pcap_magic(m))
+		*kind = DIFF_SRC_PCAP;
+	else {
+		snprintf(err, errlen, "%s: not a pcap, pcapng or tcrec log (unknown magic)", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_pcap(struct diff_src *s, const char *filter, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+
+	s->pc = pcap_open_offline_with_tstamp_precision(s->path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (!s->pc) {
+		snprintf(err, errlen, "%s: %s", s->path, ebuf);
+		return -1;
+	}
+	s->linktype = pcap_datalink(s->pc);
+	struct tcrec_record r = { 0 };
+	struct diff_payload pl;
+	if (diff_parse_bytes(s->linktype, NULL, 0, &r, &pl) == -EPROTONOSUPPORT) {
+		snprintf(err, errlen, "%s: link type %s is not supported (Ethernet, raw IP, Linux cooked)",
+			 s->path, pcap_datalink_val_to_name(s->linktype) ?: "unknown");
+		return -1;
+	}
+	if (filter) {
+		if (pcap_compile(s->pc, &s->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			snprintf(err, errlen, "filter '%s': %s", filter, pcap_geterr(s->pc));
+			return -1;
+		}
+		s->has_prog = true;
+	}
+	return 0;
+}
+
+static int open_tclog(struct diff_src *s, const char *filter, char *err, size_t errlen)
+{
+	char *paths[1] = { (char *)s->path };
+
+	if (filter) {
+		/* Metadata-only records are filtered on their synthesized headers,
+		 * which is exact for every header field and blind to payload. */
+		s->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
+								PCAP_TSTAMP_PRECISION_NANO);
+		if (!s->dead) {
+			snprintf(err, errlen, "%s: out of memory", s->path);
+			return -1;
+		}
+		if (pcap_compile(s->dead, &s->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			snprintf(err, errlen, "filter '%s': %s", filter, pcap_geterr(s->dead));
+			return -1;
+		}
+		s->has_prog = true;
+		s->synth = true;
+	}
+	s->li = log_input_open(paths, 1, err, errlen);
+	if (!s->li)
+		return -1;
+	s->linktype = DLT_EN10MB;
+	if (log_input_nfiles(s->li) > 0)
+		s->snaplen = log_input_file(s->li, 0)->hdr->snaplen;
+	return 0;
+}
+
+int diff_src_open(const char *path, const char *filter, bool synth, struct diff_src **out,
+		  char *err, size_t errlen)
+{
+	enum diff_src_kind kind;
+
+	*out = NULL;
+	if (sniff(path, &kind, err, errlen) < 0)
+		return -1;
+	struct diff_src *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	s->kind = kind;
+	s->path = path;
+	s->synth = synth;
+	int ret = kind == DIFF_SRC_TCLOG ? open_tclog(s, filter, err, errlen)
+					 : open_pcap(s, filter, err, errlen);
+	if (ret < 0) {
+		diff_src_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct diff_payload pl;
+
+	for (;;) {
+		int ret = pcap_next_ex(s->pc, &h, &data);
+		if (ret == PCAP_ERROR_BREAK)
+			return 0;
+		if (ret != 1) {
+			snprintf(err, errlen, "%s: after packet %llu: %s", s->path,
+				 (unsigned long long)s->num, pcap_geterr(s->pc));
+			return -1;
+		}
+		s->num++;
+		if (s->has_prog && !pcap_offline_filter(&s->prog, h, data))
+			continue;
+		memset(&s->rec, 0, sizeof(s->rec));
+		s->rec.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
+		s->rec.wire_len = h->len;
+		s->rec.cap_len = h->caplen;
+		diff_parse_bytes(s->linktype, data, h->caplen, &s->rec, &pl);
+		p->ts_ns = s->rec.ts_ns;
+		p->num = s->num;
+		p->wire_len = h->len;
+		p->cap_len = h->caplen;
+		p->bytes = data;
+		p->linktype = s->linktype;
+		p->synthesized = false;
+		diff_pkt_from_record(&s->rec, &pl, p);
+		return 1;
+	}
+}
+
+static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
+{
+	struct log_packet lp;
+
+	for (;;) {
+		int ret = log_input_next(s->li, &lp, err, errlen);
+		if (ret <= 0)
+			return ret;
+		const struct tcrec_record *r = lp.rec;
+		s->num++;
+		s->drops += r->drops;
+		p->bytes = r->cap_len ? lp.bytes : NULL;
+		p->cap_len = r->cap_len;
+		p->synthesized = false;
+		if (!r->cap_len && s->synth) {
+			p->cap_len = (uint32_t)synth_headers(r, s->synth_buf);
+			p->bytes = s->synth_buf;
+			p->synthesized = true;
+		}
+		if (s->has_prog) {
+			struct pcap_pkthdr h = { .caplen = p->cap_len, .len = r->wire_len };
+			if (!p->bytes || !pcap_offline_filter(&s->prog, &h, p->bytes))
+				continue;
+		}
+		/* synthesized headers carry no payload: nothing to hash there */
+		struct diff_payload pl = {
+			.l3_off = 14u + 4u * r->vlan_count,
+			.l3_known = r->cap_len > 0 && !(r->flags & TCREC_F_VLAN_MORE),
+		};
+		p->ts_ns = r->ts_ns;
+		p->num = s->num;
+		p->wire_len = r->wire_len;
+		p->linktype = DLT_EN10MB;
+		diff_pkt_from_record(r, &pl, p);
+		return 1;
+	}
+}
+
+int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
+{
+	return s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
+}
+
+enum diff_src_kind diff_src_kind(const struct diff_src *s)
+{
+	return s->kind;
+}
+
+const char *diff_src_kind_name(enum diff_src_kind k)
+{
+	switch (k) {
+	case DIFF_SRC_PCAP:
+		return "pcap";
+	case DIFF_SRC_PCAPNG:
+		return "pcapng";
+	default:
+		return "tcrec";
+	}
+}
+
+int diff_src_linktype(const struct diff_src *s)
+{
+	return s->linktype;
+}
+
+uint32_t diff_src_snaplen(const struct diff_src *s)
+{
+	return s->kind == DIFF_SRC_TCLOG ? s->snaplen : (uint32_t)pcap_snapshot(s->pc);
+}
+
+uint64_t diff_src_capture_drops(const struct diff_src *s)
+{
+	return s->drops;
+}
+
+void diff_src_close(struct diff_src *s)
+{
+	if (!s)
+		return;
+	if (s->has_prog)
+		pcap_freecode(&s->prog);
+	if (s->pc)
+		pcap_close(s->pc);
+	if (s->dead)
+		pcap_close(s->dead);
+	if (s->li)
+		log_input_close(s->li);
+	free(s);
+}

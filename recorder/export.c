@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/* tcrec export: logs to pcapng, pcap or zstd-compressed pcapng. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "export_writer.h"
+#include "log_input.h"
+#include "time_arg.h"
+
+static const char *const export_help =
+	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [-q]\n"
+	"\n"
+	"Writes the packets of one or more logs, merged by time, to OUT:\n"
+	"  OUT.pcapng      pcapng: one interface block per (host, interface), direction\n"
+	"                  and ring-buffer drop count per packet, interface statistics\n"
+	"  OUT.pcap        classic pcap with nanosecond timestamps\n"
+	"  OUT.pcapng.zst  zstd-compressed pcapng (Wireshark/tshark 4.0 open it as is)\n"
+	"  -               pcapng on standard output\n"
+	"LOG is a log file or a directory of rotated log files.\n"
+	"\n"
+	"Records captured with -s carry their bytes and are written unchanged.\n"
+	"Metadata-only records become packets with synthesized Ethernet, VLAN,\n"
+	"IPv4/IPv6 and TCP/UDP/ICMP headers that give Wireshark the recorded\n"
+	"addresses, ports, IP ID, TTL, lengths, TCP seq/ack/flags/window; the\n"
+	"payload is absent (captured length < length on the wire) and each such\n"
+	"packet carries the comment \"tcrec: synthesized headers\".\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output OUT  file to write (format from its extension)\n"
+	"  --since T         first time to include\n"
+	"  --until T         time to stop at (excluded)\n"
+	"                    T is RFC 3339 (2026-11-22T01:43:54Z, ...+01:00) or an offset\n"
+	"                    from the start of the recording: +30s, +250ms, +5m, +2h\n"
+	"                    Chunks of the log outside [since, until) are not decompressed.\n"
+	"  -q, --quiet       no progress line, no summary\n"
+	"  -h, --help        this help\n"
+	"\n"
+	"Interface statistics (pcapng) are the recorder's counters for the whole\n"
+	"recording: packets seen, accepted by the filter, delivered, ring-buffer drops.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  tcrec export capture.tclog -o capture.pcapng\n"
+	"  tcrec export /var/log/tcrec/ -o slice.pcap --since 2026-11-22T01:40:00Z --until +10m\n"
+	"  tcrec export hostA.tclog hostB.tclog -o both.pcapng.zst\n"
+	"  tcrec export capture.tclog -o - | tshark -r - -Y tcp.analysis.retransmission\n";
+
+/* Interface blocks keyed by (host, interface): rotated files of one
+ * recording share them, two hosts get their own. */
+struct idb {
+	const char *host;
+	const struct tclog_iface *ifc;
+	uint32_t snaplen;
+	struct pcapng_if_stats st;
+	int have_final;   /* every file of this interface had trailer counters */
+	uint64_t last_ns; /* last packet exported on it */
+};
+
+struct export_ctx {
+	struct idb *idbs;
+	size_t n_idbs;
+	int (*file_map)[TCREC_MAX_IFACES]; /* [file][slot] -> idb index */
+};
+
+static int find_idb(const struct export_ctx *x, const char *host, const struct tclog_iface *ifc)
+{
+	for (size_t i = 0; i < x->n_idbs; i++)
+		if (!strcmp(x->idbs[i].host, host) && !strcmp(x->idbs[i].ifc->name, ifc->name) &&
+		    x->idbs[i].ifc->ifindex == ifc->ifindex)
+			return (int)i;
+	return -1;
+}
+
+/* Maps every (file, interface slot) to an IDB before any packet is written,
+ * so interface blocks all come first. */
+static int build_idbs(struct export_ctx *x, struct log_input *in)
+{
+	size_t nf = log_input_nfiles(in);
+	x->file_map = calloc(nf ? nf : 1, sizeof(*x->file_map));
+	x->idbs = calloc((nf ? nf : 1) * TCREC_MAX_IFACES, sizeof(*x->idbs));
+	if (!x->file_map || !x->idbs)
+		return -ENOMEM;
+	for (size_t f = 0; f < nf; f++) {
+		const struct tclog_header *h = log_input_file(in, f)->hdr;
+		uint32_t n = h->n_ifaces < TCREC_MAX_IFACES ? h->n_ifaces : TCREC_MAX_IFACES;
+		for (uint32_t s = 0; s < n; s++) {
+			const struct tclog_iface *ifc = &h->ifaces[s];
+			int id = find_idb(x, h->host, ifc);
+			if (id < 0) {
+				id = (int)x->n_idbs++;
+				x->idbs[id].host = h->host;
+				x->idbs[id].ifc = ifc;
+				x->idbs[id].st.start_ns = h->start_ns;
+				x->idbs[id].have_final = 1;
+			}
+			struct idb *b = &x->idbs[id];
+			if (export_snaplen(h) > b->snaplen)
+				b->snaplen = export_snaplen(h);
+			if (h->start_ns && (!b->st.start_ns || h->start_ns < b->st.start_ns))
+				b->st.start_ns = h->start_ns;
+			x->file_map[f][s] = id;
+		}
+	}
+	return 0;
+}
+
+/* Trailer counters of every file (known once it was read to its end). */
+static void add_finals(struct export_ctx *x, struct log_input *in)
+{
+	for (size_t f = 0; f < log_input_nfiles(in); f++) {
+		const struct log_input_file *lf = log_input_file(in, f);
+		uint32_t n = lf->hdr->n_ifaces < TCREC_MAX_IFACES ? lf->hdr->n_ifaces : TCREC_MAX_IFACES;
+		for (uint32_t s = 0; s < n; s++) {
+			struct idb *b = &x->idbs[x->file_map[f][s]];
+			if (!lf->final) {
+				b->have_final = 0;
+				continue;
+			}
+			for (int d = 0; d < 2; d++) {
+				const struct tclog_counters *c = &lf->final->c[s][d];
+				b->st.ifrecv += c->seen;
+				b->st.filteraccept += c->seen >= c->filtered ? c->seen - c->filtered : 0;
+				b->st.usrdeliv += c->recorded;
+				b->st.osdrop += c->dropped;
+			}
+		}
+	}
+}
+
+static void section_info(struct log_input *in, char *hosts, size_t len, struct pcapng_section *shb)
+{
+	size_t off = 0;
+	hosts[0] = 0;
+	for (size_t f = 0; f < log_input_nfiles(in); f++) {
+		const char *h = log_input_file(in, f)->hdr->host;
+		int seen = 0;
+		for (size_t g = 0; g < f && !seen; g++)
+			seen = !strcmp(log_input_file(in, g)->hdr->host, h);
+		if (seen || !*h || off + strlen(h) + 3 >= len)
+			continue;
+		off += (size_t)snprintf(hosts + off, len - off, "%s%s", off ? ", " : "", h);
+	}
+	shb->hardware = hosts;
+	shb->os = log_input_nfiles(in) ? log_input_file(in, 0)->hdr->kernel : NULL;
+	shb->userappl = "tcrec " TCREC_VERSION;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void progress(uint64_t n, uint64_t ts_ns)
+{
+	char when[32];
+	time_t t = (time_t)(ts_ns / 1000000000ull);
+	struct tm tm;
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", gmtime_r(&t, &tm));
+	fprintf(stderr, "\rtcrec export: %llu packets, at %s UTC ", (unsigned long long)n, when);
+}
+
+static uint64_t start_of(struct log_input *in)
+{
+	uint64_t start = 0;
+	for (size_t f = 0; f < log_input_nfiles(in); f++) {
+		uint64_t s = log_input_file(in, f)->hdr->start_ns;
+		if (s && (!start || s < start))
+			start = s;
+	}
+	return start;
+}
+
+struct export_opts {
+	const char *out;
+	const char *since, *until;
+	char **logs;
+	size_t n_logs;
+};
+
+static int parse_args(int argc, char **argv, struct export_opts *o)
+{
+	enum { OPT_SINCE = 256, OPT_UNTIL };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL }, { "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+	};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case OPT_SINCE:
+			o->since = optarg;
+			break;
+		case OPT_UNTIL:
+			o->until = optarg;
+			break;
+		case 'q':
+			tcrec_quiet = true;
+			break;
+		case 'h':
+			fputs(export_help, stdout);
+			return -2;
+		default:
+			return usage_error("export", "bad option");
+		}
+	}
+	o->logs = argv + optind;
+	o->n_logs = (size_t)(argc - optind);
+	if (!o->n_logs)
+		return usage_error("export", "no LOG given");
+	if (!o->out)
+		return usage_error("export", "no output given (-o OUT.pcapng|OUT.pcap|OUT.pcapng.zst)");
+	return 0;
+}
+
+static int write_all(struct export_writer *w, struct export_ctx *x, struct log_input *in,
+		     const char *out, uint64_t *n)
+{
+	char err[512];
+	struct log_packet pkt;
+	int show = !tcrec_quiet && isatty(STDERR_FILENO) && strcmp(out, "-");
+	uint64_t next_show = show ? now_ns() + 500000000ull : 0;
+	int rc, warned = 0;
+	*n = 0;
+	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) == 1) {
+		int id;
+		size_t slot = pkt.iface ? (size_t)(pkt.iface - pkt.hdr->ifaces) : TCREC_MAX_IFACES;
+		if (slot < TCREC_MAX_IFACES) {
+			id = x->file_map[pkt.file][slot];
+		} else {
+			/* No interface of that ifindex in the header: put it under the first one
+			 * rather than lose the packet. */
+			if (!warned++)
+				pr_warn("warning: %s: packet on ifindex %u, not in the header's interfaces",
+					log_input_file(in, pkt.file)->path, pkt.rec->ifindex);
+			if (!pkt.hdr->n_ifaces) {
+				pr_warn("%s: no interfaces in the header", log_input_file(in, pkt.file)->path);
+				return -EINVAL;
+			}
+			id = x->file_map[pkt.file][0];
+		}
+		int e = export_writer_packet(w, (uint32_t)id, pkt.rec, pkt.bytes);
+		if (e) {
+			pr_warn("%s: %s", out, strerror(-e));
+			return e;
+		}
+		x->idbs[id].last_ns = pkt.rec->ts_ns;
+		(*n)++;
+		if (show && !(*n & 4095) && now_ns() >= next_show) {
+			progress(*n, pkt.rec->ts_ns);
+			next_show = now_ns() + 500000000ull;
+		}
+	}
+	if (show)
+		fputs("\r\033[K", stderr);
+	if (rc < 0) {
+		pr_warn("%s", err);
+		return -EIO;
+	}
+	return 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct export_opts o = { 0 };
+	int rc = parse_args(argc, argv, &o);
+	if (rc == -2)
+		return EXIT_OK;
+	if (rc)
+		return rc;
+	enum export_format fmt;
+	if (export_format_from_path(o.out, &fmt))
+		return usage_error("export", "%s: unknown output format (name it .pcapng, .pcap or .pcapng.zst)",
+				   o.out);
+
+	char err[512];
+	struct log_input *in = log_input_open(o.logs, o.n_logs, err, sizeof(err));
+	if (!in) {
+		pr_warn("%s", err);
+		return EXIT_RUNTIME;
+	}
+	uint64_t since = 0, until = 0, base = start_of(in);
+	if (o.since && time_arg_parse(o.since, base, &since)) {
+		log_input_close(in);
+		return usage_error("export", "--since '%s': not an RFC 3339 time or +offset", o.since);
+	}
+	if (o.until && time_arg_parse(o.until, base, &until)) {
+		log_input_close(in);
+		return usage_error("export", "--until '%s': not an RFC 3339 time or +offset", o.until);
+	}
+	if (o.until && until <= since) {
+		log_input_close(in);
+		return usage_error("export", "--until %s is not after --since", o.until);
+	}
+	log_input_set_range(in, since, until);
+
+	struct export_ctx x = { 0 };
+	struct export_writer *w = NULL;
+	int opened = 0;
+	uint64_t n = 0;
+	int status = EXIT_RUNTIME;
+	if (build_idbs(&x, in)) {
+		pr_warn("out of memory");
+		goto out;
+	}
+	uint32_t pcap_snap = 0;
+	for (size_t i = 0; i < x.n_idbs; i++)
+		if (x.idbs[i].snaplen > pcap_snap)
+			pcap_snap = x.idbs[i].snaplen;
+	char hosts[256];
+	struct pcapng_section shb;
+	section_info(in, hosts, sizeof(hosts), &shb);
+	w = export_writer_open(o.out, fmt, &shb, pcap_snap);
+	if (!w) {
+		pr_warn("%s: %s", o.out, strerror(errno));
+		goto out;
+	}
+	opened = 1;
+	for (size_t i = 0; i < x.n_idbs; i++) {
+		const struct log_input_file *lf = NULL;
+		for (size_t f = 0; f < log_input_nfiles(in) && !lf; f++)
+			if (!strcmp(log_input_file(in, f)->hdr->host, x.idbs[i].host))
+				lf = log_input_file(in, f);
+		if (export_writer_add_iface(w, lf->hdr, x.idbs[i].ifc, x.idbs[i].snaplen) < 0) {
+			pr_warn("%s: cannot write interface block", o.out);
+			goto out;
+		}
+	}
+	uint64_t t0 = now_ns();
+	if (write_all(w, &x, in, o.out, &n))
+		goto out;
+	add_finals(&x, in);
+	for (size_t i = 0; i < x.n_idbs; i++) {
+		struct idb *b = &x.idbs[i];
+		if (!b->have_final)
+			continue;
+		b->st.end_ns = b->last_ns ? b->last_ns : b->st.start_ns;
+		b->st.ts_ns = b->st.end_ns;
+		if (export_writer_stats(w, (uint32_t)i, &b->st))
+			break;
+	}
+	int e = export_writer_close(w);
+	w = NULL;
+	if (e) {
+		pr_warn("%s: %s", o.out, strerror(-e));
+		goto out;
+	}
+	double secs = (double)(now_ns() - t0) / 1e9;
+	if (!tcrec_quiet)
+		fprintf(stderr, "%llu packets written to %s (%llu chunks decompressed, %.0f packets/s)\n",
+			(unsigned long long)n, o.out, (unsigned long long)log_input_chunks_decompressed(in),
+			secs > 0 ? (double)n / secs : 0.0);
+	status = EXIT_OK;
+out:
+	export_writer_close(w);
+	if (status != EXIT_OK && opened && strcmp(o.out, "-"))
+		unlink(o.out); /* a half-written export is worse than none */
+	free(x.idbs);
+	free(x.file_map);
+	log_input_close(in);
+	return status;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+#include "export_writer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "formats/pcap_writer.h"
+#include "formats/synth.h"
+
+struct export_writer {
+	enum export_format fmt;
+	struct pcapng_writer *ng;
+	struct pcap_writer *pcap;
+	uint32_t n_ifaces;
+	uint32_t *snaplens; /* per interface id: caplen is cut to it */
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+int export_format_from_path(const char *path, enum export_format *fmt)
+{
+	if (!strcmp(path, "-"))
+		*fmt = EXPORT_PCAPNG;
+	else if (ends_with(path, ".pcapng.zst"))
+		*fmt = EXPORT_PCAPNG_ZST;
+	else if (ends_with(path, ".pcapng"))
+		*fmt = EXPORT_PCAPNG;
+	else if (ends_with(path, ".pcap"))
+		*fmt = EXPORT_PCAP;
+	else
+		return -1;
+	return 0;
+}
+
+uint32_t export_snaplen(const struct tclog_header *hdr)
+{
+	if (!hdr->snaplen)
+		return SYNTH_MAX;
+	if (hdr->snap_cap && hdr->snap_cap < hdr->snaplen)
+		return hdr->snap_cap;
+	return hdr->snaplen;
+}
+
+struct export_writer *export_writer_open(const char *path, enum export_format fmt,
+					 const struct pcapng_section *shb, uint32_t pcap_snaplen)
+{
+	struct export_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->fmt = fmt;
+	enum pcap_out_comp comp = fmt == EXPORT_PCAPNG_ZST ? PCAP_OUT_ZSTD : PCAP_OUT_PLAIN;
+	struct pcap_out *out = strcmp(path, "-") ? pcap_out_create(path, comp)
+						  : pcap_out_fdopen(STDOUT_FILENO, comp);
+	if (!out)
+		goto fail;
+	if (fmt == EXPORT_PCAP)
+		w->pcap = pcap_writer_open(out, pcap_snaplen);
+	else
+		w->ng = pcapng_writer_open(out, shb);
+	if (!w->pcap && !w->ng)
+		goto fail;
+	return w;
+fail:;
+	int e = errno;
+	free(w);
+	errno = e;
+	return NULL;
+}
+
+int export_writer_add_iface(struct export_writer *w, const struct tclog_header *hdr,
+			    const struct tclog_iface *ifc, uint32_t snaplen)
+{
+	if (!snaplen)
+		snaplen = export_snaplen(hdr);
+	uint32_t *s = realloc(w->snaplens, (w->n_ifaces + 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	w->snaplens = s;
+	if (w->ng) {
+		char desc[TCLOG_NAME_MAX + 32];
+		snprintf(desc, sizeof(desc), "%s on %s", ifc->name, hdr->host);
+		static const uint8_t zero_mac[6];
+		struct pcapng_iface idb = {
+			.name = ifc->name,
+			.description = desc,
+			.os = hdr->kernel,
+			.filter = hdr->filter,
+			/* L3 devices have no MAC: leave the option out rather than say 0. */
+			.mac = memcmp(ifc->mac, zero_mac, 6) ? ifc->mac : NULL,
+			.snaplen = snaplen,
+		};
+		int id = pcapng_writer_add_iface(w->ng, &idb);
+		if (id < 0)
+			return id;
+	}
+	s[w->n_ifaces] = snaplen;
+	return (int)w->n_ifaces++;
+}
+
+int export_writer_packet(struct export_writer *w, uint32_t if_id, const struct tcrec_record *rec,
+			 const uint8_t *bytes)
+{
+	if (if_id >= w->n_ifaces)
+		return -EINVAL;
+	uint8_t buf[SYNTH_MAX];
+	const uint8_t *data = bytes;
+	uint32_t caplen = rec->cap_len;
+	int synth = caplen == 0;
+	if (synth) {
+		caplen = (uint32_t)synth_headers(rec, buf);
+		data = buf;
+	}
+	/* A reader trusts the IDB snaplen; never write past it. */
+	if (caplen > w->snaplens[if_id])
+		caplen = w->snaplens[if_id];
+	if (caplen > rec->wire_len && rec->wire_len)
+		caplen = rec->wire_len;
+	uint32_t origlen = rec->wire_len > caplen ? rec->wire_len : caplen;
+	if (w->pcap)
+		return pcap_writer_packet(w->pcap, rec->ts_ns, data, caplen, origlen);
+	struct pcapng_packet p = {
+		.if_id = if_id,
+		.ts_ns = rec->ts_ns,
+		.caplen = caplen,
+		.origlen = origlen,
+		.data = data,
+		.flags = rec->dir == TCREC_DIR_OUT ? PCAPNG_DIR_OUT : PCAPNG_DIR_IN,
+		.dropcount = rec->drops,
+		.comment = synth ? SYNTH_COMMENT : NULL,
+	};
+	return pcapng_writer_packet(w->ng, &p);
+}
+
+int export_writer_stats(struct export_writer *w, uint32_t if_id, const struct pcapng_if_stats *s)
+{
+	return w->ng ? pcapng_writer_stats(w->ng, if_id, s) : 0;
+}
+
+int export_writer_flush(struct export_writer *w)
+{
+	return w->ng ? pcapng_writer_flush(w->ng) : pcap_writer_flush(w->pcap);
+}
+
+uint64_t export_writer_packets(const struct export_writer *w)
+{
+	return w->ng ? pcapng_writer_packets(w->ng) : pcap_writer_packets(w->pcap);
+}
+
+int export_writer_close(struct export_writer *w)
+{
+	if (!w)
+		return 0;
+	int err = w->ng ? pcapng_writer_close(w->ng) : pcap_writer_close(w->pcap);
+	free(w->snaplens);
+	free(w);
+	return err;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Turns tcrec records into pcapng or pcap packets: the bytes a record
+ * carries, or synthesized headers for metadata-only records. Shared by
+ * `tcrec export` and the live pcapng/pcap record sink.
+ */
+#ifndef TCREC_EXPORT_WRITER_H
+#define TCREC_EXPORT_WRITER_H
+
+#include <stdint.h>
+
+#include "formats/pcapng_writer.h"
+#include "formats/tclog.h"
+
+enum export_format {
+	EXPORT_PCAPNG,
+	EXPORT_PCAP,
+	EXPORT_PCAPNG_ZST,
+};
+
+/* From OUT's name: .pcapng, .pcap, .pcapng.zst ("-" is pcapng). 0 or -1. */
+int export_format_from_path(const char *path, enum export_format *fmt);
+
+/* Snap length the packets of a recording can have: what the header says
+ * bytes were captured up to, or the synthesized header size for a
+ * metadata-only recording. */
+uint32_t export_snaplen(const struct tclog_header *hdr);
+
+struct export_writer;
+
+/* path "-" writes to stdout. pcap_snaplen goes into a pcap file header
+ * (pcapng takes one per interface). NULL with errno. */
+struct export_writer *export_writer_open(const char *path, enum export_format fmt,
+					 const struct pcapng_section *shb, uint32_t pcap_snaplen);
+
+/* One interface of a recording: an IDB in pcapng. Returns its id (>= 0),
+ * or -errno. snaplen 0 takes export_snaplen(hdr). */
+int export_writer_add_iface(struct export_writer *w, const struct tclog_header *hdr,
+			    const struct tclog_iface *ifc, uint32_t snaplen);
+
+/* One packet on interface if_id. 0 or -errno (-EPIPE: reader went away). */
+int export_writer_packet(struct export_writer *w, uint32_t if_id, const struct tcrec_record *rec,
+			 const uint8_t *bytes);
+
+/* Statistics for interface if_id (pcapng only; a no-op for pcap). */
+int export_writer_stats(struct export_writer *w, uint32_t if_id, const struct pcapng_if_stats *s);
+
+int export_writer_flush(struct export_writer *w);
+
+uint64_t export_writer_packets(const struct export_writer *w);
+
+/* 0 or the first error of the writer's life. Frees w. NULL-safe. */
+int export_writer_close(struct export_writer *w);
+
+#endif

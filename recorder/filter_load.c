@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel side of filters. The capture programs call a global function
+ * tcrec_filter(struct __sk_buff *skb, __u32 no_eth) that accepts every
+ * packet; while a filter is installed here, libbpf's last step before it
+ * loads each SEC("tc") program replaces the body of that function with the
+ * translated expression. The decision is then made inside the capture
+ * program, per packet, before anything is copied to the ring buffer.
+ *
+ * Why not freplace (BPF_PROG_TYPE_EXT): it needs tracing program types,
+ * which some kernels and sandboxes refuse even to root; this needs nothing
+ * beyond what loading the capture program needs.
+ */
+#include "filter.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#define FILTER_FUNC "tcrec_filter"
+
+static struct {
+	int handler;            /* libbpf handler id, > 0 while installed */
+	struct bpf_insn *code;  /* the translated expression */
+	size_t code_cnt;
+	unsigned patched;       /* programs that got it */
+	int err;                /* first failure in the callback */
+	char msg[256];
+} inst;
+
+__attribute__((format(printf, 2, 3))) static void fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (inst.err)
+		return;
+	inst.err = err;
+	va_start(ap, fmt);
+	vsnprintf(inst.msg, sizeof(inst.msg), fmt, ap);
+	va_end(ap);
+}
+
+/* Name of the function whose BTF type is type_id in the program's BTF. */
+static int func_is_filter(int btf_fd, __u32 type_id)
+{
+	struct bpf_btf_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(btf_fd, &info, &len))
+		return -errno;
+	struct btf *btf = btf__load_from_kernel_by_id(info.id);
+	if (!btf)
+		return -errno;
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	int yes = t && btf_is_func(t) && !strcmp(btf__name_by_offset(btf, t->name_off), FILTER_FUNC);
+	btf__free(btf);
+	return yes;
+}
+
+/* Instruction index where tcrec_filter() starts, or -errno. It must be the
+ * last function of the program: the new body is longer than the stub. */
+static long filter_start(const struct bpf_prog_load_opts *opts, size_t cnt)
+{
+	const char *fi = opts->func_info;
+	long start = -ENOENT;
+	__u32 last = 0;
+
+	if (!fi || !opts->func_info_cnt || opts->func_info_rec_size < sizeof(struct bpf_func_info))
+		return -ENOENT;
+	for (__u32 i = 0; i < opts->func_info_cnt; i++) {
+		const struct bpf_func_info *f = (const void *)(fi + (size_t)i * opts->func_info_rec_size);
+		if (f->insn_off > last)
+			last = f->insn_off;
+		int r = func_is_filter(opts->prog_btf_fd, f->type_id);
+		if (r < 0)
+			return r;
+		if (r)
+			start = f->insn_off;
+	}
+	if (start >= 0 && ((__u32)start != last || (size_t)start >= cnt))
+		return -ENOTSUP;
+	return start;
+}
+
+static int prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
+{
+	const struct bpf_insn *old = bpf_program__insns(prog);
+	size_t cnt = bpf_program__insn_cnt(prog);
+	long start = filter_start(opts, cnt);
+
+	(void)cookie;
+	if (start == -ENOENT)
+		return 0; /* a tc program without the hook: not ours to change */
+	if (start == -ENOTSUP) {
+		fail(-ENOTSUP, "%s(): " FILTER_FUNC "() is not the program's last function",
+		     bpf_program__name(prog));
+		return -ENOTSUP;
+	}
+	if (start < 0) {
+		fail((int)start, "%s(): cannot read the program's BTF", bpf_program__name(prog));
+		return (int)start;
+	}
+	struct bpf_insn *insns = malloc((start + inst.code_cnt) * sizeof(*insns));
+	if (!insns) {
+		fail(-ENOMEM, "%s: out of memory", bpf_program__name(prog));
+		return -ENOMEM;
+	}
+	memcpy(insns, old, start * sizeof(*insns));
+	memcpy(insns + start, inst.code, inst.code_cnt * sizeof(*insns));
+	int err = bpf_program__set_insns(prog, insns, start + inst.code_cnt);
+	free(insns);
+	if (err) {
+		fail(err, "%s(): cannot replace the instructions", bpf_program__name(prog));
+		return err;
+	}
+	inst.patched++;
+	return 0;
+}
+
+int filter_load_begin(const struct cbpf_insn *prog, size_t n, char *err, size_t errlen)
+{
+	struct cbpf_xlate_opts xo = { .view = CBPF_VIEW_ARG };
+	size_t bad = 0;
+
+	if (inst.handler > 0) {
+		snprintf(err, errlen, "a filter is already being installed");
+		return -EBUSY;
+	}
+	memset(&inst, 0, sizeof(inst));
+	int ret = cbpf_to_ebpf(prog, n, &xo, &inst.code, &inst.code_cnt, &bad);
+	if (ret) {
+		snprintf(err, errlen, "cannot translate filter instruction %zu (%s): %s", bad,
+			 filter_insn_text(prog, bad), strerror(-ret));
+		return ret;
+	}
+	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .prog_prepare_load_fn = prepare);
+	/* custom handlers are looked up before libbpf's own "tc" */
+	inst.handler = libbpf_register_prog_handler("tc", BPF_PROG_TYPE_SCHED_CLS, 0, &ho);
+	if (inst.handler < 0) {
+		ret = inst.handler;
+		snprintf(err, errlen, "libbpf: cannot register the filter's loader: %s", strerror(-ret));
+		free(inst.code);
+		memset(&inst, 0, sizeof(inst));
+		return ret;
+	}
+	return 0;
+}
+
+int filter_load_end(unsigned *patched, char *err, size_t errlen)
+{
+	int ret = inst.err;
+
+	if (inst.handler > 0)
+		libbpf_unregister_prog_handler(inst.handler);
+	if (ret)
+		snprintf(err, errlen, "%s", inst.msg);
+	else if (!inst.patched) {
+		ret = -ENOENT;
+		snprintf(err, errlen, "the capture program has no " FILTER_FUNC "() to hold the filter");
+	}
+	if (patched)
+		*patched = inst.patched;
+	free(inst.code);
+	memset(&inst, 0, sizeof(inst));
+	return ret;
+}
+
+size_t filter_load_insn_cnt(const struct cbpf_insn *prog, size_t n)
+{
+	struct cbpf_xlate_opts xo = { .view = CBPF_VIEW_ARG };
+	struct bpf_insn *code;
+	size_t cnt = 0;
+
+	if (cbpf_to_ebpf(prog, n, &xo, &code, &cnt, NULL))
+		return 0;
+	free(code);
+	return cnt;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON output helpers: one record as one JSON Lines object with every
+ * record field (the `tcrec print --json` contract, keys in a fixed order),
+ * and the string/time primitives the other JSON outputs share.
+ */
+#ifndef TCREC_JSON_OUT_H
+#define TCREC_JSON_OUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bpf/tcrec.h"
+
+/* A JSON string literal, quotes included; NULL prints null. */
+void json_put_string(FILE *f, const char *s);
+
+/* "2026-11-22T01:43:54.123456789Z" (UTC, always nine digits), quoted. */
+void json_put_time(FILE *f, uint64_t ts_ns);
+
+/* One object and a newline. ifname NULL prints null. bytes may be NULL
+ * only when rec->cap_len is 0. */
+void json_put_record(FILE *f, const struct tcrec_record *rec, const uint8_t *bytes,
+		     const char *ifname);
+
+#endif

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * LOG... as one time-ordered stream. Every file is opened once up front to
+ * learn its header and time span (from the chunk index), then closed; a
+ * file is reopened for reading only when the merge reaches its first
+ * record. A directory of rotated files therefore holds one or two files
+ * open at a time, however many it contains, while files that overlap in
+ * time (several vantage points) are merged record by record.
+ */
+#include "log_input.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "cli.h"
+
+enum file_state { F_PENDING, F_ACTIVE, F_DONE };
+
+struct lin_file {
+	struct log_input_file pub;
+	char *path;
+	struct tclog_header hdr; /* copy: outlives the reader */
+	struct tclog_final fin;
+	uint64_t first_ns;       /* earliest record, from the index */
+	uint64_t last_ns;
+	size_t nchunks;
+	bool indexed;            /* first_ns/last_ns/nchunks come from a good index */
+	enum file_state state;
+	struct tclog_reader *r;
+	const struct tcrec_record *rec; /* head record while active */
+	const uint8_t *bytes;
+	/* range mode: chunk by chunk through the index */
+	const struct tclog_chunk_info *chunks;
+	size_t chunk;
+	uint32_t left; /* records left in the current chunk */
+};
+
+struct log_input {
+	struct lin_file *files;
+	size_t n;
+	size_t *pending; /* file indexes by first_ns */
+	size_t next_pending;
+	size_t *heap;    /* active files, min-heap on (head ts, index) */
+	size_t nheap;
+	ssize_t last;    /* file whose record was handed out last */
+	uint64_t since_ns, until_ns;
+	uint64_t decompressed; /* from readers already closed */
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- argument expansion ---- */
+
+struct path_list {
+	char **v;
+	size_t n, cap;
+};
+
+static int path_push(struct path_list *l, char *p)
+{
+	if (!p)
+		return -ENOMEM;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char **v = realloc(l->v, cap * sizeof(*v));
+		if (!v) {
+			free(p);
+			return -ENOMEM;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = p;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Regular files of dir, sorted by name; hidden files are not logs. */
+static int expand_dir(struct path_list *l, const char *dir, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		set_err(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	size_t first = l->n;
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		size_t len = strlen(dir) + strlen(de->d_name) + 2;
+		char *p = malloc(len);
+		if (!p) {
+			rc = -1;
+			break;
+		}
+		snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+		struct stat st;
+		if (stat(p, &st) || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		if (path_push(l, p)) {
+			rc = -1;
+			break;
+		}
+	}
+	closedir(d);
+	if (rc) {
+		set_err(err, errlen, "%s: out of memory", dir);
+		return -1;
+	}
+	if (l->n == first) {
+		set_err(err, errlen, "%s: directory holds no log files", dir);
+		return -1;
+	}
+	qsort(l->v + first, l->n - first, sizeof(char *), cmp_str);
+	return 0;
+}
+
+static int expand_paths(struct path_list *l, char *const *paths, size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(paths[i], &st)) {
+			set_err(err, errlen, "%s: %s", paths[i], strerror(errno));
+			return -1;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (expand_dir(l, paths[i], err, errlen))
+				return -1;
+		} else if (path_push(l, strdup(paths[i]))) {
+			set_err(err, errlen, "%s: out of memory", paths[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- per-file ---- */
+
+/* Learns the header and the time span, then lets the file go. A file whose
+ * index cannot be built is still listed: reading it says what is wrong
+ * after returning what can be read. */
+static int probe_file(struct lin_file *f, char *err, size_t errlen)
+{
+	struct tclog_reader *r = tclog_reader_open(f->path, err, errlen);
+	if (!r)
+		return -1;
+	f->hdr = *tclog_reader_header(r);
+	f->pub.path = f->path;
+	f->pub.hdr = &f->hdr;
+	f->pub.size = tclog_reader_file_size(r);
+	f->pub.index_rebuilt = tclog_reader_index_rebuilt(r);
+	f->first_ns = f->hdr.start_ns;
+	f->last_ns = f->hdr.start_ns;
+	const struct tclog_chunk_info *c;
+	size_t nc = 0;
+	int irc = tclog_reader_index(r, &c, &nc, NULL, 0);
+	if (!irc && nc) {
+		f->first_ns = UINT64_MAX;
+		f->last_ns = 0;
+		for (size_t i = 0; i < nc; i++) {
+			if (c[i].first_ns < f->first_ns)
+				f->first_ns = c[i].first_ns;
+			if (c[i].last_ns > f->last_ns)
+				f->last_ns = c[i].last_ns;
+		}
+		f->nchunks = nc;
+		f->indexed = true;
+	} else if (!irc) {
+		f->indexed = true;
+	}
+	tclog_reader_close(r);
+	return 0;
+}
+
+static bool in_range(const struct log_input *in, uint64_t ts)
+{
+	return ts >= in->since_ns && (!in->until_ns || ts < in->until_ns);
+}
+
+static bool chunk_in_range(const struct log_input *in, const struct tclog_chunk_info *c)
+{
+	return c->last_ns >= in->since_ns && (!in->until_ns || c->first_ns < in->until_ns);
+}
+
+static bool ranged(const struct log_input *in)
+{
+	return in->since_ns || in->until_ns;
+}
+
+/* Next record of an active file inside the range: 1, 0 at its end, -1. */
+static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_t errlen)
+{
+	for (;;) {
+		if (ranged(in) && !f->left) {
+			while (f->chunk < f->nchunks && !chunk_in_range(in, &f->chunks[f->chunk]))
+				f->chunk++;
+			if (f->chunk >= f->nchunks)
+				return 0;
+			if (tclog_reader_seek_chunk(f->r, f->chunk, err, errlen))
+				return -1;
+			f->left = f->chunks[f->chunk].records;
+			f->chunk++;
+			if (!f->left)
+				continue;
+		}
+		int rc = tclog_reader_next(f->r, &f->rec, &f->bytes, err, errlen);
+		if (rc <= 0)
+			return rc;
+		if (ranged(in))
+			f->left--;
+		if (in_range(in, f->rec->ts_ns))
+			return 1;
+	}
+}
+
+static void file_finish(struct log_input *in, struct lin_file *f)
+{
+	const char *w = tclog_reader_warning(f->r);
+	if (w)
+		pr_warn("warning: %s", w);
+	const struct tclog_final *fin = tclog_reader_final(f->r);
+	if (fin) {
+		f->fin = *fin;
+		f->pub.final = &f->fin;
+	}
+	in->decompressed += tclog_reader_chunks_decompressed(f->r);
+	tclog_reader_close(f->r);
+	f->r = NULL;
+	f->rec = NULL;
+	f->state = F_DONE;
+}
+
+/* ---- heap of active files ---- */
+
+static bool before(const struct log_input *in, size_t a, size_t b)
+{
+	uint64_t ta = in->files[a].rec->ts_ns, tb = in->files[b].rec->ts_ns;
+	return ta < tb || (ta == tb && a < b);
+}
+
+static void heap_push(struct log_input *in, size_t fi)
+{
+	size_t i = in->nheap++;
+	in->heap[i] = fi;
+	while (i && before(in, in->heap[i], in->heap[(i - 1) / 2])) {
+		size_t p = (i - 1) / 2, t = in->heap[p];
+		in->heap[p] = in->heap[i];
+		in->heap[i] = t;
+		i = p;
+	}
+}
+
+static size_t heap_pop(struct log_input *in)
+{
+	size_t top = in->heap[0];
+	in->heap[0] = in->heap[--in->nheap];
+	for (size_t i = 0;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < in->nheap && before(in, in->heap[l], in->heap[m]))
+			m = l;
+		if (r < in->nheap && before(in, in->heap[r], in->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		size_t t = in->heap[m];
+		in->heap[m] = in->heap[i];
+		in->heap[i] = t;
+		i = m;
+	}
+	return top;
+}
+
+/* Fetches the file's next record into the heap, or finishes the file. */
+static int file_advance(struct log_input *in, size_t fi, char *err, size_t errlen)
+{
+	struct lin_file *f = &in->files[fi];
+	int rc = file_fetch(in, f, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		file_finish(in, f);
+	else
+		heap_push(in, fi);
+	return 0;
+}
+
+static int file_activate(struct log_input *in, size_t fi, char *err, size_t errlen)
+{
+	struct lin_file *f = &in->files[fi];
+	if (ranged(in) && f->indexed && (!f->nchunks || f->last_ns < in->since_ns ||
+			   (in->until_ns && f->first_ns >= in->until_ns))) {
+		f->state = F_DONE; /* nothing in range: not even opened */
+		return 0;
+	}
+	f->r = tclog_reader_open(f->path, err, errlen);
+	if (!f->r)
+		return -1;
+	f->state = F_ACTIVE;
+	if (ranged(in)) {
+		size_t nc;
+		if (tclog_reader_index(f->r, &f->chunks, &nc, err, errlen))
+			return -1;
+		f->nchunks = nc;
+		f->chunk = 0;
+		f->left = 0;
+	}
+	return file_advance(in, fi, err, errlen);
+}
+
+/* ---- public ---- */
+
+static const struct log_input *sort_ctx;
+
+static int cmp_pending(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t tx = sort_ctx->files[x].first_ns, ty = sort_ctx->files[y].first_ns;
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+struct log_input *log_input_open(char *const *paths, size_t n, char *err, size_t errlen)
+{
+	struct path_list l = { 0 };
+	struct log_input *in = calloc(1, sizeof(*in));
+	if (!in) {
+		set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	in->last = -1;
+	if (expand_paths(&l, paths, n, err, errlen))
+		goto fail;
+	in->files = calloc(l.n, sizeof(*in->files));
+	in->pending = calloc(l.n, sizeof(*in->pending));
+	in->heap = calloc(l.n, sizeof(*in->heap));
+	if (!in->files || !in->pending || !in->heap) {
+		set_err(err, errlen, "out of memory for %zu files", l.n);
+		goto fail;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		in->files[i].path = l.v[i];
+		l.v[i] = NULL;
+		in->n++;
+		if (probe_file(&in->files[i], err, errlen))
+			goto fail;
+		in->pending[i] = i;
+	}
+	sort_ctx = in;
+	qsort(in->pending, in->n, sizeof(*in->pending), cmp_pending);
+	sort_ctx = NULL;
+	free(l.v);
+	return in;
+fail:
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+	log_input_close(in);
+	return NULL;
+}
+
+void log_input_set_range(struct log_input *in, uint64_t since_ns, uint64_t until_ns)
+{
+	in->since_ns = since_ns;
+	in->until_ns = until_ns;
+}
+
+int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen)
+{
+	if (in->last >= 0) {
+		size_t fi = (size_t)in->last;
+		in->last = -1;
+		if (file_advance(in, fi, err, errlen))
+			return -1;
+	}
+	/* Open the files whose first record could come before the current
+	 * head; the rest wait closed. */
+	while (in->next_pending < in->n) {
+		size_t fi = in->pending[in->next_pending];
+		if (in->nheap && in->files[fi].first_ns > in->files[in->heap[0]].rec->ts_ns)
+			break;
+		in->next_pending++;
+		if (file_activate(in, fi, err, errlen))
+			return -1;
+	}
+	if (!in->nheap)
+		return 0;
+	size_t fi = heap_pop(in);
+	struct lin_file *f = &in->files[fi];
+	pkt->rec = f->rec;
+	pkt->bytes = f->bytes;
+	pkt->hdr = &f->hdr;
+	pkt->file = fi;
+	pkt->iface = NULL;
+	for (uint32_t i = 0; i < f->hdr.n_ifaces && i < TCREC_MAX_IFACES; i++)
+		if (f->hdr.ifaces[i].ifindex == f->rec->ifindex) {
+			pkt->iface = &f->hdr.ifaces[i];
+			break;
+		}
+	in->last = (ssize_t)fi;
+	return 1;
+}
+
+size_t log_input_nfiles(const struct log_input *in)
+{
+	return in->n;
+}
+
+const struct log_input_file *log_input_file(const struct log_input *in, size_t i)
+{
+	return i < in->n ? &in->files[i].pub : NULL;
+}
+
+uint64_t log_input_chunks_decompressed(const struct log_input *in)
+{
+	uint64_t n = in->decompressed;
+	for (size_t i = 0; i < in->n; i++)
+		if (in->files[i].r)
+			n += tclog_reader_chunks_decompressed(in->files[i].r);
+	return n;
+}
+
+void log_input_close(struct log_input *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i < in->n; i++) {
+		tclog_reader_close(in->files[i].r);
+		free(in->files[i].path);
+	}
+	free(in->files);
+	free(in->pending);
+	free(in->heap);
+	free(in);
+}

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/* tcrec print: a log one line per packet, like tcpdump -r. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "filter.h"
+#include "formats/synth.h"
+#include "json_out.h"
+#include "log_input.h"
+#include "packet_text.h"
+#include "time_arg.h"
+
+static const char print_help[] =
+	"Usage: tcrec print LOG... [--json] [-e] [--nano] [-c COUNT] [--since T]\n"
+	"                   [--until T] [-v] [FILTER]\n"
+	"       tcrec -r LOG... [FILTER]\n"
+	"\n"
+	"Print the packets of tcrec logs, one line per packet, in the words of\n"
+	"`tcpdump -nn -S -tttt` (sequence numbers are absolute). LOG is a log file\n"
+	"or a directory of rotated logs; several LOGs are merged by time.\n"
+	"Each line: date and time (local), interface, In/Out, then the protocol\n"
+	"summary. What a record does not hold is not printed: TCP options and\n"
+	"payload decoding need captured bytes (record with -s).\n"
+	"\n"
+	"FILTER is a tcpdump filter expression, compiled by libpcap as tcpdump does.\n"
+	"It runs on the captured bytes when the record has some, else on the headers\n"
+	"rebuilt from the record (as `tcrec export` writes them): filters on\n"
+	"addresses, ports, protocols, VLANs and TCP flags work on metadata-only logs,\n"
+	"filters on payload bytes or ARP bodies match nothing there. The LOG\n"
+	"arguments are the leading ones that exist on disk; FILTER starts at the\n"
+	"first that does not.\n"
+	"\n"
+	"Options:\n"
+	"  --json          one JSON object per packet (JSON Lines) with every record\n"
+	"                  field: time, ts_ns, ifindex, ifname, dir, wire_len, cap_len,\n"
+	"                  ethertype, vlan[], smac, dmac, src, dst, ip_proto, ip_id,\n"
+	"                  ttl, tos, ip_len, ip_hlen, frag_off, sport, dport, tcp_seq,\n"
+	"                  tcp_ack, tcp_flags, tcp_hlen, tcp_win, udp_len, icmp_type,\n"
+	"                  icmp_code, icmp_id, icmp_seq, mark, drops, flags, and bytes\n"
+	"                  (hex) when the record carries packet bytes\n"
+	"  -e              print MAC addresses, ethertypes and frame length (tcpdump -e)\n"
+	"  --nano          nanosecond timestamps (default: microseconds, as tcpdump)\n"
+	"  -c COUNT        stop after COUNT packets\n"
+	"  --since T       first time to print: RFC 3339 (2026-11-22T01:40:00Z) or an\n"
+	"                  offset from the start of the recording (+30s, +5m, +1h)\n"
+	"  --until T       time to stop at (excluded), same forms. Chunks of the log\n"
+	"                  outside [since, until) are not even decompressed\n"
+	"  -v              say on stderr how many chunks were decompressed\n"
+	"  -n              accepted for tcpdump habits (addresses are never resolved)\n"
+	"  -h, --help      this help\n"
+	"\n"
+	"A file whose recorder was killed (no trailer, torn last chunk) is read up to\n"
+	"its last complete chunk with a warning on stderr; a damaged file is printed\n"
+	"up to the damage, then the error names the file and offset (exit 1).\n"
+	"\n"
+	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  tcrec print /var/log/tcrec/eth0.tclog\n"
+	"  tcrec -r /var/log/tcrec/              # every rotated file, in time order\n"
+	"  tcrec print a.tclog b.tclog -c 20     # two vantage points merged by time\n"
+	"  tcrec print /var/log/tcrec/ --since 2026-11-22T01:40:00Z --until +2h\n"
+	"  tcrec print cap.tclog 'tcp[tcpflags] & tcp-syn != 0 and port 443'\n"
+	"  tcrec print cap.tclog --json | jq 'select(.dport == 443)'\n";
+
+enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL };
+
+struct print_opts {
+	bool json;
+	struct packet_text_opts text;
+	uint64_t count; /* 0 = all */
+	struct cbpf_insn *filter; /* NULL = every packet */
+	const char *since, *until;
+};
+
+static bool filter_accepts(const struct print_opts *o, const struct log_packet *p)
+{
+	if (!o->filter)
+		return true;
+	const struct tcrec_record *r = p->rec;
+	if (r->cap_len)
+		return filter_run(o->filter, p->bytes, r->wire_len, r->cap_len) != 0;
+	uint8_t hdrs[SYNTH_MAX];
+	size_t n = synth_headers(r, hdrs);
+	return filter_run(o->filter, hdrs, r->wire_len, (unsigned)n) != 0;
+}
+
+/* LOG... [FILTER]: the logs are the leading arguments that exist (the
+ * first always is one, so a missing file is reported as such). */
+static int split_logs(int argc, char **argv)
+{
+	int n = 1;
+	struct stat st;
+	while (n < argc && !stat(argv[n], &st))
+		n++;
+	return n;
+}
+
+/* A filter that does not compile and looks like a path was most likely
+ * meant as a LOG: say that it is missing rather than a syntax error. */
+static bool looks_like_path(const char *s)
+{
+	return strchr(s, '/') || strstr(s, ".tclog");
+}
+
+static int compile_filter(struct print_opts *o, int argc, char **argv)
+{
+	char *expr = filter_join(argc, argv);
+	if (!expr) {
+		pr_warn("print: out of memory");
+		return EXIT_RUNTIME;
+	}
+	char err[512];
+	size_t n;
+	int rc = filter_compile(expr, &o->filter, &n, err, sizeof(err));
+	if (rc == -EINVAL && looks_like_path(argv[0])) {
+		pr_warn("%s: %s", argv[0], strerror(ENOENT));
+		rc = EXIT_RUNTIME;
+	} else if (rc == -EINVAL) {
+		rc = usage_error("print", "filter '%s': %s", expr, err);
+	} else if (rc) {
+		pr_warn("print: filter: %s", strerror(-rc));
+		rc = EXIT_RUNTIME;
+	}
+	free(expr);
+	return rc;
+}
+
+/* getopt's error, named as the user typed it. */
+static int bad_option(const char *cmd, char **argv, int c)
+{
+	if (optopt > 0 && optopt < 256) {
+		if (c == ':')
+			return usage_error(cmd, "option '-%c' needs a value", optopt);
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	}
+	if (c == ':')
+		return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+static int print_packets(struct log_input *in, const struct print_opts *o)
+{
+	char err[512], line[4096];
+	struct log_packet pkt;
+	uint64_t n = 0;
+	int rc;
+
+	while ((!o->count || n < o->count) && (rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
+		if (!filter_accepts(o, &pkt))
+			continue;
+		const char *ifname = pkt.iface ? pkt.iface->name : NULL;
+		if (o->json) {
+			json_put_record(stdout, pkt.rec, pkt.bytes, ifname);
+		} else {
+			packet_text_format(line, sizeof(line), pkt.rec, pkt.bytes, ifname, &o->text);
+			puts(line);
+		}
+		n++;
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		pr_warn("stdout: write error");
+		return EXIT_RUNTIME;
+	}
+	if (o->count && n >= o->count)
+		return EXIT_OK;
+	if (rc < 0) {
+		pr_warn("%s", err);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+/* Offsets count from the earliest recording start among the files. */
+static int set_range(struct log_input *in, const struct print_opts *o)
+{
+	uint64_t base = 0, since = 0, until = 0;
+	for (size_t f = 0; f < log_input_nfiles(in); f++) {
+		uint64_t s = log_input_file(in, f)->hdr->start_ns;
+		if (s && (!base || s < base))
+			base = s;
+	}
+	if (o->since && time_arg_parse(o->since, base, &since))
+		return usage_error("print", "--since '%s': not an RFC 3339 time or +offset", o->since);
+	if (o->until && time_arg_parse(o->until, base, &until))
+		return usage_error("print", "--until '%s': not an RFC 3339 time or +offset", o->until);
+	if (o->until && until <= since)
+		return usage_error("print", "--until %s is not after --since", o->until);
+	log_input_set_range(in, since, until);
+	return 0;
+}
+
+int cmd_print(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "nano", no_argument, NULL, OPT_NANO },
+		{ "count", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct print_opts o = { 0 };
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:ehnv", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_NANO:
+			o.text.nano = true;
+			break;
+		case 'e':
+			o.text.link = true;
+			break;
+		case 'n':
+			break;
+		case 'v':
+			tcrec_verbose++;
+			break;
+		case OPT_SINCE:
+			o.since = optarg;
+			break;
+		case OPT_UNTIL:
+			o.until = optarg;
+			break;
+		case 'c':
+			if (parse_u64("print", "-c", optarg, 1, UINT64_MAX, &o.count))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(print_help, stdout);
+			return EXIT_OK;
+		default:
+			return bad_option("print", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("print", "no LOG given");
+
+	int nlogs = split_logs(argc - optind, argv + optind);
+	if (nlogs < argc - optind) {
+		int rc = compile_filter(&o, argc - optind - nlogs, argv + optind + nlogs);
+		if (rc)
+			return rc;
+	}
+	char err[512];
+	struct log_input *in = log_input_open(argv + optind, (size_t)nlogs, err, sizeof(err));
+	if (!in) {
+		pr_warn("%s", err);
+		free(o.filter);
+		return EXIT_RUNTIME;
+	}
+	int rc = set_range(in, &o);
+	if (!rc)
+		rc = print_packets(in, &o);
+	pr_debug("%llu chunks decompressed", (unsigned long long)log_input_chunks_decompressed(in));
+	log_input_close(in);
+	free(o.filter);
+	return rc;
+}

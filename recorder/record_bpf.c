@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading the capture object and reading its counters, for `tcrec record`. */
+#define _GNU_SOURCE /* vasprintf */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "record_run.h"
+#include "tcrec_capture.skel.h"
+
+#define VERIFIER_TAIL_LINES 12
+
+/* The last lines of the latest verifier log libbpf handed us. */
+static char verifier_tail[4096];
+
+static void keep_tail(const char *log)
+{
+	const char *end = log + strlen(log);
+	const char *p = end;
+	int lines = 0;
+
+	/* libbpf wraps the log in BEGIN/END markers: cut the END line off */
+	const char *mark = strstr(log, "-- END PROG LOAD LOG --");
+	if (mark)
+		end = p = mark;
+	while (p > log && lines <= VERIFIER_TAIL_LINES) {
+		p--;
+		if (*p == '\n' && p + 1 < end)
+			lines++;
+	}
+	if (*p == '\n')
+		p++;
+	snprintf(verifier_tail, sizeof(verifier_tail), "%.*s", (int)(end - p), p);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return 0;
+	if (strstr(msg, "-- BEGIN PROG LOAD LOG --"))
+		keep_tail(msg); /* may be megabytes: only its end says why */
+	else if (tcrec_verbose >= (level == LIBBPF_DEBUG ? 2 : 1))
+		fputs(msg, stderr);
+	free(msg);
+	return 0;
+}
+
+void record_libbpf_logging(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
+static bool has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+void record_missing_caps(char *buf, size_t len)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	size_t n = 0;
+
+	buf[0] = 0;
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capget, &h, d))
+		return; /* cannot tell: let the kernel say */
+	/* CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON (pre-5.8 kernels) */
+	bool admin = has_cap(d, CAP_SYS_ADMIN);
+	if (!admin && !has_cap(d, CAP_BPF))
+		n += snprintf(buf + n, len - n, "%sCAP_BPF", n ? ", " : "");
+	if (!has_cap(d, CAP_NET_ADMIN) && n < len)
+		n += snprintf(buf + n, len - n, "%sCAP_NET_ADMIN", n ? ", " : "");
+	if (!admin && !has_cap(d, CAP_PERFMON) && n < len)
+		snprintf(buf + n, len - n, "%sCAP_PERFMON", n ? ", " : "");
+}
+
+static int fill_ifslots(struct tcrec_capture *skel, const struct tclog_header *hdr)
+{
+	for (uint32_t i = 0; i < hdr->n_ifaces; i++) {
+		__u32 key = hdr->ifaces[i].ifindex;
+		struct tcrec_ifslot val = {
+			.slot = i,
+			.no_eth = !!(hdr->ifaces[i].link_flags & TCLOG_IF_NO_ETH),
+		};
+		int err = bpf_map__update_elem(skel->maps.ifslots, &key, sizeof(key), &val, sizeof(val),
+					       BPF_ANY);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void explain_load_error(int err)
+{
+	if (err == -EPERM) {
+		pr_warn("loading the capture program: permission denied: needs CAP_BPF, CAP_NET_ADMIN "
+			"and CAP_PERFMON (or root)");
+		return;
+	}
+	if (verifier_tail[0]) {
+		pr_warn("the kernel's verifier rejected the capture program (%s)%s", strerror(-err),
+			tcrec_verbose ? "; the end of its log:" : "; run with -v to see why");
+		if (tcrec_verbose)
+			fprintf(stderr, "%s", verifier_tail);
+		return;
+	}
+	pr_warn("loading the capture program: %s%s", strerror(-err),
+		tcrec_verbose ? "" : " (run with -v for libbpf's messages)");
+}
+
+int record_bpf_load(const struct record_opts *o, const struct tclog_header *hdr,
+		    struct tcrec_capture **out)
+{
+	struct tcrec_capture *skel = tcrec_capture__open();
+	int err;
+
+	if (!skel) {
+		err = -errno;
+		pr_warn("opening the capture program: %s", strerror(-err));
+		return err;
+	}
+	skel->rodata->snaplen = o->snap_eff;
+	skel->rodata->clock_offset_ns = hdr->clock_offset_ns;
+	if (o->ringbuf_size) {
+		err = bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
+		if (err) {
+			pr_warn("--ringbuf-size %llu: %s", (unsigned long long)o->ringbuf_size,
+				strerror(-err));
+			goto fail;
+		}
+	}
+	err = tcrec_capture__load(skel);
+	if (err) {
+		explain_load_error(err);
+		goto fail;
+	}
+	err = fill_ifslots(skel, hdr);
+	if (err) {
+		pr_warn("filling the interface slot map: %s", strerror(-err));
+		goto fail;
+	}
+	*out = skel;
+	return 0;
+fail:
+	tcrec_capture__destroy(skel);
+	return err;
+}
+
+int record_read_counters(struct tcrec_capture *skel, uint32_t n_ifaces, struct tclog_final *fin)
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	memset(fin, 0, sizeof(*fin));
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	struct tcrec_counters *per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	int err = 0;
+	for (uint32_t slot = 0; slot < n_ifaces && slot < TCREC_MAX_IFACES; slot++) {
+		for (__u32 dir = 0; dir < 2; dir++) {
+			__u32 key = slot * 2 + dir;
+
+			err = bpf_map__lookup_elem(skel->maps.counters, &key, sizeof(key), per,
+						   sizeof(*per) * ncpu, 0);
+			if (err)
+				goto out;
+			struct tclog_counters *c = &fin->c[slot][dir];
+			for (int cpu = 0; cpu < ncpu; cpu++) {
+				c->seen += per[cpu].seen;
+				c->recorded += per[cpu].recorded;
+				c->filtered += per[cpu].filtered;
+				c->dropped += per[cpu].dropped;
+			}
+		}
+	}
+out:
+	free(per);
+	return err;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * clsact filters: the fallback for kernels without tcx. libbpf creates the
+ * qdisc and the filter; netlink is used directly only to count the filters
+ * left on a qdisc before deleting it, because deleting a clsact qdisc
+ * deletes every filter on it, other people's included.
+ */
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "cli.h"
+
+static const char *dir_name(__u8 dir)
+{
+	return dir == TCREC_DIR_IN ? "ingress" : "egress";
+}
+
+static void hook_of(const struct attach_entry *e, struct bpf_tc_hook *hook)
+{
+	memset(hook, 0, sizeof(*hook));
+	hook->sz = sizeof(*hook);
+	hook->ifindex = e->ifindex;
+	hook->attach_point = e->dir == TCREC_DIR_IN ? BPF_TC_INGRESS : BPF_TC_EGRESS;
+}
+
+/* Program id of the filter at our handle/priority: 0 when there is none. */
+static __u32 filter_at_our_place(const struct bpf_tc_hook *hook)
+{
+	LIBBPF_OPTS(bpf_tc_opts, q, .handle = TCREC_TC_HANDLE, .priority = TCREC_TC_PRIO);
+
+	if (bpf_tc_query(hook, &q))
+		return 0;
+	return q.prog_id;
+}
+
+static int prog_name(__u32 id, char *name, size_t len)
+{
+	struct bpf_prog_info info;
+	__u32 ilen = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	if (fd < 0)
+		return fd;
+	memset(&info, 0, sizeof(info));
+	int err = bpf_obj_get_info_by_fd(fd, &info, &ilen);
+	close(fd);
+	if (err)
+		return err;
+	snprintf(name, len, "%s", info.name);
+	return 0;
+}
+
+static void destroy_qdisc_if_empty(const struct attach_entry *e)
+{
+	int n = clsact_count_filters(e->ifindex);
+
+	if (n != 0) {
+		if (n > 0)
+			pr_debug("%s: keeping the clsact qdisc tcrec created: %d other filter(s) on it",
+				 e->ifname, n);
+		else
+			pr_debug("%s: keeping the clsact qdisc tcrec created: cannot list its filters (%s)",
+				 e->ifname, strerror(-n));
+		return;
+	}
+	struct bpf_tc_hook hook;
+
+	hook_of(e, &hook);
+	hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	int err = bpf_tc_hook_destroy(&hook);
+	if (err && err != -ENOENT)
+		pr_warn("%s: cannot remove the clsact qdisc tcrec created: %s", e->ifname, strerror(-err));
+}
+
+int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if)
+{
+	struct bpf_tc_hook hook;
+	int err;
+
+	hook_of(e, &hook);
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		pr_warn("%s: cannot create a clsact qdisc: %s", e->ifname, strerror(-err));
+		return err;
+	}
+	/* -EEXIST: someone's clsact (maybe ours from the other direction), keep it */
+	if (!err && !*qdisc_created_on_if)
+		e->qdisc_created = true;
+
+	__u32 flags = 0;
+	__u32 old = filter_at_our_place(&hook);
+	if (old) {
+		char name[BPF_OBJ_NAME_LEN] = "";
+
+		if (prog_name(old, name, sizeof(name)) ||
+		    strncmp(name, TCREC_PROG_PREFIX, strlen(TCREC_PROG_PREFIX))) {
+			pr_warn("%s %s: the clsact filter at handle 0x%x prio %u runs program '%s' (id %u), "
+				"not tcrec's: not touching it",
+				e->ifname, dir_name(e->dir), TCREC_TC_HANDLE, TCREC_TC_PRIO,
+				name[0] ? name : "?", old);
+			err = -EBUSY;
+			goto fail;
+		}
+		pr_info("%s %s: replacing a stale tcrec filter (program id %u) left by an earlier run",
+			e->ifname, dir_name(e->dir), old);
+		flags = BPF_TC_F_REPLACE;
+	}
+
+	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .flags = flags,
+		    .handle = TCREC_TC_HANDLE, .priority = TCREC_TC_PRIO);
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		pr_warn("%s %s: cannot attach a clsact filter: %s", e->ifname, dir_name(e->dir),
+			strerror(-err));
+		goto fail;
+	}
+	e->prog_id = opts.prog_id;
+	e->tcx = false;
+	return 0;
+fail:
+	if (e->qdisc_created)
+		destroy_qdisc_if_empty(e);
+	e->qdisc_created = false;
+	return err;
+}
+
+void clsact_detach(const struct attach_entry *e)
+{
+	struct bpf_tc_hook hook;
+
+	hook_of(e, &hook);
+	/* Only our own program: a later run may have replaced it meanwhile. */
+	if (filter_at_our_place(&hook) == e->prog_id) {
+		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TCREC_TC_HANDLE, .priority = TCREC_TC_PRIO);
+		int err = bpf_tc_detach(&hook, &opts);
+		if (err && err != -ENOENT)
+			pr_warn("%s %s: cannot remove tcrec's clsact filter: %s", e->ifname,
+				dir_name(e->dir), strerror(-err));
+	}
+	if (e->qdisc_created)
+		destroy_qdisc_if_empty(e);
+}
+
+/* RTM_GETTFILTER dump of one clsact parent: the filters (handle != 0) on it. */
+static int count_parent(int sock, int ifindex, __u32 parent, __u32 seq)
+{
+	struct {
+		struct nlmsghdr n;
+		struct tcmsg t;
+	} req;
+	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int count = 0;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg));
+	req.n.nlmsg_type = RTM_GETTFILTER;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.n.nlmsg_seq = seq;
+	req.t.tcm_family = AF_UNSPEC;
+	req.t.tcm_ifindex = ifindex;
+	req.t.tcm_parent = parent;
+	if (send(sock, &req, req.n.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t len = recv(sock, buf, sizeof(buf), 0);
+
+		if (len < 0)
+			return -errno;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len);
+		     h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return count;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *ne = NLMSG_DATA(h);
+				return ne->error ? ne->error : -EIO;
+			}
+			if (h->nlmsg_type != RTM_NEWTFILTER ||
+			    h->nlmsg_len < NLMSG_LENGTH(sizeof(struct tcmsg)))
+				continue;
+			const struct tcmsg *t = NLMSG_DATA(h);
+			/* handle 0 is the per-priority classifier itself, not a filter */
+			if (t->tcm_handle)
+				count++;
+		}
+	}
+}
+
+int clsact_count_filters(int ifindex)
+{
+	int sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (sock < 0)
+		return -errno;
+	int in = count_parent(sock, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS), 1);
+	int out = in < 0 ? in : count_parent(sock, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), 2);
+	close(sock);
+	if (in < 0)
+		return in;
+	if (out < 0)
+		return out;
+	return in + out;
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/* The drain loop of `tcrec record`: ring buffer -> sink, until told to stop. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "record_run.h"
+#include "tcrec_capture.skel.h"
+
+#define NSEC 1000000000ull
+#define POLL_MS 100
+/* While records keep coming, the loop may not get back to poll: check the
+ * flush deadline from the callback every so many records. */
+#define FLUSH_CHECK_EVERY 4096
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void record_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: epoll_wait must return so that the loop sees the flag */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t record_wall_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
+
+/* bpf_ktime_get_ns() is CLOCK_MONOTONIC: bracket a wall-clock read between
+ * two monotonic reads and keep the tightest bracket. */
+int64_t record_clock_offset(void)
+{
+	uint64_t best_gap = UINT64_MAX;
+	int64_t off = 0;
+
+	for (int i = 0; i < 9; i++) {
+		uint64_t a = clock_ns(CLOCK_MONOTONIC);
+		uint64_t w = clock_ns(CLOCK_REALTIME);
+		uint64_t b = clock_ns(CLOCK_MONOTONIC);
+
+		if (b - a < best_gap) {
+			best_gap = b - a;
+			off = (int64_t)(w - (a + (b - a) / 2));
+		}
+	}
+	return off;
+}
+
+struct drain {
+	struct record_sink *sink;
+	int64_t clock_off;
+	uint64_t limit;
+	uint64_t last_flush;
+	struct record_stats *st;
+	bool full;
+};
+
+static int maybe_flush(struct drain *d, uint64_t now)
+{
+	if (now - d->last_flush < NSEC)
+		return 0;
+	d->last_flush = now;
+	int err = d->sink->flush(d->sink);
+	if (err && !d->st->sink_err)
+		d->st->sink_err = err;
+	return err;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct drain *d = ctx;
+	struct tcrec_record rec;
+
+	if (d->full)
+		return 0;
+	if (size < sizeof(rec)) {
+		d->st->malformed++;
+		return 0;
+	}
+	/* the ring is mapped read-only: convert the time in a copy */
+	memcpy(&rec, data, sizeof(rec));
+	if (rec.cap_len > size - sizeof(rec)) {
+		d->st->malformed++;
+		return 0;
+	}
+	rec.ts_ns = (uint64_t)((int64_t)rec.ts_ns + d->clock_off);
+	int err = d->sink->write(d->sink, &rec, (const char *)data + sizeof(rec));
+	if (err) {
+		d->st->sink_err = err;
+		return err;
+	}
+	d->st->written++;
+	if (d->limit && d->st->written >= d->limit)
+		d->full = true;
+	if (d->st->written % FLUSH_CHECK_EVERY == 0)
+		return maybe_flush(d, clock_ns(CLOCK_MONOTONIC));
+	return 0;
+}
+
+static void status_line(const struct drain *d, struct tcrec_capture *skel, uint32_t n_ifaces)
+{
+	struct tclog_final fin;
+	uint64_t seen = 0, dropped = 0;
+
+	if (record_read_counters(skel, n_ifaces, &fin))
+		return;
+	for (uint32_t i = 0; i < n_ifaces; i++)
+		for (int dir = 0; dir < 2; dir++) {
+			seen += fin.c[i][dir].seen;
+			dropped += fin.c[i][dir].dropped;
+		}
+	fprintf(stderr, "\r%llu packets captured, %llu seen, %llu dropped by the ring buffer\033[K",
+		(unsigned long long)d->st->written, (unsigned long long)seen,
+		(unsigned long long)dropped);
+}
+
+int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const struct record_opts *o,
+		 int64_t clock_off, struct attach_set *hooks, struct record_stats *st)
+{
+	uint64_t start = clock_ns(CLOCK_MONOTONIC);
+	struct drain d = {
+		.sink = sink,
+		.clock_off = clock_off,
+		.limit = o->count,
+		.last_flush = start,
+		.st = st,
+	};
+	uint64_t deadline = o->duration > 0 ? start + (uint64_t)(o->duration * NSEC) : 0;
+	bool status = !tcrec_quiet && isatty(STDERR_FILENO);
+	uint64_t last_status = start;
+	int err = 0;
+
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_sample, &d, NULL);
+	if (!rb) {
+		err = -errno;
+		pr_warn("opening the ring buffer: %s", strerror(-err));
+		attach_set_detach(hooks);
+		return err;
+	}
+	while (!stop_requested && !d.full && !st->sink_err) {
+		int n = ring_buffer__poll(rb, POLL_MS);
+
+		if (n < 0 && n != -EINTR) {
+			if (!st->sink_err) {
+				err = n;
+				pr_warn("reading the ring buffer: %s", strerror(-n));
+			}
+			break;
+		}
+		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+		maybe_flush(&d, now);
+		if (deadline && now >= deadline)
+			break;
+		if (status && now - last_status >= NSEC) {
+			last_status = now;
+			status_line(&d, skel, o->n_ifaces);
+		}
+	}
+	if (status)
+		fputs("\r\033[K", stderr);
+	/* No new records once detached: what is in the ring now is all. */
+	attach_set_detach(hooks);
+	if (!st->sink_err && !d.full)
+		ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	if (st->sink_err == -EPIPE) {
+		/* The reader of the pipe left (tcpdump -c N, head): a normal end. */
+		pr_info("%s: the reader closed the pipe", o->out);
+		return 0;
+	}
+	if (st->sink_err) {
+		pr_warn("writing %s: %s", o->out, strerror(-st->sink_err));
+		return st->sink_err;
+	}
+	return err;
+}

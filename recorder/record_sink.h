@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where `tcrec record` puts its records. The drain loop only knows this
+ * interface, so that another output format is one more implementation.
+ * Records handed to a sink carry wall-clock ns in ts_ns.
+ */
+#ifndef TCREC_RECORD_SINK_H
+#define TCREC_RECORD_SINK_H
+
+#include "formats/tclog.h"
+
+struct record_sink {
+	/* One record and its rec->cap_len bytes. 0 or -errno. */
+	int (*write)(struct record_sink *s, const struct tcrec_record *rec, const void *bytes);
+	/* Makes what was written so far durable in the output (a chunk). */
+	int (*flush)(struct record_sink *s);
+	/* Final counters (may be NULL), close, free s. Returns the first error
+	 * met during the output's life, or 0. */
+	int (*close)(struct record_sink *s, const struct tclog_final *fin);
+	/* Records written so far. */
+	unsigned long long (*records)(const struct record_sink *s);
+};
+
+/* The tcrec log (formats/tclog.h). NULL with errno on failure. */
+struct record_sink *sink_tclog_open(const char *path, const struct tclog_header *hdr);
+
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+#include "sink_pcapng.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+struct sink_pcapng {
+	struct record_sink base; /* first: the drain loop holds &base */
+	struct export_writer *w;
+	uint32_t n_ifaces;
+	uint32_t ifindex[TCREC_MAX_IFACES];
+	uint64_t start_ns;
+	uint64_t last_ns;
+	int pipe_closed;
+};
+
+static int iface_id(const struct sink_pcapng *s, uint32_t ifindex)
+{
+	for (uint32_t i = 0; i < s->n_ifaces; i++)
+		if (s->ifindex[i] == ifindex)
+			return (int)i;
+	return -1;
+}
+
+static int note_err(struct sink_pcapng *s, int err)
+{
+	if (err == -EPIPE)
+		s->pipe_closed = 1;
+	return err;
+}
+
+static int pcapng_write(struct record_sink *base, const struct tcrec_record *rec, const void *bytes)
+{
+	struct sink_pcapng *s = (struct sink_pcapng *)base;
+	int id = iface_id(s, rec->ifindex);
+	if (id < 0)
+		id = 0; /* the kernel only reports interfaces it was given; keep the packet */
+	s->last_ns = rec->ts_ns;
+	return note_err(s, export_writer_packet(s->w, (uint32_t)id, rec, bytes));
+}
+
+static int pcapng_flush(struct record_sink *base)
+{
+	struct sink_pcapng *s = (struct sink_pcapng *)base;
+	return note_err(s, export_writer_flush(s->w));
+}
+
+static int pcapng_close(struct record_sink *base, const struct tclog_final *fin)
+{
+	if (!base)
+		return 0;
+	struct sink_pcapng *s = (struct sink_pcapng *)base;
+	if (fin && !s->pipe_closed) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		uint64_t end = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+		for (uint32_t i = 0; i < s->n_ifaces; i++) {
+			struct pcapng_if_stats st = { .ts_ns = end, .start_ns = s->start_ns, .end_ns = end };
+			for (int d = 0; d < 2; d++) {
+				const struct tclog_counters *c = &fin->c[i][d];
+				st.ifrecv += c->seen;
+				st.filteraccept += c->seen >= c->filtered ? c->seen - c->filtered : 0;
+				st.usrdeliv += c->recorded;
+				st.osdrop += c->dropped;
+			}
+			export_writer_stats(s->w, i, &st);
+		}
+	}
+	int err = note_err(s, export_writer_close(s->w));
+	/* The reader of a pipe leaving (tcpdump -c N, head) ends a stream normally. */
+	if (s->pipe_closed)
+		err = 0;
+	free(s);
+	return err;
+}
+
+static unsigned long long pcapng_records(const struct record_sink *base)
+{
+	return export_writer_packets(((const struct sink_pcapng *)base)->w);
+}
+
+struct record_sink *sink_pcapng_open(const char *path, const struct tclog_header *hdr,
+				     enum export_format fmt)
+{
+	struct sink_pcapng *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	signal(SIGPIPE, SIG_IGN);
+	struct utsname u;
+	char hw[80] = "", os[160] = "";
+	if (!uname(&u)) {
+		snprintf(hw, sizeof(hw), "%s", u.machine);
+		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
+	}
+	struct pcapng_section shb = { hw, os, "tcrec " TCREC_VERSION };
+	s->w = export_writer_open(path, fmt, &shb, export_snaplen(hdr));
+	if (!s->w)
+		goto fail;
+	s->n_ifaces = hdr->n_ifaces < TCREC_MAX_IFACES ? hdr->n_ifaces : TCREC_MAX_IFACES;
+	for (uint32_t i = 0; i < s->n_ifaces; i++) {
+		s->ifindex[i] = hdr->ifaces[i].ifindex;
+		int id = export_writer_add_iface(s->w, hdr, &hdr->ifaces[i], 0);
+		if (id < 0) {
+			errno = -id;
+			goto fail;
+		}
+	}
+	/* The header goes out now: a reader at the end of a pipe sees the
+	 * interfaces before the first packet. */
+	int err = export_writer_flush(s->w);
+	if (err) {
+		errno = -err;
+		goto fail;
+	}
+	s->start_ns = hdr->start_ns;
+	s->base.write = pcapng_write;
+	s->base.flush = pcapng_flush;
+	s->base.close = pcapng_close;
+	s->base.records = pcapng_records;
+	return &s->base;
+fail:;
+	int e = errno;
+	export_writer_close(s->w);
+	free(s);
+	errno = e;
+	return NULL;
+}
+
+struct record_sink *record_sink_open(const char *path, const char *format,
+				     const struct tclog_header *hdr)
+{
+	int stream = !strcmp(path, "-");
+	if (!format)
+		format = stream ? "pcapng" : "tcrec";
+	if (!strcmp(format, "pcapng"))
+		return sink_pcapng_open(path, hdr, EXPORT_PCAPNG);
+	if (!strcmp(format, "pcap"))
+		return sink_pcapng_open(path, hdr, EXPORT_PCAP);
+	if (stream || strcmp(format, "tcrec")) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return sink_tclog_open(path, hdr);
+}

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: MIT */
+/* tcrec stats: what a set of logs holds, in one table or one JSON object. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "flow_table.h"
+#include "json_out.h"
+#include "log_input.h"
+#include "packet_text.h"
+
+static const char stats_help[] =
+	"Usage: tcrec stats LOG... [--json] [--top N]\n"
+	"\n"
+	"Summarise tcrec logs: packets, bytes, time span, interfaces and directions,\n"
+	"ring-buffer drops, bytes on disk per packet and the largest flows. LOG is a\n"
+	"log file or a directory of rotated logs; several LOGs are summed.\n"
+	"\n"
+	"Options:\n"
+	"  --json      one JSON object instead of the table\n"
+	"  --top N     how many flows to list (default 10, 0 for none)\n"
+	"  -h, --help  this help\n"
+	"\n"
+	"Counters: 'packets' are the records in the logs; 'seen', 'recorded',\n"
+	"'filtered' and 'dropped' come from the trailers the recorder writes on a\n"
+	"clean close (a file without one, from a killed recorder, has no such\n"
+	"counters and its index was rebuilt by scanning). 'record drops' sums the\n"
+	"ring-buffer drops that records themselves report. Flows are directional\n"
+	"5-tuples (protocol, source, source port, destination, destination port);\n"
+	"fragments after the first count under ports 0.\n"
+	"\n"
+	"JSON keys: files[] {path, size, trailer, index_rebuilt}, packets,\n"
+	"wire_bytes, captured_bytes, first, first_ns, last, last_ns, duration_s\n"
+	"(first/last null when there are no packets), disk_bytes,\n"
+	"disk_bytes_per_packet, record_drops, counters {seen, recorded, filtered,\n"
+	"dropped, files} (sums over the files with a trailer; files says how many),\n"
+	"index_rebuilt, interfaces[] {ifname, ifindex, dir, packets, bytes, seen,\n"
+	"recorded, filtered, dropped}, flows, flows_untracked_packets,\n"
+	"top_flows[] {proto, src, sport, dst, dport, packets, bytes}.\n"
+	"\n"
+	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  tcrec stats /var/log/tcrec/eth0.tclog\n"
+	"  tcrec stats /var/log/tcrec/ --top 5\n"
+	"  tcrec stats cap.tclog --json | jq .disk_bytes_per_packet\n";
+
+enum { OPT_JSON = 256, OPT_TOP };
+
+/* One interface and direction, merged across files by name and ifindex. */
+struct if_stat {
+	char name[TCLOG_IFNAME_MAX];
+	uint32_t ifindex;
+	uint8_t dir;
+	uint64_t packets, bytes;
+	struct tclog_counters c;
+};
+
+struct stats {
+	uint64_t packets, wire_bytes, cap_bytes, record_drops;
+	uint64_t first_ns, last_ns;
+	struct if_stat *ifs;
+	size_t nifs, cap_ifs;
+	struct tclog_counters total;
+	size_t files_with_trailer;
+	struct flow_table *flows;
+	/* one-entry cache: consecutive packets mostly share an interface */
+	size_t last_if;
+};
+
+static struct if_stat *if_stat_get(struct stats *s, const char *name, uint32_t ifindex, uint8_t dir)
+{
+	if (s->last_if < s->nifs) {
+		struct if_stat *e = &s->ifs[s->last_if];
+		if (e->ifindex == ifindex && e->dir == dir && !strcmp(e->name, name))
+			return e;
+	}
+	for (size_t i = 0; i < s->nifs; i++) {
+		struct if_stat *e = &s->ifs[i];
+		if (e->ifindex == ifindex && e->dir == dir && !strcmp(e->name, name)) {
+			s->last_if = i;
+			return e;
+		}
+	}
+	if (s->nifs == s->cap_ifs) {
+		size_t cap = s->cap_ifs ? s->cap_ifs * 2 : 8;
+		struct if_stat *v = realloc(s->ifs, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		s->ifs = v;
+		s->cap_ifs = cap;
+	}
+	struct if_stat *e = &s->ifs[s->nifs];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->ifindex = ifindex;
+	e->dir = dir;
+	s->last_if = s->nifs++;
+	return e;
+}
+
+static void add_counters(struct tclog_counters *a, const struct tclog_counters *b)
+{
+	a->seen += b->seen;
+	a->recorded += b->recorded;
+	a->filtered += b->filtered;
+	a->dropped += b->dropped;
+}
+
+static int count_packet(struct stats *s, const struct log_packet *p)
+{
+	const struct tcrec_record *r = p->rec;
+	if (!s->packets || r->ts_ns < s->first_ns)
+		s->first_ns = r->ts_ns;
+	if (!s->packets || r->ts_ns > s->last_ns)
+		s->last_ns = r->ts_ns;
+	s->packets++;
+	s->wire_bytes += r->wire_len;
+	s->cap_bytes += r->cap_len;
+	s->record_drops += r->drops;
+	struct if_stat *e = if_stat_get(s, p->iface ? p->iface->name : "", r->ifindex,
+					r->dir == TCREC_DIR_OUT);
+	if (!e)
+		return -ENOMEM;
+	e->packets++;
+	e->bytes += r->wire_len;
+	return flow_table_add(s->flows, r);
+}
+
+/* Trailer counters, once every file was read to its end. */
+static int add_trailers(struct stats *s, const struct log_input *in)
+{
+	for (size_t i = 0; i < log_input_nfiles(in); i++) {
+		const struct log_input_file *f = log_input_file(in, i);
+		if (!f->final)
+			continue;
+		s->files_with_trailer++;
+		uint32_t n = f->hdr->n_ifaces < TCREC_MAX_IFACES ? f->hdr->n_ifaces : TCREC_MAX_IFACES;
+		for (uint32_t slot = 0; slot < n; slot++) {
+			const struct tclog_iface *ifc = &f->hdr->ifaces[slot];
+			for (uint8_t dir = 0; dir < 2; dir++) {
+				const struct tclog_counters *fc = &f->final->c[slot][dir];
+				if (!fc->seen && !fc->recorded && !fc->filtered && !fc->dropped)
+					continue; /* a direction that saw nothing adds no row */
+				struct if_stat *e = if_stat_get(s, ifc->name, ifc->ifindex, dir);
+				if (!e)
+					return -ENOMEM;
+				add_counters(&e->c, fc);
+				add_counters(&s->total, fc);
+			}
+		}
+	}
+	return 0;
+}
+
+static int cmp_if(const void *a, const void *b)
+{
+	const struct if_stat *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	return (int)x->dir - (int)y->dir;
+}
+
+static uint64_t disk_bytes(const struct log_input *in)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < log_input_nfiles(in); i++)
+		n += log_input_file(in, i)->size;
+	return n;
+}
+
+static bool any_rebuilt(const struct log_input *in)
+{
+	for (size_t i = 0; i < log_input_nfiles(in); i++)
+		if (log_input_file(in, i)->index_rebuilt)
+			return true;
+	return false;
+}
+
+static void flow_addr(char *buf, size_t len, const struct flow_entry *e, const uint8_t *a)
+{
+	if (!inet_ntop(e->key.family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+static double per_packet(uint64_t bytes, uint64_t packets)
+{
+	return packets ? (double)bytes / (double)packets : 0.0;
+}
+
+static void print_json(const struct stats *s, const struct log_input *in,
+		       const struct flow_entry *top, size_t ntop)
+{
+	FILE *f = stdout;
+	fputs("{\"files\":[", f);
+	for (size_t i = 0; i < log_input_nfiles(in); i++) {
+		const struct log_input_file *lf = log_input_file(in, i);
+		fputs(i ? ",{\"path\":" : "{\"path\":", f);
+		json_put_string(f, lf->path);
+		fprintf(f, ",\"size\":%llu,\"trailer\":%s,\"index_rebuilt\":%s}",
+			(unsigned long long)lf->size, lf->final ? "true" : "false",
+			lf->index_rebuilt ? "true" : "false");
+	}
+	fprintf(f, "],\"packets\":%llu,\"wire_bytes\":%llu,\"captured_bytes\":%llu,\"first\":",
+		(unsigned long long)s->packets, (unsigned long long)s->wire_bytes,
+		(unsigned long long)s->cap_bytes);
+	if (s->packets) {
+		json_put_time(f, s->first_ns);
+		fprintf(f, ",\"first_ns\":%llu,\"last\":", (unsigned long long)s->first_ns);
+		json_put_time(f, s->last_ns);
+		fprintf(f, ",\"last_ns\":%llu,\"duration_s\":%.9f", (unsigned long long)s->last_ns,
+			(double)(s->last_ns - s->first_ns) / 1e9);
+	} else {
+		fputs("null,\"first_ns\":null,\"last\":null,\"last_ns\":null,\"duration_s\":0", f);
+	}
+	uint64_t disk = disk_bytes(in);
+	fprintf(f, ",\"disk_bytes\":%llu,\"disk_bytes_per_packet\":%.3f,\"record_drops\":%llu",
+		(unsigned long long)disk, per_packet(disk, s->packets),
+		(unsigned long long)s->record_drops);
+	fprintf(f, ",\"counters\":{\"seen\":%llu,\"recorded\":%llu,\"filtered\":%llu,\"dropped\":%llu,"
+		   "\"files\":%zu}",
+		(unsigned long long)s->total.seen, (unsigned long long)s->total.recorded,
+		(unsigned long long)s->total.filtered, (unsigned long long)s->total.dropped,
+		s->files_with_trailer);
+	fprintf(f, ",\"index_rebuilt\":%s,\"interfaces\":[", any_rebuilt(in) ? "true" : "false");
+	for (size_t i = 0; i < s->nifs; i++) {
+		const struct if_stat *e = &s->ifs[i];
+		fputs(i ? ",{\"ifname\":" : "{\"ifname\":", f);
+		json_put_string(f, e->name[0] ? e->name : NULL);
+		fprintf(f, ",\"ifindex\":%u,\"dir\":\"%s\",\"packets\":%llu,\"bytes\":%llu,\"seen\":%llu,"
+			   "\"recorded\":%llu,\"filtered\":%llu,\"dropped\":%llu}",
+			e->ifindex, e->dir ? "out" : "in", (unsigned long long)e->packets,
+			(unsigned long long)e->bytes, (unsigned long long)e->c.seen,
+			(unsigned long long)e->c.recorded, (unsigned long long)e->c.filtered,
+			(unsigned long long)e->c.dropped);
+	}
+	fprintf(f, "],\"flows\":%zu,\"flows_untracked_packets\":%llu,\"top_flows\":[",
+		flow_table_count(s->flows), (unsigned long long)flow_table_untracked(s->flows));
+	for (size_t i = 0; i < ntop; i++) {
+		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+		flow_addr(src, sizeof(src), &top[i], top[i].key.saddr);
+		flow_addr(dst, sizeof(dst), &top[i], top[i].key.daddr);
+		fprintf(f, "%s{\"proto\":%u,\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,"
+			   "\"packets\":%llu,\"bytes\":%llu}",
+			i ? "," : "", top[i].key.proto, src, top[i].key.sport, dst, top[i].key.dport,
+			(unsigned long long)top[i].packets, (unsigned long long)top[i].bytes);
+	}
+	fputs("]}\n", f);
+}
+
+/* getopt's error, named as the user typed it. */
+static int bad_option(const char *cmd, char **argv, int c)
+{
+	if (optopt > 0 && optopt < 256) {
+		if (c == ':')
+			return usage_error(cmd, "option '-%c' needs a value", optopt);
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	}
+	if (c == ':')
+		return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+static const char *proto_name(uint8_t p)
+{
+	switch (p) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 58: return "icmp6";
+	case 132: return "sctp";
+	default: return NULL;
+	}
+}
+
+static bool has_ports(uint8_t p)
+{
+	return p == 6 || p == 17 || p == 132 || p == 33 || p == 136;
+}
+
+static void print_table(const struct stats *s, const struct log_input *in,
+			const struct flow_entry *top, size_t ntop)
+{
+	FILE *f = stdout;
+	size_t nf = log_input_nfiles(in), rebuilt = 0;
+	for (size_t i = 0; i < nf; i++)
+		rebuilt += log_input_file(in, i)->index_rebuilt != 0;
+	fprintf(f, "files:            %zu", nf);
+	if (rebuilt)
+		fprintf(f, " (%zu without trailer: index rebuilt by scanning)", rebuilt);
+	fprintf(f, "\npackets:          %llu\n", (unsigned long long)s->packets);
+	fprintf(f, "wire bytes:       %llu\n", (unsigned long long)s->wire_bytes);
+	fprintf(f, "captured bytes:   %llu\n", (unsigned long long)s->cap_bytes);
+	if (s->packets) {
+		char t[64];
+		packet_text_time(t, sizeof(t), s->first_ns, true);
+		fprintf(f, "first:            %s\n", t);
+		packet_text_time(t, sizeof(t), s->last_ns, true);
+		fprintf(f, "last:             %s\n", t);
+		fprintf(f, "duration:         %.6f s\n", (double)(s->last_ns - s->first_ns) / 1e9);
+	}
+	uint64_t disk = disk_bytes(in);
+	fprintf(f, "bytes on disk:    %llu (%.2f per packet)\n", (unsigned long long)disk,
+		per_packet(disk, s->packets));
+	fprintf(f, "record drops:     %llu\n", (unsigned long long)s->record_drops);
+	if (s->files_with_trailer)
+		fprintf(f, "counters:         seen %llu, recorded %llu, filtered %llu, dropped %llu"
+			   " (%zu of %zu files)\n",
+			(unsigned long long)s->total.seen, (unsigned long long)s->total.recorded,
+			(unsigned long long)s->total.filtered, (unsigned long long)s->total.dropped,
+			s->files_with_trailer, nf);
+	else
+		fprintf(f, "counters:         none (no file has a trailer)\n");
+
+	fprintf(f, "\n%-16s %-3s %12s %14s %12s %12s %12s %12s\n", "interface", "dir", "packets",
+		"bytes", "seen", "recorded", "filtered", "dropped");
+	for (size_t i = 0; i < s->nifs; i++) {
+		const struct if_stat *e = &s->ifs[i];
+		char name[40];
+		if (e->name[0])
+			snprintf(name, sizeof(name), "%s", e->name);
+		else
+			snprintf(name, sizeof(name), "if%u", e->ifindex);
+		fprintf(f, "%-16s %-3s %12llu %14llu %12llu %12llu %12llu %12llu\n", name,
+			e->dir ? "out" : "in", (unsigned long long)e->packets,
+			(unsigned long long)e->bytes, (unsigned long long)e->c.seen,
+			(unsigned long long)e->c.recorded, (unsigned long long)e->c.filtered,
+			(unsigned long long)e->c.dropped);
+	}
+	if (!ntop)
+		return;
+	fprintf(f, "\ntop flows (%zu flows", flow_table_count(s->flows));
+	if (flow_table_untracked(s->flows))
+		fprintf(f, ", %llu packets of untracked flows",
+			(unsigned long long)flow_table_untracked(s->flows));
+	fprintf(f, "):\n%-6s %-47s %-47s %10s %14s\n", "proto", "source", "destination", "packets",
+		"bytes");
+	for (size_t i = 0; i < ntop; i++) {
+		char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], a[64], b[64], p[16];
+		flow_addr(src, sizeof(src), &top[i], top[i].key.saddr);
+		flow_addr(dst, sizeof(dst), &top[i], top[i].key.daddr);
+		if (has_ports(top[i].key.proto)) {
+			snprintf(a, sizeof(a), "%s.%u", src, top[i].key.sport);
+			snprintf(b, sizeof(b), "%s.%u", dst, top[i].key.dport);
+		} else {
+			snprintf(a, sizeof(a), "%s", src);
+			snprintf(b, sizeof(b), "%s", dst);
+		}
+		const char *pn = proto_name(top[i].key.proto);
+		if (pn)
+			snprintf(p, sizeof(p), "%s", pn);
+		else
+			snprintf(p, sizeof(p), "%u", top[i].key.proto);
+		fprintf(f, "%-6s %-47s %-47s %10llu %14llu\n", p, a, b,
+			(unsigned long long)top[i].packets, (unsigned long long)top[i].bytes);
+	}
+}
+
+static int gather(struct stats *s, struct log_input *in)
+{
+	char err[512];
+	struct log_packet pkt;
+	int rc;
+	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
+		if (count_packet(s, &pkt)) {
+			pr_warn("stats: out of memory");
+			return EXIT_RUNTIME;
+		}
+	}
+	if (rc < 0) {
+		pr_warn("%s", err);
+		return EXIT_RUNTIME;
+	}
+	if (add_trailers(s, in)) {
+		pr_warn("stats: out of memory");
+		return EXIT_RUNTIME;
+	}
+	qsort(s->ifs, s->nifs, sizeof(*s->ifs), cmp_if);
+	return EXIT_OK;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	uint64_t ntop = 10;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_TOP:
+			if (parse_u64("stats", "--top", optarg, 0, 1000, &ntop))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(stats_help, stdout);
+			return EXIT_OK;
+		default:
+			return bad_option("stats", argv, c);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("stats", "no LOG given");
+
+	char err[512];
+	struct log_input *in = log_input_open(argv + optind, (size_t)(argc - optind), err, sizeof(err));
+	if (!in) {
+		pr_warn("%s", err);
+		return EXIT_RUNTIME;
+	}
+	struct stats s = { .flows = flow_table_new() };
+	struct flow_entry *top = calloc(ntop ? ntop : 1, sizeof(*top));
+	int rc = EXIT_RUNTIME;
+	if (!s.flows || !top) {
+		pr_warn("stats: out of memory");
+		goto cleanup;
+	}
+	rc = gather(&s, in);
+	if (rc)
+		goto cleanup;
+	size_t n = flow_table_top(s.flows, top, ntop);
+	if (json)
+		print_json(&s, in, top, n);
+	else
+		print_table(&s, in, top, n);
+	if (fflush(stdout) || ferror(stdout)) {
+		pr_warn("stdout: write error");
+		rc = EXIT_RUNTIME;
+	}
+cleanup:
+	free(top);
+	free(s.ifs);
+	flow_table_free(s.flows);
+	log_input_close(in);
+	return rc;
+}

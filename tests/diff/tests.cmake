@@ -1,0 +1,62 @@
+# `tcrec diff`: ground truth by construction on every shared trace, delay by
+# construction, mixed inputs, exit codes / FILTER / unmatched pcapng, the
+# matcher on its own, a live two-vantage-point run with nftables loss, and a
+# short benchmark smoke run (the full benchmark is tests/diff/bench_diff.sh).
+set(DIFF_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(DIFF_TOOLS_DIR ${PROJECT_SOURCE_DIR}/tests/tools)
+
+# Test tools of the project's own, reusable by benchmarks.
+add_executable(pcapmut ${DIFF_TOOLS_DIR}/pcapmut.c)
+target_compile_options(pcapmut PRIVATE ${TCREC_WARNINGS})
+target_link_libraries(pcapmut PRIVATE PkgConfig::PCAP)
+add_executable(udpflood ${DIFF_TOOLS_DIR}/udpflood.c)
+target_compile_options(udpflood PRIVATE ${TCREC_WARNINGS})
+
+# The matcher and the delay histogram alone, on synthetic packets.
+add_executable(diff_match_test ${DIFF_TEST_DIR}/diff_match_test.c
+  ${PROJECT_SOURCE_DIR}/recorder/diff_match.c ${PROJECT_SOURCE_DIR}/recorder/diff_hist.c)
+target_include_directories(diff_match_test PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder)
+target_compile_options(diff_match_test PRIVATE ${TCREC_WARNINGS})
+add_test(NAME diff_match_unit COMMAND diff_match_test)
+
+set(DIFF_TCREC $<TARGET_FILE:tcrec>)
+set(DIFF_PCAPMUT $<TARGET_FILE:pcapmut>)
+set(DIFF_GEN $<TARGET_FILE:pcap2tclog>)
+
+file(GLOB DIFF_TRACES ${TCREC_TRACES_DIR}/*.pcap)
+foreach(trace ${DIFF_TRACES})
+  get_filename_component(name ${trace} NAME_WE)
+  add_test(NAME diff_groundtruth_${name}
+    COMMAND bash ${DIFF_TEST_DIR}/groundtruth.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${trace})
+  add_test(NAME diff_delay_${name}
+    COMMAND bash ${DIFF_TEST_DIR}/delay.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${trace})
+  add_test(NAME diff_mixed_${name}
+    COMMAND bash ${DIFF_TEST_DIR}/mixed.sh ${DIFF_TCREC} ${DIFF_GEN} ${trace})
+  set_tests_properties(diff_groundtruth_${name} diff_delay_${name} diff_mixed_${name}
+    PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
+endforeach()
+
+foreach(name VlanPackets tls2)
+  if(EXISTS ${TCREC_TRACES_DIR}/${name}.pcap)
+    add_test(NAME diff_cli_${name}
+      COMMAND bash ${DIFF_TEST_DIR}/cli.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${DIFF_GEN}
+              ${TCREC_TRACES_DIR}/${name}.pcap)
+    set_tests_properties(diff_cli_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
+  endif()
+endforeach()
+
+# Live: ns1 -- router -- ns2, random loss by an nftables rule with a counter.
+# capture=pcap: tcpdump on both router interfaces; capture=tcrec: tcrec
+# record on both, plus tcpdump next to it for the mixed-input check.
+# (tests/e2e's hookctl tells when tcrec's programs are on the hooks.)
+add_test(NAME diff_live_pcap
+  COMMAND bash ${DIFF_TEST_DIR}/live.sh ${DIFF_TCREC} $<TARGET_FILE:udpflood> pcap)
+add_test(NAME diff_live_tcrec
+  COMMAND bash ${DIFF_TEST_DIR}/live.sh ${DIFF_TCREC} $<TARGET_FILE:udpflood> tcrec
+          $<TARGET_FILE:e2e_hookctl>)
+set_tests_properties(diff_live_pcap diff_live_tcrec PROPERTIES
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS "diff;live" RUN_SERIAL TRUE)
+
+add_test(NAME diff_bench_smoke
+  COMMAND bash ${DIFF_TEST_DIR}/bench_diff.sh ${DIFF_TCREC} ${DIFF_GEN} ${TCREC_TRACES_DIR}/example.pcap 20000)
+set_tests_properties(diff_bench_smoke PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS "diff;bench")

@@ -1,0 +1,64 @@
+# End-to-end tests: real TC hooks on veth pairs in namespaces the tests make,
+# with tcpdump on the same interface as the oracle. They need root and BPF and
+# exit 77 (skipped) when either is missing.
+set(E2E_DIR ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+
+bpf_object(e2e_counter e2e/counter.bpf.c)
+add_executable(e2e_hookctl ${E2E_DIR}/hookctl.c)
+target_compile_options(e2e_hookctl PRIVATE ${TCREC_WARNINGS})
+target_link_libraries(e2e_hookctl PRIVATE e2e_counter_skel PkgConfig::LIBBPF)
+
+set(E2E_TCREC $<TARGET_FILE:tcrec>)
+set(E2E_HOOKCTL $<TARGET_FILE:e2e_hookctl>)
+set(E2E_SUMMARY ${CMAKE_CURRENT_BINARY_DIR}/e2e-summary.tsv)
+
+# The replay tests append one row each to E2E_SUMMARY; e2e_summary prints the
+# table after the last of them.
+add_test(NAME e2e_summary_reset COMMAND ${CMAKE_COMMAND} -E rm -f ${E2E_SUMMARY})
+add_test(NAME e2e_summary COMMAND python3 ${E2E_DIR}/summary.py ${E2E_SUMMARY})
+set_tests_properties(e2e_summary_reset PROPERTIES FIXTURES_SETUP e2e_rows LABELS e2e)
+set_tests_properties(e2e_summary PROPERTIES FIXTURES_CLEANUP e2e_rows
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
+
+set(E2E_TESTS)
+file(GLOB E2E_TRACES ${TCREC_TRACES_DIR}/*.pcap ${TCREC_TRACES_DIR}/*.pcapng)
+foreach(trace ${E2E_TRACES})
+  get_filename_component(name ${trace} NAME_WE)
+  add_test(NAME e2e_replay_${name}
+    COMMAND bash ${E2E_DIR}/replay.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${trace} ${E2E_SUMMARY})
+  set_tests_properties(e2e_replay_${name} PROPERTIES FIXTURES_REQUIRED e2e_rows)
+  list(APPEND E2E_TESTS e2e_replay_${name})
+endforeach()
+
+# Packet bytes: the first 256 bytes (-s 256) or the whole packet (-s 0) equal
+# tcpdump's, with the offloaded VLAN tag put back (VlanPackets) and on
+# full-size frames (http-packets).
+foreach(case VlanPackets:256 http-packets:256 VlanPackets:0)
+  string(REPLACE ":" ";" parts ${case})
+  list(GET parts 0 name)
+  list(GET parts 1 snap)
+  if(EXISTS ${TCREC_TRACES_DIR}/${name}.pcap)
+    add_test(NAME e2e_snap${snap}_${name}
+      COMMAND bash ${E2E_DIR}/replay.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${TCREC_TRACES_DIR}/${name}.pcap
+              ${E2E_SUMMARY} -s ${snap})
+    set_tests_properties(e2e_snap${snap}_${name} PROPERTIES FIXTURES_REQUIRED e2e_rows)
+    list(APPEND E2E_TESTS e2e_snap${snap}_${name})
+  endif()
+endforeach()
+
+add_test(NAME e2e_egress COMMAND bash ${E2E_DIR}/egress.sh ${E2E_TCREC} ${E2E_HOOKCTL}
+  ${TCREC_TRACES_DIR}/VlanPackets.pcap)
+foreach(mode tcx tc)
+  add_test(NAME e2e_coexist_${mode}
+    COMMAND bash ${E2E_DIR}/coexist.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${mode}
+            ${TCREC_TRACES_DIR}/DnsPackets.pcap)
+endforeach()
+add_test(NAME e2e_stale_tc COMMAND bash ${E2E_DIR}/stale_tc.sh ${E2E_TCREC} ${E2E_HOOKCTL}
+  ${TCREC_TRACES_DIR}/VlanPackets.pcap)
+add_test(NAME cli_bad_input COMMAND bash ${E2E_DIR}/cli_bad_input.sh ${E2E_TCREC} ${E2E_HOOKCTL})
+list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc cli_bad_input)
+
+# One at a time: tcpdump is the oracle and must not drop packets because
+# another replay is eating the CPU.
+set_tests_properties(${E2E_TESTS} PROPERTIES
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 120 LABELS e2e RESOURCE_LOCK e2e_net)

@@ -1,0 +1,46 @@
+# Export: pcap/pcapng writers, header synthesis, `tcrec export`, `-w -`.
+set(EXPORT_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+add_executable(trace_convert ${EXPORT_TEST_DIR}/trace_convert.c ${EXPORT_TEST_DIR}/trace_parse.c)
+target_include_directories(trace_convert PRIVATE ${PROJECT_SOURCE_DIR})
+target_compile_options(trace_convert PRIVATE ${TCREC_WARNINGS})
+target_link_libraries(trace_convert PRIVATE tcrec_formats PkgConfig::PCAP)
+
+add_executable(trace_to_log ${EXPORT_TEST_DIR}/trace_to_log.c ${EXPORT_TEST_DIR}/trace_parse.c)
+target_include_directories(trace_to_log PRIVATE ${PROJECT_SOURCE_DIR})
+target_compile_options(trace_to_log PRIVATE ${TCREC_WARNINGS})
+target_link_libraries(trace_to_log PRIVATE tcrec_formats PkgConfig::PCAP)
+
+set(EXPORT_TRACES ${TCREC_TRACES_DIR})
+add_test(NAME export_synth_vs_tshark
+  COMMAND bash ${EXPORT_TEST_DIR}/synth_vs_tshark.sh ${EXPORT_TRACES} $<TARGET_FILE:trace_convert>)
+add_test(NAME export_writers
+  COMMAND bash ${EXPORT_TEST_DIR}/writers.sh ${EXPORT_TRACES} $<TARGET_FILE:trace_convert>)
+add_test(NAME export_logs
+  COMMAND bash ${EXPORT_TEST_DIR}/export_logs.sh ${EXPORT_TRACES} $<TARGET_FILE:tcrec> $<TARGET_FILE:trace_to_log>)
+add_test(NAME export_merge
+  COMMAND bash ${EXPORT_TEST_DIR}/export_merge.sh ${EXPORT_TRACES} $<TARGET_FILE:tcrec> $<TARGET_FILE:trace_to_log>)
+add_test(NAME export_range
+  COMMAND bash ${EXPORT_TEST_DIR}/export_range.sh ${EXPORT_TRACES} $<TARGET_FILE:tcrec> $<TARGET_FILE:trace_to_log>)
+add_test(NAME export_cli
+  COMMAND bash ${EXPORT_TEST_DIR}/export_cli.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:trace_to_log> ${EXPORT_TRACES}/DnsPackets.pcap)
+set_tests_properties(export_synth_vs_tshark export_writers export_logs export_merge export_range export_cli
+  PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE})
+
+# End to end through a veth (root, BPF): per trace, metadata only and -s 256.
+if(TARGET e2e_hookctl)
+  file(GLOB EXPORT_E2E_TRACES ${TCREC_TRACES_DIR}/*.pcap)
+  foreach(trace ${EXPORT_E2E_TRACES})
+    get_filename_component(name ${trace} NAME_WE)
+    foreach(snap meta 256)
+      if(snap STREQUAL "meta")
+        set(arg -)
+      else()
+        set(arg ${snap})
+      endif()
+      add_test(NAME export_e2e_${name}_${snap}
+        COMMAND bash ${EXPORT_TEST_DIR}/e2e_export.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl> ${trace} ${arg})
+      set_tests_properties(export_e2e_${name}_${snap} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
+    endforeach()
+  endforeach()
+endif()

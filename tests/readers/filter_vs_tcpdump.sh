@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `tcrec print LOG FILTER` selects the packets tcpdump selects with the same
+# filter on the original trace: same count, same timestamps, for filters on
+# the headers a metadata-only record can rebuild (not ARP bodies: "src net"
+# alone also matches ARP senders, which a record does not hold).
+#   filter_vs_tcpdump.sh TCREC PCAP2TCLOG TRACE
+set -euo pipefail
+
+TCREC=$1
+GEN=$2
+TRACE=$3
+command -v tcpdump >/dev/null || { echo "tcpdump not found: no oracle" >&2; exit 77; }
+WORK=$(mktemp -d /tmp/tcrec-rd-filter.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+"$GEN" "$TRACE" "$WORK/t.tclog" >/dev/null
+
+filters=(
+	"tcp" "udp" "icmp" "arp" "ip6" "vlan"
+	"port 53" "tcp port 80 or tcp port 443" "ip src net 10.0.0.0/8"
+	"tcp[tcpflags] & (tcp-syn|tcp-fin) != 0" "ip[6:2] & 0x1fff != 0"
+	"greater 1000" "less 100" "not ip and not ip6"
+	"icmp[icmptype] == icmp-echo"
+)
+fails=0 matched=0
+for f in "${filters[@]}"; do
+	tcpdump -nn -tttt -r "$TRACE" "$f" 2>/dev/null | { grep -v "^[[:space:]]" || true; } | awk '{print $1, $2}' >"$WORK/ref"
+	"$TCREC" print "$WORK/t.tclog" "$f" | awk '{print $1, $2}' >"$WORK/ours"
+	n=$(wc -l <"$WORK/ref")
+	if cmp -s "$WORK/ref" "$WORK/ours"; then
+		echo "ok: '$f': $n packets, same as tcpdump"
+		[ "$n" -gt 0 ] && matched=$((matched + 1))
+	else
+		echo "FAIL: '$f': tcrec $(wc -l <"$WORK/ours"), tcpdump $n packets" >&2
+		fails=$((fails + 1))
+	fi
+done
+[ $fails -eq 0 ] || exit 1
+# A filter list that selects nothing in this trace would prove nothing.
+[ $matched -gt 0 ] || { echo "no filter selected any packet" >&2; exit 1; }

@@ -1,0 +1,44 @@
+# Readers: `tcrec print` and `tcrec stats` on logs made from the shared
+# traces without the kernel, checked against tcpdump, tshark and capinfos
+# reading the same traces.
+set(READERS_DIR ${CMAKE_CURRENT_LIST_DIR})
+
+add_executable(pcap2tclog ${READERS_DIR}/pcap2tclog.c ${PROJECT_SOURCE_DIR}/tests/export/trace_parse.c)
+target_include_directories(pcap2tclog PRIVATE ${PROJECT_SOURCE_DIR})
+target_compile_options(pcap2tclog PRIVATE ${TCREC_WARNINGS})
+target_link_libraries(pcap2tclog PRIVATE tcrec_formats PkgConfig::PCAP)
+
+set(READERS_TCREC $<TARGET_FILE:tcrec>)
+set(READERS_GEN $<TARGET_FILE:pcap2tclog>)
+
+find_program(READERS_PYTHON3 NAMES python3)
+file(GLOB READERS_TRACES CONFIGURE_DEPENDS ${TCREC_TRACES_DIR}/*.pcap)
+set(READERS_TESTS)
+foreach(trace ${READERS_TRACES})
+  get_filename_component(name ${trace} NAME_WE)
+  set(args --tcrec ${READERS_TCREC} --gen ${READERS_GEN} --trace ${trace})
+  # Metadata-only records, and whole packets (TCP options, ARP, ICMP errors
+  # then print as tcpdump prints them), with and without -e.
+  add_test(NAME readers_print_${name} COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args})
+  add_test(NAME readers_print_e_s0_${name}
+    COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args} -e --snap 0)
+  add_test(NAME readers_json_${name} COMMAND ${READERS_PYTHON3} ${READERS_DIR}/json_vs_tshark.py ${args})
+  add_test(NAME readers_stats_${name} COMMAND ${READERS_PYTHON3} ${READERS_DIR}/stats_vs_oracles.py ${args})
+  add_test(NAME readers_filter_${name}
+    COMMAND bash ${READERS_DIR}/filter_vs_tcpdump.sh ${READERS_TCREC} ${READERS_GEN} ${trace})
+  list(APPEND READERS_TESTS readers_print_${name} readers_print_e_s0_${name} readers_json_${name}
+    readers_stats_${name} readers_filter_${name})
+endforeach()
+# Cases no shared trace has (IPv6 fragments, ICMPv6, QinQ, ICMP errors, URG,
+# truncated IP, unknown ethertypes), from a pcap make_edge_pcap.py writes.
+set(edge --tcrec ${READERS_TCREC} --gen ${READERS_GEN} --trace edge)
+add_test(NAME readers_print_edge COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${edge})
+add_test(NAME readers_print_e_s0_edge
+  COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${edge} -e --snap 0)
+add_test(NAME readers_json_edge COMMAND ${READERS_PYTHON3} ${READERS_DIR}/json_vs_tshark.py ${edge})
+list(APPEND READERS_TESTS readers_print_edge readers_print_e_s0_edge readers_json_edge)
+
+add_test(NAME readers_files COMMAND bash ${READERS_DIR}/files.sh ${READERS_TCREC} ${READERS_GEN} ${TCREC_TRACES_DIR})
+list(APPEND READERS_TESTS readers_files)
+set_tests_properties(${READERS_TESTS} PROPERTIES
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300 LABELS readers)

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Log format figures on real traffic: records are built from the packets
+ * of pcap traces (a plain user-space parse, as the capture program would
+ * fill them), written metadata only and with 128 captured bytes, read
+ * back and compared. Prints bytes per record on disk and records per
+ * CPU-second (user + system) for writing and reading. Exit 1 when anything read back differs.
+ *
+ * usage: tclog_bench [-n MIN_RECORDS] TRACE.pcap...
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void parse_l4(struct tcrec_record *r, const uint8_t *p, size_t len)
+{
+	if ((r->ip_proto == 6 || r->ip_proto == 17 || r->ip_proto == 132) && len >= 4) {
+		r->sport = be16(p);
+		r->dport = be16(p + 2);
+		r->flags |= TCREC_F_L4;
+	}
+	if (r->ip_proto == 6 && len >= 20) {
+		r->tcp_seq = be32(p + 4);
+		r->tcp_ack = be32(p + 8);
+		r->tcp_hlen = (uint8_t)((p[12] >> 4) * 4);
+		r->tcp_flags = p[13];
+		r->tcp_win = be16(p + 14);
+	} else if (r->ip_proto == 17 && len >= 8) {
+		r->udp_len = be16(p + 4);
+	} else if ((r->ip_proto == 1 || r->ip_proto == 58) && len >= 8) {
+		r->icmp_type = p[0];
+		r->icmp_code = p[1];
+		r->icmp_id = be16(p + 4);
+		r->icmp_seq = be16(p + 6);
+		r->flags |= TCREC_F_L4;
+	}
+}
+
+static void parse(struct tcrec_record *r, const uint8_t *p, size_t len)
+{
+	size_t off = 14;
+
+	if (len < 14) {
+		r->flags |= TCREC_F_TRUNC;
+		return;
+	}
+	memcpy(r->dmac, p, 6);
+	memcpy(r->smac, p + 6, 6);
+	r->ethertype = be16(p + 12);
+	while ((r->ethertype == 0x8100 || r->ethertype == 0x88a8) && len >= off + 4) {
+		if (r->vlan_count == 3) {
+			r->flags |= TCREC_F_VLAN_MORE;
+			break;
+		}
+		r->vlan_tpid[r->vlan_count] = r->ethertype;
+		r->vlan_tci[r->vlan_count++] = be16(p + off);
+		r->ethertype = be16(p + off + 2);
+		off += 4;
+	}
+	p += off;
+	len -= off;
+	if (r->ethertype == 0x0800 && len >= 20) {
+		r->flags |= TCREC_F_IPV4;
+		r->ip_hlen = (uint8_t)((p[0] & 15) * 4);
+		r->tos = p[1];
+		r->ip_len = be16(p + 2);
+		r->ip_id = be16(p + 4);
+		r->frag_off = be16(p + 6);
+		r->ttl = p[8];
+		r->ip_proto = p[9];
+		memcpy(r->saddr, p + 12, 4);
+		memcpy(r->daddr, p + 16, 4);
+		if (r->frag_off & (TCREC_IP_MF | TCREC_IP_OFFMASK))
+			r->flags |= TCREC_F_FRAG;
+		if (!(r->frag_off & TCREC_IP_OFFMASK) && len > r->ip_hlen)
+			parse_l4(r, p + r->ip_hlen, len - r->ip_hlen);
+	} else if (r->ethertype == 0x86dd && len >= 40) {
+		r->flags |= TCREC_F_IPV6;
+		r->tos = (uint8_t)(be16(p) >> 4);
+		r->ip_id = be32(p) & 0xfffff;
+		r->ip_len = be16(p + 4);
+		r->ip_proto = p[6];
+		r->ttl = p[7];
+		r->ip_hlen = 40;
+		memcpy(r->saddr, p + 8, 16);
+		memcpy(r->daddr, p + 24, 16);
+		if (len > 40)
+			parse_l4(r, p + 40, len - 40);
+	}
+}
+
+struct trace {
+	struct test_rec *recs;
+	size_t n;
+	size_t cap;
+};
+
+static int load(const char *path, struct trace *t)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+
+	if (!pc) {
+		fprintf(stderr, "%s: %s\n", path, errbuf);
+		return -1;
+	}
+	while (pcap_next_ex(pc, &ph, &data) == 1) {
+		struct test_rec *tr;
+
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 4096;
+			t->recs = realloc(t->recs, t->cap * sizeof(*t->recs));
+			REQUIRE(t->recs, "out of memory");
+		}
+		tr = &t->recs[t->n++];
+		memset(tr, 0, sizeof(*tr));
+		tr->rec.ts_ns = (uint64_t)ph->ts.tv_sec * 1000000000ull + (uint64_t)ph->ts.tv_usec;
+		tr->rec.ifindex = 2;
+		tr->rec.wire_len = ph->len;
+		tr->rec.cap_len = ph->caplen < 128 ? ph->caplen : 128;
+		parse(&tr->rec, data, ph->caplen);
+		tr->bytes = malloc(tr->rec.cap_len ? tr->rec.cap_len : 1);
+		REQUIRE(tr->bytes, "out of memory");
+		memcpy(tr->bytes, data, tr->rec.cap_len);
+	}
+	pcap_close(pc);
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	/* CPU time, not wall time: the figure must not depend on what else the
+	 * (shared) machine is doing. */
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Writes reps copies of the trace (times shifted) with snap bytes each;
+ * returns bytes on disk and fills the speeds. Reads back and compares. */
+static uint64_t run(const char *path, const struct trace *t, uint32_t snap, size_t reps,
+		    double *wps, double *rps)
+{
+	struct tclog_header h = { .snaplen = snap, .snap_cap = TCREC_SNAP_MAX, .n_ifaces = 1 };
+	struct tclog_writer *w;
+	struct tclog_reader *r;
+	const struct tcrec_record *rec;
+	const uint8_t *bytes;
+	char err[512] = "";
+	uint64_t span = t->recs[t->n - 1].rec.ts_ns - t->recs[0].rec.ts_ns + 1000, size;
+	size_t got = 0;
+	double t0;
+	int rc;
+
+	strcpy(h.host, "bench");
+	strcpy(h.ifaces[0].name, "eth0");
+	h.ifaces[0].ifindex = 2;
+	w = tclog_writer_open(path, &h);
+	REQUIRE(w, "open %s: %s", path, strerror(errno));
+	t0 = now();
+	for (size_t k = 0; k < reps; k++)
+		for (size_t i = 0; i < t->n; i++) {
+			struct tcrec_record rr = t->recs[i].rec;
+
+			rr.ts_ns += k * span;
+			rr.cap_len = snap < rr.cap_len ? snap : rr.cap_len;
+			rc = tclog_writer_append(w, &rr, t->recs[i].bytes);
+			REQUIRE(!rc, "append: %s", strerror(-rc));
+		}
+	rc = tclog_writer_close(w, NULL);
+	REQUIRE(!rc, "close: %s", strerror(-rc));
+	*wps = (double)(reps * t->n) / (now() - t0);
+	size = file_size(path);
+
+	r = tclog_reader_open(path, err, sizeof(err));
+	REQUIRE(r, "open: %s", err);
+	t0 = now();
+	while ((rc = tclog_reader_next(r, &rec, &bytes, err, sizeof(err))) == 1) {
+		const struct test_rec *o = &t->recs[got % t->n];
+		uint32_t cap = snap < o->rec.cap_len ? snap : o->rec.cap_len;
+
+		CHECK(rec->ts_ns == o->rec.ts_ns + (got / t->n) * span && rec->cap_len == cap &&
+			      !memcmp((const uint8_t *)rec + 8, (const uint8_t *)&o->rec + 8, 28) &&
+			      !memcmp(rec->saddr, o->rec.saddr, 128 - 40) && !memcmp(bytes, o->bytes, cap),
+		      "record %zu differs", got);
+		got++;
+	}
+	*rps = (double)got / (now() - t0);
+	CHECK(rc == 0 && got == reps * t->n, "read %zu of %zu: %s", got, reps * t->n, err);
+	tclog_reader_close(r);
+	return size;
+}
+
+int main(int argc, char **argv)
+{
+	size_t min_records = 1000000, total = 0;
+	uint64_t meta_bytes = 0, snap_bytes = 0;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt == 'n') {
+			min_records = strtoul(optarg, NULL, 10);
+		} else {
+			fprintf(stderr, "usage: %s [-n MIN_RECORDS] TRACE.pcap...\n", argv[0]);
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "usage: %s [-n MIN_RECORDS] TRACE.pcap...\n", argv[0]);
+		return 2;
+	}
+	printf("| trace | packets | metadata B/rec | -s 128 B/rec | write rec/CPU-s (meta) | read rec/CPU-s (meta) |\n");
+	printf("|---|---|---|---|---|---|\n");
+	for (int a = optind; a < argc; a++) {
+		struct trace t = { 0 };
+		const char *name = strrchr(argv[a], '/') ? strrchr(argv[a], '/') + 1 : argv[a];
+		double wps, rps, w2, r2;
+		uint64_t m, s;
+		size_t reps;
+
+		if (load(argv[a], &t))
+			return 1;
+		if (!t.n)
+			continue;
+		/* Per-trace size: one copy; speed: enough copies for a stable figure. */
+		m = run(test_path("bench-meta.tclog"), &t, 0, 1, &wps, &rps);
+		s = run(test_path("bench-snap.tclog"), &t, 128, 1, &w2, &r2);
+		reps = (min_records + t.n - 1) / t.n;
+		run(test_path("bench-speed.tclog"), &t, 0, reps, &wps, &rps);
+		printf("| %s | %zu | %.1f | %.1f | %.2fM | %.2fM |\n", name, t.n, (double)m / (double)t.n,
+		       (double)s / (double)t.n, wps / 1e6, rps / 1e6);
+		meta_bytes += m;
+		snap_bytes += s;
+		total += t.n;
+		free_records(t.recs, t.n);
+	}
+	printf("| all | %zu | %.1f | %.1f | | |\n", total, (double)meta_bytes / (double)total,
+	       (double)snap_bytes / (double)total);
+	test_cleanup();
+	return test_failures ? 1 : 0;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Two helpers for the spec conformance test:
+ *   tclog_dump --gen PATH   writes a log of random and extreme records
+ *   tclog_dump PATH         prints it through the C reader in the text form
+ *                           tclog_spec_reader.py prints from FORMAT.md alone
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static void hex(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("%02x", p[i]);
+}
+
+static int gen(const char *path)
+{
+	uint64_t seed = 0x5bec5eedull, ts = 1795312345000000000ull;
+	const size_t n = 3000;
+	struct test_rec *recs = calloc(n, sizeof(*recs));
+	struct tclog_header h;
+	struct tclog_final fin;
+
+	REQUIRE(recs, "out of memory");
+	make_header(&seed, &h, 4, 200);
+	rnd_bytes(&seed, &fin, sizeof(fin));
+	for (size_t i = 0; i < n; i++)
+		make_record(&seed, i, 300, &ts, &recs[i]);
+	write_log(path, &h, recs, n, 32768, &fin);
+	free_records(recs, n);
+	return 0;
+}
+
+static void dump_record(const struct tcrec_record *r, const uint8_t *b)
+{
+	printf("rec ts=%llu ifindex=%u wire_len=%u seq=%u ack=%u mark=%u ip_id=%u drops=%u cap_len=%u",
+	       (unsigned long long)r->ts_ns, r->ifindex, r->wire_len, r->tcp_seq, r->tcp_ack, r->mark,
+	       r->ip_id, r->drops, r->cap_len);
+	printf(" saddr=");
+	hex(r->saddr, 16);
+	printf(" daddr=");
+	hex(r->daddr, 16);
+	printf(" smac=");
+	hex(r->smac, 6);
+	printf(" dmac=");
+	hex(r->dmac, 6);
+	printf(" ethertype=%u vlan=%u,%u,%u tpid=%u,%u,%u", r->ethertype, r->vlan_tci[0],
+	       r->vlan_tci[1], r->vlan_tci[2], r->vlan_tpid[0], r->vlan_tpid[1], r->vlan_tpid[2]);
+	printf(" ip_len=%u frag=%u sport=%u dport=%u win=%u udp_len=%u icmp_id=%u icmp_seq=%u"
+	       " flags=%u dir=%u vlan_count=%u proto=%u ttl=%u tos=%u ip_hlen=%u tcp_flags=%u"
+	       " tcp_hlen=%u icmp_type=%u icmp_code=%u bytes=",
+	       r->ip_len, r->frag_off, r->sport, r->dport, r->tcp_win, r->udp_len, r->icmp_id,
+	       r->icmp_seq, r->flags, r->dir, r->vlan_count, r->ip_proto, r->ttl, r->tos, r->ip_hlen,
+	       r->tcp_flags, r->tcp_hlen, r->icmp_type, r->icmp_code);
+	hex(b, r->cap_len);
+	printf("\n");
+}
+
+static int dump(const char *path)
+{
+	char err[512] = "";
+	struct tclog_reader *r = tclog_reader_open(path, err, sizeof(err));
+	const struct tclog_header *h;
+	const struct tclog_chunk_info *idx;
+	const struct tclog_final *fin;
+	const struct tcrec_record *rec;
+	const uint8_t *bytes;
+	size_t n;
+	int rc;
+
+	if (!r) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	h = tclog_reader_header(r);
+	printf("header start_ns=%llu clock_offset_ns=%lld snaplen=%u snap_cap=%u host=%s kernel=%s filter=",
+	       (unsigned long long)h->start_ns, (long long)h->clock_offset_ns, h->snaplen, h->snap_cap,
+	       h->host, h->kernel);
+	hex((const uint8_t *)h->filter, strlen(h->filter));
+	printf(" n_ifaces=%u\n", h->n_ifaces);
+	for (uint32_t i = 0; i < h->n_ifaces; i++) {
+		printf("iface %u ifindex=%u mtu=%u mac=", i, h->ifaces[i].ifindex, h->ifaces[i].mtu);
+		hex(h->ifaces[i].mac, 6);
+		printf(" flags=%u name=%s\n", h->ifaces[i].link_flags, h->ifaces[i].name);
+	}
+	if (tclog_reader_index(r, &idx, &n, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("chunk offset=%llu records=%u first=%llu last=%llu\n",
+		       (unsigned long long)idx[i].offset, idx[i].records,
+		       (unsigned long long)idx[i].first_ns, (unsigned long long)idx[i].last_ns);
+	while ((rc = tclog_reader_next(r, &rec, &bytes, err, sizeof(err))) == 1)
+		dump_record(rec, bytes);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	fin = tclog_reader_final(r);
+	for (uint32_t s = 0; fin && s < h->n_ifaces; s++)
+		for (int d = 0; d < 2; d++)
+			printf("final slot=%u dir=%d seen=%llu recorded=%llu filtered=%llu dropped=%llu\n", s,
+			       d, (unsigned long long)fin->c[s][d].seen,
+			       (unsigned long long)fin->c[s][d].recorded,
+			       (unsigned long long)fin->c[s][d].filtered,
+			       (unsigned long long)fin->c[s][d].dropped);
+	tclog_reader_close(r);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--gen"))
+		return gen(argv[2]);
+	if (argc == 2)
+		return dump(argv[1]);
+	fprintf(stderr, "usage: %s [--gen] PATH\n", argv[0]);
+	return 2;
+}

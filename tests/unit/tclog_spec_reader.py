@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""An independent reader of tcrec log format v1, written from
+formats/FORMAT.md alone (zstd frames are decoded by the zstd command line
+tool, which also verifies their content checksum). Prints the same text as
+tclog_dump so that the conformance test can compare the two; exits 1 with a
+message on any violation of the specification."""
+import struct
+import subprocess
+import sys
+
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFF
+
+
+def die(msg):
+    sys.exit(f"spec reader: {msg}")
+
+
+def need(cond, msg):
+    if not cond:
+        die(msg)
+
+
+def read_str(buf, off, maxlen):
+    (n,) = struct.unpack_from("<H", buf, off)
+    need(n <= maxlen, f"string of {n} bytes at {off}")
+    s = buf[off + 2:off + 2 + n]
+    need(b"\0" not in s, "NUL in string")
+    return s, off + 2 + n
+
+
+RECORD = struct.Struct("<QIIIIIIII16s16s6s6sH3H3HHHHHHHHHHBBBBBBBBBB2s")
+assert RECORD.size == 128
+
+
+def main(path):
+    data = open(path, "rb").read()
+    out = []
+    need(data[0:8] == b"TCRECLOG", "magic")
+    version, flags, hlen = struct.unpack_from("<HHI", data, 8)
+    need(version == 1 and flags == 0 and 52 <= hlen <= 65536, "header fixed part")
+    need(struct.unpack_from("<I", data, hlen - 4)[0] == crc32c(data[:hlen - 4]), "header crc")
+    start, clk, snaplen, snapcap = struct.unpack_from("<QqII", data, 16)
+    host, off = read_str(data, 40, 63)
+    kernel, off = read_str(data, off, 63)
+    filt, off = read_str(data, off, 4095)
+    (nif,) = struct.unpack_from("<H", data, off)
+    off += 2
+    need(off + 32 * nif == hlen - 4, "interface table end")
+    out.append(f"header start_ns={start} clock_offset_ns={clk} snaplen={snaplen} "
+               f"snap_cap={snapcap} host={host.decode()} kernel={kernel.decode()} "
+               f"filter={filt.hex()} n_ifaces={nif}")
+    for i in range(nif):
+        ifindex, mtu, mac, lflags, name = struct.unpack_from("<II6sH16s", data, off + 32 * i)
+        need(b"\0" in name, "interface name")
+        name = name.split(b"\0")[0].decode()
+        out.append(f"iface {i} ifindex={ifindex} mtu={mtu} mac={mac.hex()} flags={lflags} "
+                   f"name={name}")
+
+    # Footer and trailer.
+    size = len(data)
+    need(data[-8:] == b"TCLOGEND", "footer magic (file not closed cleanly)")
+    toff, tlen, fcrc = struct.unpack_from("<QII", data, size - 24)
+    need(fcrc == crc32c(data[size - 24:size - 12]), "footer crc")
+    need(toff + tlen + 24 == size, "footer sizes")
+    tr = data[toff:toff + tlen]
+    need(tr[0:4] == b"TCTR", "trailer magic")
+    tl, nch, nslots, tflags, res, total = struct.unpack_from("<IIIIIQ", tr, 4)
+    need(tl == tlen == 36 + 32 * nch + 64 * nslots and res == 0, "trailer length")
+    need(struct.unpack_from("<I", tr, tlen - 4)[0] == crc32c(tr[:tlen - 4]), "trailer crc")
+    index = [struct.unpack_from("<QQQII", tr, 32 + 32 * i) for i in range(nch)]
+
+    # Walk the chunks.
+    pos, walked, records = hlen, [], []
+    while pos < toff:
+        h = data[pos:pos + 48]
+        need(h[0:4] == b"TCCK", f"chunk magic at {pos}")
+        enc, cflags, nrec, raw, comp, pcrc, first, last, res, hcrc = struct.unpack_from(
+            "<HHIIIIQQII", h, 4)
+        need(hcrc == crc32c(h[:44]) and cflags == 0 and res == 0, f"chunk header at {pos}")
+        need(1 <= nrec <= 65536 and 1 <= raw <= 32 << 20 and first <= last, "chunk ranges")
+        payload = data[pos + 48:pos + 48 + comp]
+        need(len(payload) == comp and crc32c(payload) == pcrc, f"payload crc at {pos}")
+        need(payload[0:4] == bytes([0x28, 0xB5, 0x2F, 0xFD]) and payload[4] & 4,
+             "zstd frame with content checksum")
+        dec = subprocess.run(["zstd", "-d", "-c", "-q"], input=payload, capture_output=True)
+        need(dec.returncode == 0, f"zstd: {dec.stderr.decode().strip()}")
+        body = dec.stdout
+        need(len(body) == raw, "raw size")
+        need(enc == 1, f"encoding {enc}")
+        o = 0
+        for _ in range(nrec):
+            f = RECORD.unpack_from(body, o)
+            cap = f[8]
+            need(cap <= 16384 and f[30] <= 3 and f[29] <= 1, "record domain")
+            need(first <= f[0] <= last, "record time in chunk range")
+            records.append((f, body[o + 128:o + 128 + cap]))
+            o += 128 + cap
+        need(o == raw, "records fill the payload")
+        walked.append((pos, first, last, nrec, 0))
+        pos += 48 + comp
+    need(pos == toff, "chunks end at the trailer")
+    need(walked == index, "trailer index equals the walked chunks")
+    need(total == len(records), "total records")
+
+    for c in walked:
+        out.append(f"chunk offset={c[0]} records={c[3]} first={c[1]} last={c[2]}")
+    for f, b in records:
+        (ts, ifindex, wire, seq, ack, mark, ipid, drops, cap, sa, da, sm, dm, eth,
+         v0, v1, v2, t0, t1, t2, iplen, frag, sport, dport, win, udplen, icid, icseq,
+         rflags, dr, vc, proto, ttl, tos, iphl, tfl, thl, ity, ico, _pad) = f
+        out.append(
+            f"rec ts={ts} ifindex={ifindex} wire_len={wire} seq={seq} ack={ack} mark={mark} "
+            f"ip_id={ipid} drops={drops} cap_len={cap} saddr={sa.hex()} daddr={da.hex()} "
+            f"smac={sm.hex()} dmac={dm.hex()} ethertype={eth} vlan={v0},{v1},{v2} "
+            f"tpid={t0},{t1},{t2} ip_len={iplen} frag={frag} sport={sport} dport={dport} "
+            f"win={win} udp_len={udplen} icmp_id={icid} icmp_seq={icseq} flags={rflags} "
+            f"dir={dr} vlan_count={vc} proto={proto} ttl={ttl} tos={tos} ip_hlen={iphl} "
+            f"tcp_flags={tfl} tcp_hlen={thl} icmp_type={ity} icmp_code={ico} bytes={b.hex()}")
+    if tflags & 1:
+        o = 32 + 32 * nch
+        for s in range(nslots):
+            for d in range(2):
+                seen, rec, filt_, drop = struct.unpack_from("<QQQQ", tr, o)
+                o += 32
+                out.append(f"final slot={s} dir={d} seen={seen} recorded={rec} "
+                           f"filtered={filt_} dropped={drop}")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    need(crc32c(b"123456789") == 0xE3069283, "crc32c check value")
+    main(sys.argv[1])
