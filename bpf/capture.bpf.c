@@ -120,6 +120,26 @@ static __always_inline __u64 packet_time(struct __sk_buff *skb, __u8 dir)
 	return bpf_ktime_get_ns();
 }
 
+#define PARSE_NO_ETH 1u
+#define PARSE_VLAN_SKB 2u
+
+/* Global, so that the verifier checks the parser once rather than once per
+ * path leading to it (a fraction of the load time). */
+__noinline int tcrec_parse(struct tcrec_scratch *s, __u32 avail, __u32 len, __u32 how)
+{
+	if (!s)
+		return 0;
+
+	struct parse_ctx p = { .s = s, .avail = avail, .len = len };
+	struct tcrec_record *r = &s->rec;
+	int l3 = 0;
+
+	if (!(how & PARSE_NO_ETH))
+		l3 = parse_eth(&p, r, how & PARSE_VLAN_SKB);
+	parse_l3(&p, r, l3);
+	return 0;
+}
+
 static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 {
 	__u64 now = packet_time(skb, dir);
@@ -173,17 +193,13 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 
 	if (p.avail < want)
 		r->flags |= TCREC_F_TRUNC;
-	int l3 = 0;
-
 	if (no_eth) {
 		r->flags |= TCREC_F_NO_ETH;
 		r->ethertype = bpf_ntohs((__u16)skb->protocol);
-	} else {
-		l3 = parse_eth(&p, r, vlan_skb);
-		if (vlan_skb)
-			r->flags |= TCREC_F_VLAN_SKB;
+	} else if (vlan_skb) {
+		r->flags |= TCREC_F_VLAN_SKB;
 	}
-	parse_l3(&p, r, l3);
+	tcrec_parse(s, p.avail, p.len, (no_eth ? PARSE_NO_ETH : 0) | (vlan_skb ? PARSE_VLAN_SKB : 0));
 
 	__u64 cap = snap < p.avail ? snap : p.avail;
 
@@ -194,7 +210,7 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 		cap = TCREC_SNAP_MAX;
 	r->cap_len = cap;
 	r->drops = c->pending_drops;
-	if (bpf_ringbuf_output(&events, s, sizeof(*r) + cap, 0)) {
+	if (bpf_ringbuf_output(&events, r, sizeof(*r) + cap, 0)) {
 		c->dropped++;
 		c->pending_drops++;
 	} else {

@@ -39,9 +39,21 @@
 #define PROTO_SCTP 132
 
 struct tcrec_scratch {
+	__u64 walk_off; /* see forget_range() */
 	struct tcrec_record rec;
-	__u8 data[TCREC_SNAP_MAX];
+	__u8 data[TCREC_SNAP_MAX]; /* right after rec: the two go out as one sample */
 };
+
+/* Every path through the IPv6 extension header walk leaves a different
+ * offset range behind, and the verifier would explore each combination
+ * (tens of thousands of states). A round trip through map memory makes the
+ * offset an unknown scalar again, so the paths meet and are pruned; the
+ * next hdr_at() bounds it anew. */
+static __always_inline __u64 forget_range(struct tcrec_scratch *s, __u64 off)
+{
+	*(volatile __u64 *)&s->walk_off = off;
+	return *(volatile __u64 *)&s->walk_off;
+}
 
 struct parse_ctx {
 	struct tcrec_scratch *s;
@@ -49,8 +61,9 @@ struct parse_ctx {
 	__u32 len;   /* bytes in the packet, as on the wire */
 };
 
-static __always_inline const __u8 *hdr_at(const struct parse_ctx *p, __u32 off, __u32 size)
+static __always_inline const __u8 *hdr_at(const struct parse_ctx *p, __u64 off, __u32 size)
 {
+	/* 64-bit off: clang must check the same register it then adds */
 	if (off > TCREC_HDR_WIN - size)
 		return NULL;
 	if (off + size > p->avail)
@@ -223,6 +236,7 @@ static __always_inline int parse_ipv6(const struct parse_ctx *p, struct tcrec_re
 			off += ((__u32)h[1] + 1) * 8;
 		}
 		nh = h[0];
+		off = forget_range(p->s, off);
 	}
 	r->ip_proto = nh;
 	r->ip_hlen = off - start > 255 ? 255 : off - start;

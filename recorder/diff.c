@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diff_feed.h"
 #include "diff_unmatched.h"
 
 /* Exit status of diff(1): 0 same, 1 different, 2 trouble. */
@@ -231,37 +232,37 @@ static void count_side(struct diff_side *s, const struct diff_pkt *p)
 }
 
 /* The merge: both inputs in one stream ordered by time on A's clock. */
-static int run_merge(struct run *r, struct diff_src *src[2], struct dm *m, struct diff_result *res)
+static int run_merge(struct run *r, struct diff_feed *feed[2], struct dm *m, struct diff_result *res)
 {
 	char err[512];
-	struct diff_pkt pkt[2];
+	const struct diff_pkt *pkt[2] = { NULL, NULL };
 	int more[2];
 
 	for (int i = 0; i < 2; i++) {
-		more[i] = diff_src_next(src[i], &pkt[i], err, sizeof(err));
+		more[i] = diff_feed_next(feed[i], &pkt[i], err, sizeof(err));
 		if (more[i] < 0)
 			goto bad;
 	}
 	while (more[0] > 0 || more[1] > 0) {
-		int64_t t0 = (int64_t)pkt[0].ts_ns;
-		int64_t t1 = (int64_t)pkt[1].ts_ns - r->o->offset_ns;
+		int64_t t0 = more[0] > 0 ? (int64_t)pkt[0]->ts_ns : 0;
+		int64_t t1 = more[1] > 0 ? (int64_t)pkt[1]->ts_ns - r->o->offset_ns : 0;
 		int i = more[0] > 0 && (more[1] <= 0 || t0 <= t1) ? 0 : 1;
-		uint32_t flow = diff_flows_add(&r->flows, i, &pkt[i]);
-		if (!flow || dm_push(m, i, &pkt[i], i ? t1 : t0, flow) < 0) {
+		uint32_t flow = diff_flows_add(&r->flows, i, pkt[i]);
+		if (!flow || dm_push(m, i, pkt[i], i ? t1 : t0, flow) < 0) {
 			fprintf(stderr, "tcrec diff: out of memory\n");
 			return -1;
 		}
-		count_side(&res->side[i], &pkt[i]);
+		count_side(&res->side[i], pkt[i]);
 		if (r->err) {
 			fprintf(stderr, "tcrec diff: %s: %s\n", r->o->unmatched, strerror(-r->err));
 			return -1;
 		}
-		more[i] = diff_src_next(src[i], &pkt[i], err, sizeof(err));
+		more[i] = diff_feed_next(feed[i], &pkt[i], err, sizeof(err));
 		if (more[i] < 0)
 			goto bad;
 		/* the table is far bigger than the caches: start loading now */
 		if (more[i] > 0)
-			dm_prefetch(m, pkt[i].key);
+			dm_prefetch(m, pkt[i]->key);
 	}
 	dm_finish(m);
 	return 0;
@@ -291,6 +292,7 @@ int cmd_diff(int argc, char **argv)
 	struct opts o = { 0 };
 	struct run r = { .o = &o, .first_event = true };
 	struct diff_src *src[2] = { NULL, NULL };
+	struct diff_feed *feed[2] = { NULL, NULL };
 	struct diff_result res = { 0 };
 	struct dm *m = NULL;
 	char err[512];
@@ -331,9 +333,17 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "tcrec diff: out of memory\n");
 		goto out;
 	}
+	for (int i = 0; i < 2; i++) {
+		/* unmatched packets are written with their bytes: read in line */
+		feed[i] = diff_feed_new(src[i], o.unmatched == NULL);
+		if (!feed[i]) {
+			fprintf(stderr, "tcrec diff: cannot start a reader: %s\n", strerror(errno));
+			goto out;
+		}
+	}
 	if (o.json)
 		fputs(o.packets ? "{\"packets\":[" : "{", stdout);
-	if (run_merge(&r, src, m, &res) < 0)
+	if (run_merge(&r, feed, m, &res) < 0)
 		goto out;
 	if (r.um) {
 		int e = diff_unmatched_close(r.um);
@@ -370,8 +380,12 @@ out:
 	diff_unmatched_close(r.um);
 	dm_free(m);
 	diff_flows_free(&r.flows);
-	diff_src_close(src[0]);
-	diff_src_close(src[1]);
+	for (int i = 0; i < 2; i++) {
+		if (feed[i])
+			diff_feed_free(feed[i]); /* closes src[i] */
+		else
+			diff_src_close(src[i]);
+	}
 	free(o.filter);
 	return ret;
 }

@@ -42,7 +42,7 @@ static int grow_tab(struct diff_flows *f)
 
 uint32_t diff_flows_add(struct diff_flows *f, int side, const struct diff_pkt *p)
 {
-	uint64_t h = diff_flowkey_hash(&p->flow);
+	uint64_t h = p->flow_hash;
 	size_t j = h & f->tab_mask;
 	uint32_t idx;
 

@@ -185,5 +185,6 @@ void diff_pkt_from_record(const struct tcrec_record *r, const struct diff_payloa
 	}
 	p->l3_bytes = l3_total;
 	p->key = diff_hash64(&k, sizeof(k), 0x6b6579);
+	p->flow_hash = diff_flowkey_hash(f);
 	payload_hash(r, pl, l3_total, p);
 }

@@ -194,7 +194,9 @@ static int insert(struct dm *m, int side, const struct diff_pkt *p, int64_t t, u
 	uint64_t live = m->tail - m->head;
 	if (live > m->st.peak_entries)
 		m->st.peak_entries = live;
-	if (live > m->bmask + 1)
+	/* a quarter full: a twin is then usually alone in its bucket, and the
+	 * walk does not touch old entries that are out of the caches */
+	if (live * 4 > m->bmask + 1)
 		return grow_buckets(m);
 	return 0;
 }

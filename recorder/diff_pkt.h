@@ -39,6 +39,7 @@ struct diff_pkt {
 	uint64_t num;        /* 1-based position in its input, as tshark's frame.number */
 	uint64_t key;        /* hash of the invariants, payload excluded */
 	uint64_t pay_hash;   /* hash of the first payload bytes, valid when has_pay */
+	uint64_t flow_hash;  /* diff_flowkey_hash(&flow) */
 	uint32_t l3_bytes;   /* IP packet length (wire length for non-IP): VLAN/MAC changes don't count */
 	uint32_t wire_len;
 	uint32_t cap_len;
@@ -64,7 +65,7 @@ struct diff_payload {
 int diff_parse_bytes(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
 		     struct diff_payload *pl);
 
-/* Fills key, pay_hash/has_pay, l3_bytes and flow of p from the record and,
+/* Fills key, pay_hash/has_pay, l3_bytes, flow and flow_hash of p from the record and,
  * when present, the packet bytes (rec->cap_len of them at p->bytes). */
 void diff_pkt_from_record(const struct tcrec_record *rec, const struct diff_payload *pl,
 			  struct diff_pkt *p);

@@ -7,6 +7,7 @@
  * open at a time, however many it contains, while files that overlap in
  * time (several vantage points) are merged record by record.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include "log_input.h"
 
 #include <dirent.h>
@@ -334,12 +335,11 @@ static int file_activate(struct log_input *in, size_t fi, char *err, size_t errl
 
 /* ---- public ---- */
 
-static const struct log_input *sort_ctx;
-
-static int cmp_pending(const void *a, const void *b)
+static int cmp_pending(const void *a, const void *b, void *ctx)
 {
+	const struct log_input *in = ctx;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	uint64_t tx = sort_ctx->files[x].first_ns, ty = sort_ctx->files[y].first_ns;
+	uint64_t tx = in->files[x].first_ns, ty = in->files[y].first_ns;
 	if (tx != ty)
 		return tx < ty ? -1 : 1;
 	return x < y ? -1 : x > y;
@@ -371,9 +371,7 @@ struct log_input *log_input_open(char *const *paths, size_t n, char *err, size_t
 			goto fail;
 		in->pending[i] = i;
 	}
-	sort_ctx = in;
-	qsort(in->pending, in->n, sizeof(*in->pending), cmp_pending);
-	sort_ctx = NULL;
+	qsort_r(in->pending, in->n, sizeof(*in->pending), cmp_pending, in);
 	free(l.v);
 	return in;
 fail:

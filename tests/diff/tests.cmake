@@ -18,6 +18,7 @@ add_executable(diff_match_test ${DIFF_TEST_DIR}/diff_match_test.c
 target_include_directories(diff_match_test PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder)
 target_compile_options(diff_match_test PRIVATE ${TCREC_WARNINGS})
 add_test(NAME diff_match_unit COMMAND diff_match_test)
+set_tests_properties(diff_match_unit PROPERTIES LABELS diff)
 
 set(DIFF_TCREC $<TARGET_FILE:tcrec>)
 set(DIFF_PCAPMUT $<TARGET_FILE:pcapmut>)
@@ -58,5 +59,6 @@ set_tests_properties(diff_live_pcap diff_live_tcrec PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS "diff;live" RUN_SERIAL TRUE)
 
 add_test(NAME diff_bench_smoke
-  COMMAND bash ${DIFF_TEST_DIR}/bench_diff.sh ${DIFF_TCREC} ${DIFF_GEN} ${TCREC_TRACES_DIR}/example.pcap 20000)
+  COMMAND bash ${DIFF_TEST_DIR}/bench_diff.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${DIFF_GEN}
+          ${TCREC_TRACES_DIR}/example.pcap 20000)
 set_tests_properties(diff_bench_smoke PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS "diff;bench")

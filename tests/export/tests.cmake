@@ -43,4 +43,9 @@ if(TARGET e2e_hookctl)
       set_tests_properties(export_e2e_${name}_${snap} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
     endforeach()
   endforeach()
+  add_test(NAME export_stream
+    COMMAND bash ${EXPORT_TEST_DIR}/stream.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl> ${EXPORT_TRACES})
+  add_test(NAME export_two_ifaces
+    COMMAND bash ${EXPORT_TEST_DIR}/two_ifaces.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl> ${EXPORT_TRACES})
+  set_tests_properties(export_stream export_two_ifaces PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
 endif()

@@ -189,6 +189,10 @@ expect_exit 2 "stats --top x" "$TCREC" stats --top x "$WORK/clean.tclog"
 expect_exit 1 "print a missing file" "$TCREC" print "$WORK/nope.tclog"
 [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -q "nope.tclog" "$WORK/err" && ok "missing file: one line naming it" ||
 	fail "missing file message: $(cat "$WORK/err")"
+expect_exit 1 "print a missing second LOG" "$TCREC" print "$WORK/clean.tclog" "$WORK/gone/x.tclog"
+grep -q "gone/x.tclog" "$WORK/err" && ok "missing second LOG is named, not taken for a filter" ||
+	fail "missing second LOG: $(cat "$WORK/err")"
+expect_exit 2 "print with a filter that does not compile" "$TCREC" print "$WORK/clean.tclog" tcp port
 expect_exit 1 "stats a missing file" "$TCREC" stats "$WORK/nope.tclog"
 mkdir "$WORK/empty"
 expect_exit 1 "print an empty directory" "$TCREC" print "$WORK/empty"
