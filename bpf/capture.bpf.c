@@ -54,48 +54,73 @@ struct {
 } scratch SEC(".maps");
 
 /* Copies the first `want` bytes of the packet as they were on the wire:
- * an offloaded VLAN tag goes back after the MAC addresses. Returns the
- * number of valid bytes in s->data. */
+ * an offloaded VLAN tag goes back after the MAC addresses, and an L3
+ * device's packet gets an Ethernet header with zero MACs in front (so that
+ * every record reads as an Ethernet frame). Returns the number of valid
+ * bytes in s->data. */
 static __always_inline __u32 load_packet(struct __sk_buff *skb, struct tcrec_scratch *s,
-					 __u64 want, int vlan_skb)
+					 __u64 want, int vlan_skb, int no_eth)
 {
 	/* the bounds below must hold on the very register passed as length */
 	barrier_var(want);
-	if (!vlan_skb) {
-		if (want == 0 || want > TCREC_SNAP_MAX)
-			return 0;
+	if (want == 0 || want > TCREC_SNAP_MAX)
+		return 0;
+	if (!vlan_skb && !no_eth) {
 		if (bpf_skb_load_bytes(skb, 0, s->data, want))
 			return 0;
 		return want;
 	}
-	if (want < 2 * ETH_ALEN + 4 || want > TCREC_SNAP_MAX)
-		return 0;
-	if (bpf_skb_load_bytes(skb, 0, s->data, 2 * ETH_ALEN))
-		return 0;
-	__u16 tpid = bpf_ntohs((__u16)skb->vlan_proto);
-	__u16 tci = skb->vlan_tci;
 
-	s->data[12] = tpid >> 8;
-	s->data[13] = tpid;
-	s->data[14] = tci >> 8;
-	s->data[15] = tci;
+	__u32 from, ins;
+
+	if (no_eth) {
+		__u16 proto = bpf_ntohs((__u16)skb->protocol);
+
+		if (want < ETH_HLEN)
+			return 0;
+		__builtin_memset(s->data, 0, 2 * ETH_ALEN);
+		s->data[12] = proto >> 8;
+		s->data[13] = proto;
+		from = 0;
+		ins = ETH_HLEN;
+	} else {
+		__u16 tpid = bpf_ntohs((__u16)skb->vlan_proto);
+		__u16 tci = skb->vlan_tci;
+
+		if (want < 2 * ETH_ALEN + 4)
+			return 0;
+		if (bpf_skb_load_bytes(skb, 0, s->data, 2 * ETH_ALEN))
+			return 0;
+		s->data[12] = tpid >> 8;
+		s->data[13] = tpid;
+		s->data[14] = tci >> 8;
+		s->data[15] = tci;
+		from = 2 * ETH_ALEN;
+		ins = 2 * ETH_ALEN + 4;
+	}
 
 	/* 64-bit so that the register checked is the register passed */
-	__u64 rest = (__u64)want - (2 * ETH_ALEN + 4);
+	__u64 rest = (__u64)want - ins;
 
 	if (rest == 0)
 		return want;
-	if (rest > TCREC_SNAP_MAX - (2 * ETH_ALEN + 4))
+	if (rest > TCREC_SNAP_MAX - (2 * ETH_ALEN + 4) || ins > 2 * ETH_ALEN + 4)
 		return 0;
-	if (bpf_skb_load_bytes(skb, 2 * ETH_ALEN, s->data + 2 * ETH_ALEN + 4, rest))
-		return 2 * ETH_ALEN + 4;
+	if (bpf_skb_load_bytes(skb, from, s->data + ins, rest))
+		return ins;
 	return want;
 }
 
-/* Accepts every packet. With a FILTER expression, the recorder replaces
- * this function's body at load time by the expression compiled to eBPF
- * (recorder/filter_load.c): it must stay global, not inlined, the last
- * function of the program, and its prototype is part of that contract. */
+/* Room, in instructions, for a FILTER expression compiled to eBPF. */
+#define TCREC_FILTER_ROOM 8192
+#define TCREC_STR2(x) #x
+#define TCREC_STR(x) TCREC_STR2(x)
+
+/* Accepts every packet. With a FILTER expression, the recorder fills the
+ * run of no-op jumps with the expression compiled to eBPF at load time
+ * (recorder/filter_load.c): this function must stay global, not inlined,
+ * the last function of the program, and its prototype is part of that
+ * contract. The verifier deletes the no-ops, so they cost nothing. */
 __noinline int tcrec_filter(struct __sk_buff *skb, __u32 no_eth)
 {
 	int accept = 1;
@@ -103,7 +128,8 @@ __noinline int tcrec_filter(struct __sk_buff *skb, __u32 no_eth)
 	/* keep clang from folding the constant into the caller, and from
 	 * passing garbage for arguments it sees unused: the verifier wants
 	 * the real ctx in R1 */
-	asm volatile("" : "+r"(accept) : "r"(skb), "r"(no_eth));
+	asm volatile(".rept " TCREC_STR(TCREC_FILTER_ROOM) "\n\tgoto +0\n\t.endr"
+		     : "+r"(accept) : "r"(skb), "r"(no_eth));
 	return accept;
 }
 
@@ -118,26 +144,6 @@ static __always_inline __u64 packet_time(struct __sk_buff *skb, __u8 dir)
 			return t - clock_offset_ns;
 	}
 	return bpf_ktime_get_ns();
-}
-
-#define PARSE_NO_ETH 1u
-#define PARSE_VLAN_SKB 2u
-
-/* Global, so that the verifier checks the parser once rather than once per
- * path leading to it (a fraction of the load time). */
-__noinline int tcrec_parse(struct tcrec_scratch *s, __u32 avail, __u32 len, __u32 how)
-{
-	if (!s)
-		return 0;
-
-	struct parse_ctx p = { .s = s, .avail = avail, .len = len };
-	struct tcrec_record *r = &s->rec;
-	int l3 = 0;
-
-	if (!(how & PARSE_NO_ETH))
-		l3 = parse_eth(&p, r, how & PARSE_VLAN_SKB);
-	parse_l3(&p, r, l3);
-	return 0;
 }
 
 static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
@@ -175,9 +181,10 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 	r->dir = dir;
 	r->mark = skb->mark;
 
-	/* tcpdump counts an offloaded tag in the length: so do we */
+	/* tcpdump counts an offloaded tag in the length: so do we; on L3
+	 * devices the synthesized Ethernet header counts too */
 	int vlan_skb = !no_eth && skb->vlan_present;
-	__u32 wire_len = skb->len + (vlan_skb ? 4 : 0);
+	__u32 wire_len = skb->len + (vlan_skb ? 4 : 0) + (no_eth ? ETH_HLEN : 0);
 	__u32 snap = snaplen > TCREC_SNAP_MAX ? TCREC_SNAP_MAX : snaplen;
 	__u32 want = snap > TCREC_HDR_WIN ? snap : TCREC_HDR_WIN;
 
@@ -187,19 +194,17 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 
 	struct parse_ctx p = {
 		.s = s,
-		.avail = load_packet(skb, s, want, vlan_skb),
+		.avail = load_packet(skb, s, want, vlan_skb, no_eth),
 		.len = wire_len,
 	};
 
 	if (p.avail < want)
 		r->flags |= TCREC_F_TRUNC;
-	if (no_eth) {
+	if (no_eth)
 		r->flags |= TCREC_F_NO_ETH;
-		r->ethertype = bpf_ntohs((__u16)skb->protocol);
-	} else if (vlan_skb) {
+	if (vlan_skb)
 		r->flags |= TCREC_F_VLAN_SKB;
-	}
-	tcrec_parse(s, p.avail, p.len, (no_eth ? PARSE_NO_ETH : 0) | (vlan_skb ? PARSE_VLAN_SKB : 0));
+	parse_l3(&p, r, parse_eth(&p, r, vlan_skb));
 
 	__u64 cap = snap < p.avail ? snap : p.avail;
 

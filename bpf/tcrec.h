@@ -56,7 +56,8 @@
 struct tcrec_record {
 	__u64 ts_ns;
 	__u32 ifindex;
-	__u32 wire_len;      /* skb->len as seen on the hook (+4 when a VLAN tag was offloaded) */
+	__u32 wire_len;      /* skb->len as seen on the hook (+4 when a VLAN tag was offloaded,
+			      * +14 on L3 devices: their bytes start with the synthesized header) */
 	__u32 tcp_seq;
 	__u32 tcp_ack;
 	__u32 mark;          /* skb->mark */

@@ -7,9 +7,11 @@
 #include "tclog_codec.h"
 
 extern const struct tclog_codec tclog_codec_fields;
+extern const struct tclog_codec tclog_codec_columnar;
 
 static const struct tclog_codec *const codecs[] = {
 	&tclog_codec_fields,
+	&tclog_codec_columnar,
 };
 
 const struct tclog_codec *tclog_codec_find(uint16_t id)
@@ -56,7 +58,10 @@ void tclog_decoded_free(struct tclog_decoded *out)
 {
 	free(out->recs);
 	free(out->bytes);
+	free(out->buf);
 	out->recs = NULL;
 	out->bytes = NULL;
+	out->buf = NULL;
 	out->n = out->cap = 0;
+	out->buf_cap = 0;
 }

@@ -17,6 +17,7 @@
 #include "bpf/tcrec.h"
 
 #define TCLOG_ENC_FIELDS 1 /* records field by field, then their bytes */
+#define TCLOG_ENC_COLUMNAR 2 /* columns of per-flow prediction misses */
 
 /* Records of one decoded chunk. bytes[i] points into the raw payload (or
  * into memory owned by the decoder state) and stays valid until the next
@@ -26,6 +27,8 @@ struct tclog_decoded {
 	const uint8_t **bytes;
 	uint32_t n;
 	uint32_t cap;
+	uint8_t *buf;    /* packet bytes a decoder had to rebuild */
+	size_t buf_cap;
 };
 
 struct tclog_codec {

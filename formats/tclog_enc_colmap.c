@@ -110,3 +110,33 @@ void colz_key_get(const uint8_t k[COLZ_KEY_SIZE], struct tcrec_record *r)
 	r->vlan_count = k[67];
 	r->ip_proto = k[68];
 }
+
+static void xor_be(uint8_t *b, uint32_t cap, uint32_t off, uint32_t v, int n)
+{
+	if (off > cap || cap - off < (uint32_t)n)
+		return;
+	for (int i = 0; i < n; i++)
+		b[off + i] ^= (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+/* The header fields the record already holds are XORed out of (or back
+ * into) the captured bytes. Only the bytes move: whatever the packet
+ * really holds there, applying this twice gives it back. */
+void colz_bytes_xor(const struct tcrec_record *r, uint8_t *b)
+{
+	uint32_t l3 = 14 + 4u * r->vlan_count, l4 = l3 + r->ip_hlen, cap = r->cap_len;
+
+	if (r->flags & TCREC_F_IPV4) {
+		xor_be(b, cap, l3 + 2, r->ip_len, 2);
+		xor_be(b, cap, l3 + 4, r->ip_id, 2);
+	} else if (r->flags & TCREC_F_IPV6) {
+		xor_be(b, cap, l3 + 4, r->ip_len, 2);
+	} else {
+		return;
+	}
+	if ((r->flags & TCREC_F_L4) && r->ip_proto == 6) {
+		xor_be(b, cap, l4 + 4, r->tcp_seq, 4);
+		xor_be(b, cap, l4 + 8, r->tcp_ack, 4);
+		xor_be(b, cap, l4 + 14, r->tcp_win, 2);
+	}
+}

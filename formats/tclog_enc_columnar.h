@@ -53,6 +53,14 @@ enum colz_column {
 	COLZ_NCOL
 };
 
+/* Fields whose misses store the new value rather than the difference:
+ * categories and lengths that come back to a few values, which zstd finds
+ * again where differences would scatter. */
+#define COLZ_STORE_VALUE                                                                  \
+	(1u << CF_IP_LEN | 1u << CF_TCP_FLAGS | 1u << CF_FLAGS | 1u << CF_TTL | 1u << CF_TOS | \
+	 1u << CF_IP_HLEN | 1u << CF_TCP_HLEN | 1u << CF_FRAG_OFF | 1u << CF_ICMP_TYPE |       \
+	 1u << CF_ICMP_CODE)
+
 /* Prediction state of one flow: the previous record's field values. */
 struct colz_state {
 	uint32_t v[CF_COUNT];
@@ -126,5 +134,7 @@ void colz_fields_get(const struct tcrec_record *r, uint32_t *v);
 void colz_fields_put(const uint32_t *v, struct tcrec_record *r);
 void colz_key_put(const struct tcrec_record *r, uint8_t key[COLZ_KEY_PAD]);
 void colz_key_get(const uint8_t key[COLZ_KEY_SIZE], struct tcrec_record *r);
+/* XORs the record's IP/TCP header fields into b (r->cap_len bytes). */
+void colz_bytes_xor(const struct tcrec_record *r, uint8_t *b);
 
 #endif

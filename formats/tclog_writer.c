@@ -91,7 +91,7 @@ static int set_err(struct tclog_writer *w, int err)
 
 static int writer_setup(struct tclog_writer *w)
 {
-	w->codec = tclog_codec_find(TCLOG_ENC_FIELDS);
+	w->codec = tclog_codec_find(TCLOG_ENC_COLUMNAR);
 	w->enc = w->codec->enc_new();
 	w->cctx = ZSTD_createCCtx();
 	if (!w->enc || !w->cctx)

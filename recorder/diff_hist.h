@@ -23,7 +23,7 @@ struct diff_hist {
 	uint64_t count;
 	int64_t min_ns;
 	int64_t max_ns;
-	long double sum_ns;
+	__int128 sum_ns;  /* exact, and no x87 arithmetic per packet */
 	uint64_t pos_log[DIFF_HIST_LOG_BUCKETS]; /* delay >= 0 */
 	uint64_t neg_log[DIFF_HIST_LOG_BUCKETS]; /* delay < 0, by magnitude */
 };

@@ -57,7 +57,7 @@ static void put_delay(FILE *f, const struct diff_hist *h)
 	diff_hist_percentiles(h, pct, q, 3);
 	fprintf(f, ",\"min_ns\":%" PRId64 ",\"p50_ns\":%" PRId64 ",\"p90_ns\":%" PRId64
 		   ",\"p99_ns\":%" PRId64 ",\"max_ns\":%" PRId64 ",\"mean_ns\":%" PRId64 ",\"histogram\":[",
-		h->min_ns, q[0], q[1], q[2], h->max_ns, (int64_t)(h->sum_ns / (long double)h->count));
+		h->min_ns, q[0], q[1], q[2], h->max_ns, (int64_t)(h->sum_ns / (__int128)h->count));
 	bool first = true;
 	for (int k = 0; k < 2 * DIFF_HIST_LOG_BUCKETS; k++) {
 		bool neg = k < DIFF_HIST_LOG_BUCKETS;

@@ -27,6 +27,7 @@ struct ent {
 	uint8_t side;
 	uint8_t state;
 	uint8_t has_pay;
+	uint8_t synth;
 };
 
 struct bucket {
@@ -43,6 +44,7 @@ struct dm {
 	int64_t now;
 	bool started;
 	uint64_t max_a;      /* highest A position matched so far (reordering) */
+	int64_t delay_est;   /* running average of the delays of matched pairs */
 	struct dm_stats st;
 	struct diff_hist hist;
 };
@@ -75,7 +77,7 @@ static inline struct ent *E(const struct dm *m, uint64_t seq)
 
 static void emit(struct dm *m, enum dm_kind kind, int side, uint64_t num, int64_t t,
 		 uint64_t other, uint32_t flow, uint32_t wire_len, uint32_t cap_len,
-		 const uint8_t *bytes)
+		 const uint8_t *bytes, bool synth)
 {
 	if (!m->cfg.on_event)
 		return;
@@ -89,13 +91,20 @@ static void emit(struct dm *m, enum dm_kind kind, int side, uint64_t num, int64_
 		.wire_len = wire_len,
 		.cap_len = bytes ? cap_len : 0,
 		.bytes = bytes,
+		.synthesized = synth,
 	};
 	m->cfg.on_event(m->cfg.ctx, &ev);
 }
 
+#define POP_AHEAD 16
+
 static void pop_oldest(struct dm *m)
 {
 	struct ent *e = E(m, m->head);
+
+	/* the buckets of the next entries to expire are cold: load them early */
+	if (m->tail - m->head > POP_AHEAD)
+		__builtin_prefetch(&m->bk[E(m, m->head + POP_AHEAD)->key & m->bmask], 1);
 	struct bucket *b = &m->bk[e->key & m->bmask];
 
 	b->head = e->next;
@@ -107,7 +116,7 @@ static void pop_oldest(struct dm *m)
 		else
 			m->st.added++;
 		emit(m, e->side ? DM_ADDED : DM_LOST, e->side, e->num, e->t, 0, e->flow,
-		     e->wire_len, e->cap_len, e->bytes);
+		     e->wire_len, e->cap_len, e->bytes, e->synth);
 	}
 	free(e->bytes);
 	m->head++;
@@ -184,6 +193,7 @@ static int insert(struct dm *m, int side, const struct diff_pkt *p, int64_t t, u
 		.side = (uint8_t)side,
 		.state = (uint8_t)state,
 		.has_pay = p->has_pay,
+		.synth = p->synthesized,
 	};
 	struct bucket *b = &m->bk[p->key & m->bmask];
 	if (b->tail)
@@ -204,11 +214,13 @@ static int insert(struct dm *m, int side, const struct diff_pkt *p, int64_t t, u
 static void matched(struct dm *m, uint64_t a_num, uint64_t b_num, int64_t t_b, int64_t delay,
 		    uint32_t flow, uint32_t wire_len)
 {
+	/* a slow average: one odd delay does not move it */
+	m->delay_est = m->st.matched ? m->delay_est + (delay - m->delay_est) / 16 : delay;
 	m->st.matched++;
 	diff_hist_add(&m->hist, delay);
 	if (a_num < m->max_a) {
 		m->st.reordered++;
-		emit(m, DM_REORDERED, 1, b_num, t_b, a_num, flow, wire_len, 0, NULL);
+		emit(m, DM_REORDERED, 1, b_num, t_b, a_num, flow, wire_len, 0, NULL, false);
 	} else {
 		m->max_a = a_num;
 	}
@@ -223,6 +235,7 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 	expire(m);
 
 	struct ent *twin = NULL, *orig = NULL;
+	uint64_t best = UINT64_MAX;
 	for (uint64_t s = m->bk[p->key & m->bmask].head; s; s = E(m, s)->next) {
 		struct ent *e = E(m, s);
 		if (e->key != p->key || e->side == side)
@@ -230,8 +243,17 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 		if (e->has_pay && p->has_pay && e->pay != p->pay_hash)
 			continue;
 		if (e->state == ST_PENDING) {
-			twin = e;
-			break;
+			/* Packets that look alike (no payload to tell them apart)
+			 * pair by the delay nearest to the recent one: when one of
+			 * them was lost, oldest-first would blame the wrong one. */
+			int64_t d = side ? t - e->t : e->t - t;
+			uint64_t off = d > m->delay_est ? (uint64_t)(d - m->delay_est)
+							: (uint64_t)(m->delay_est - d);
+			if (off < best) {
+				best = off;
+				twin = e;
+			}
+			continue;
 		}
 		if (e->state == ST_MATCHED && !orig)
 			orig = e;
@@ -253,7 +275,8 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 	}
 	if (orig && side == 1) {
 		m->st.dup++;
-		emit(m, DM_DUP, 1, p->num, t, orig->num, flow, p->wire_len, p->cap_len, p->bytes);
+		emit(m, DM_DUP, 1, p->num, t, orig->num, flow, p->wire_len, p->cap_len, p->bytes,
+		     p->synthesized);
 		return 0;
 	}
 	return insert(m, side, p, t, flow, ST_PENDING);

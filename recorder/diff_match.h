@@ -7,8 +7,9 @@
  * copies in B are recognised as duplicates. Memory: one entry per packet
  * of the last window, nothing per packet beyond it.
  *
- * Matching is first-come first-served among packets with the same key: with
- * several identical packets in flight the oldest waiting one is taken.
+ * Among waiting packets with the same key (identical headers and no payload
+ * to tell them apart) the one whose delay is nearest to the running average
+ * delay is taken; with a steady delay that is the oldest one.
  * Reordering is counted as in RFC 4737: a matched B packet whose A position
  * is lower than that of a B packet matched before it is reordered.
  */
@@ -33,6 +34,7 @@ struct dm_event {
 	uint32_t wire_len;
 	uint32_t cap_len;
 	const uint8_t *bytes; /* NULL unless keep_bytes (or the packet is the current one) */
+	bool synthesized;     /* bytes are headers rebuilt from a metadata-only record */
 };
 
 typedef void (*dm_event_fn)(void *ctx, const struct dm_event *ev);

@@ -28,7 +28,6 @@ struct diff_src {
 	struct log_input *li;
 	pcap_t *dead;        /* compiles FILTER for Ethernet frames */
 	bool synth;          /* rebuild headers of metadata-only records */
-	uint32_t snaplen;
 	struct tcrec_record rec;
 	uint8_t synth_buf[SYNTH_MAX];
 };
@@ -137,8 +136,6 @@ static int open_tclog(struct diff_src *s, const char *filter, char *err, size_t 
 	if (!s->li)
 		return -1;
 	s->linktype = DLT_EN10MB;
-	if (log_input_nfiles(s->li) > 0)
-		s->snaplen = log_input_file(s->li, 0)->hdr->snaplen;
 	return 0;
 }
 
@@ -268,14 +265,17 @@ int diff_src_linktype(const struct diff_src *s)
 	return s->linktype;
 }
 
-uint32_t diff_src_snaplen(const struct diff_src *s)
-{
-	return s->kind == DIFF_SRC_TCLOG ? s->snaplen : (uint32_t)pcap_snapshot(s->pc);
-}
-
 uint64_t diff_src_capture_drops(const struct diff_src *s)
 {
-	return s->drops;
+	uint64_t trailer = 0;
+
+	/* drops after the last record of a file are only in its trailer */
+	for (size_t i = 0; s->li && i < log_input_nfiles(s->li); i++) {
+		const struct log_input_file *f = log_input_file(s->li, i);
+		for (uint32_t k = 0; f->final && k < f->hdr->n_ifaces && k < TCREC_MAX_IFACES; k++)
+			trailer += f->final->c[k][0].dropped + f->final->c[k][1].dropped;
+	}
+	return trailer > s->drops ? trailer : s->drops;
 }
 
 void diff_src_close(struct diff_src *s)

@@ -34,8 +34,6 @@ int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errl
 enum diff_src_kind diff_src_kind(const struct diff_src *s);
 const char *diff_src_kind_name(enum diff_src_kind k);
 int diff_src_linktype(const struct diff_src *s);
-/* Snap length of the input (0 = metadata only tcrec log). */
-uint32_t diff_src_snaplen(const struct diff_src *s);
 /* Packets the capture itself lost (tcrec ring-buffer drops), as far as the
  * input says; pcap files don't say. */
 uint64_t diff_src_capture_drops(const struct diff_src *s);

@@ -15,6 +15,7 @@
 
 #include "diff.h"
 #include "formats/pcapng_writer.h"
+#include "formats/synth.h"
 
 struct diff_unmatched {
 	struct pcapng_writer *w;
@@ -93,7 +94,7 @@ static const uint8_t *as_ethernet(struct diff_unmatched *u, int side, const stru
 
 int diff_unmatched_write(struct diff_unmatched *u, const struct dm_event *ev)
 {
-	char why[160];
+	char why[160], comment[200];
 	uint32_t caplen, origlen;
 
 	if (u->err)
@@ -105,8 +106,11 @@ int diff_unmatched_write(struct diff_unmatched *u, const struct dm_event *ev)
 		.caplen = data ? caplen : 0,
 		.origlen = origlen,
 		.data = data,
-		.comment = diff_event_why(ev, why, sizeof(why)),
+		.comment = comment,
 	};
+	diff_event_why(ev, why, sizeof(why));
+	snprintf(comment, sizeof(comment), "%s%s%s", why, ev->synthesized ? "; " : "",
+		 ev->synthesized ? SYNTH_COMMENT : "");
 	int err = pcapng_writer_packet(u->w, &p);
 	if (err)
 		u->err = err;

@@ -5,16 +5,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "export_writer.h"
+#include "filter.h"
+#include "formats/synth.h"
 #include "log_input.h"
 #include "time_arg.h"
 
 static const char *const export_help =
-	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [-q]\n"
+	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [-q] [FILTER]\n"
 	"\n"
 	"Writes the packets of one or more logs, merged by time, to OUT:\n"
 	"  OUT.pcapng      pcapng: one interface block per (host, interface), direction\n"
@@ -22,7 +25,11 @@ static const char *const export_help =
 	"  OUT.pcap        classic pcap with nanosecond timestamps\n"
 	"  OUT.pcapng.zst  zstd-compressed pcapng (Wireshark/tshark 4.0 open it as is)\n"
 	"  -               pcapng on standard output\n"
-	"LOG is a log file or a directory of rotated log files.\n"
+	"LOG is a log file or a directory of rotated log files. FILTER is a tcpdump\n"
+	"filter expression (libpcap syntax): only packets it accepts are written.\n"
+	"The LOG arguments are the leading ones that exist on disk. On metadata-only\n"
+	"records the filter sees the synthesized headers: header fields match as on\n"
+	"the wire, payload bytes are not there.\n"
 	"\n"
 	"Records captured with -s carry their bytes and are written unchanged.\n"
 	"Metadata-only records become packets with synthesized Ethernet, VLAN,\n"
@@ -48,6 +55,7 @@ static const char *const export_help =
 	"  tcrec export capture.tclog -o capture.pcapng\n"
 	"  tcrec export /var/log/tcrec/ -o slice.pcap --since 2026-11-22T01:40:00Z --until +10m\n"
 	"  tcrec export hostA.tclog hostB.tclog -o both.pcapng.zst\n"
+	"  tcrec export capture.tclog -o web.pcapng tcp port 443 and host 10.0.0.1\n"
 	"  tcrec export capture.tclog -o - | tshark -r - -Y tcp.analysis.retransmission\n";
 
 /* Interface blocks keyed by (host, interface): rotated files of one
@@ -182,7 +190,56 @@ struct export_opts {
 	const char *since, *until;
 	char **logs;
 	size_t n_logs;
+	char *filter_expr;         /* joined FILTER arguments, NULL = none */
+	struct cbpf_insn *filter;  /* compiled */
 };
+
+/* LOG... [FILTER]: the logs are the leading arguments that exist (the
+ * first always is one, so that a missing file is reported as such). */
+static size_t count_logs(char **args, size_t n)
+{
+	struct stat st;
+	size_t i = 1;
+	while (i < n && !stat(args[i], &st))
+		i++;
+	return i;
+}
+
+static int compile_filter(struct export_opts *o, char **args, size_t n)
+{
+	o->filter_expr = filter_join((int)n, args);
+	if (!o->filter_expr) {
+		pr_warn("export: out of memory");
+		return EXIT_RUNTIME;
+	}
+	char err[512];
+	size_t len;
+	int rc = filter_compile(o->filter_expr, &o->filter, &len, err, sizeof(err));
+	if (rc == -EINVAL && (strchr(args[0], '/') || strstr(args[0], ".tclog"))) {
+		/* Looks like a path: most likely a LOG that is not there. */
+		pr_warn("%s: %s", args[0], strerror(ENOENT));
+		return EXIT_RUNTIME;
+	}
+	if (rc == -EINVAL)
+		return usage_error("export", "filter '%s': %s", o->filter_expr, err);
+	if (rc) {
+		pr_warn("export: filter: %s", strerror(-rc));
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int filter_accepts(const struct export_opts *o, const struct log_packet *p)
+{
+	if (!o->filter)
+		return 1;
+	const struct tcrec_record *r = p->rec;
+	if (r->cap_len)
+		return filter_run(o->filter, p->bytes, r->wire_len, r->cap_len) != 0;
+	uint8_t hdrs[SYNTH_MAX];
+	size_t n = synth_headers(r, hdrs);
+	return filter_run(o->filter, hdrs, r->wire_len, (unsigned)n) != 0;
+}
 
 static int parse_args(int argc, char **argv, struct export_opts *o)
 {
@@ -216,24 +273,30 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 		}
 	}
 	o->logs = argv + optind;
-	o->n_logs = (size_t)(argc - optind);
-	if (!o->n_logs)
+	size_t n_args = (size_t)(argc - optind);
+	if (!n_args)
 		return usage_error("export", "no LOG given");
 	if (!o->out)
 		return usage_error("export", "no output given (-o OUT.pcapng|OUT.pcap|OUT.pcapng.zst)");
+	o->n_logs = count_logs(o->logs, n_args);
+	if (o->n_logs < n_args)
+		return compile_filter(o, o->logs + o->n_logs, n_args - o->n_logs);
 	return 0;
 }
 
 static int write_all(struct export_writer *w, struct export_ctx *x, struct log_input *in,
-		     const char *out, uint64_t *n)
+		     const struct export_opts *o, uint64_t *n)
 {
 	char err[512];
 	struct log_packet pkt;
+	const char *out = o->out;
 	int show = !tcrec_quiet && isatty(STDERR_FILENO) && strcmp(out, "-");
 	uint64_t next_show = show ? now_ns() + 500000000ull : 0;
 	int rc, warned = 0;
 	*n = 0;
 	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) == 1) {
+		if (!filter_accepts(o, &pkt))
+			continue;
 		int id;
 		size_t slot = pkt.iface ? (size_t)(pkt.iface - pkt.hdr->ifaces) : TCREC_MAX_IFACES;
 		if (slot < TCREC_MAX_IFACES) {
@@ -271,19 +334,15 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 	return 0;
 }
 
-int cmd_export(int argc, char **argv)
+static int export_run(const struct export_opts *po)
 {
-	struct export_opts o = { 0 };
-	int rc = parse_args(argc, argv, &o);
-	if (rc == -2)
-		return EXIT_OK;
-	if (rc)
-		return rc;
+	const struct export_opts o = *po;
 	enum export_format fmt;
 	if (export_format_from_path(o.out, &fmt))
 		return usage_error("export", "%s: unknown output format (name it .pcapng, .pcap or .pcapng.zst)",
 				   o.out);
 
+	uint64_t t0 = now_ns();
 	char err[512];
 	struct log_input *in = log_input_open(o.logs, o.n_logs, err, sizeof(err));
 	if (!in) {
@@ -327,6 +386,7 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	}
 	opened = 1;
+	export_writer_set_filter(w, o.filter_expr);
 	for (size_t i = 0; i < x.n_idbs; i++) {
 		const struct log_input_file *lf = NULL;
 		for (size_t f = 0; f < log_input_nfiles(in) && !lf; f++)
@@ -337,8 +397,7 @@ int cmd_export(int argc, char **argv)
 			goto out;
 		}
 	}
-	uint64_t t0 = now_ns();
-	if (write_all(w, &x, in, o.out, &n))
+	if (write_all(w, &x, in, po, &n))
 		goto out;
 	add_finals(&x, in);
 	for (size_t i = 0; i < x.n_idbs; i++) {
@@ -370,4 +429,17 @@ out:
 	free(x.file_map);
 	log_input_close(in);
 	return status;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct export_opts o = { 0 };
+	int rc = parse_args(argc, argv, &o);
+	if (!rc)
+		rc = export_run(&o);
+	else if (rc == -2)
+		rc = EXIT_OK;
+	free(o.filter);
+	free(o.filter_expr);
+	return rc;
 }

@@ -16,6 +16,7 @@ struct export_writer {
 	struct pcap_writer *pcap;
 	uint32_t n_ifaces;
 	uint32_t *snaplens; /* per interface id: caplen is cut to it */
+	const char *extra_filter;
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -74,6 +75,11 @@ fail:;
 	return NULL;
 }
 
+void export_writer_set_filter(struct export_writer *w, const char *extra)
+{
+	w->extra_filter = extra && *extra ? extra : NULL;
+}
+
 int export_writer_add_iface(struct export_writer *w, const struct tclog_header *hdr,
 			    const struct tclog_iface *ifc, uint32_t snaplen)
 {
@@ -87,16 +93,29 @@ int export_writer_add_iface(struct export_writer *w, const struct tclog_header *
 		char desc[TCLOG_NAME_MAX + 32];
 		snprintf(desc, sizeof(desc), "%s on %s", ifc->name, hdr->host);
 		static const uint8_t zero_mac[6];
+		char *both = NULL;
+		const char *filter = hdr->filter;
+		if (w->extra_filter && hdr->filter[0]) {
+			size_t len = strlen(hdr->filter) + strlen(w->extra_filter) + 12;
+			both = malloc(len);
+			if (!both)
+				return -ENOMEM;
+			snprintf(both, len, "(%s) and (%s)", hdr->filter, w->extra_filter);
+			filter = both;
+		} else if (w->extra_filter) {
+			filter = w->extra_filter;
+		}
 		struct pcapng_iface idb = {
 			.name = ifc->name,
 			.description = desc,
 			.os = hdr->kernel,
-			.filter = hdr->filter,
+			.filter = filter,
 			/* L3 devices have no MAC: leave the option out rather than say 0. */
 			.mac = memcmp(ifc->mac, zero_mac, 6) ? ifc->mac : NULL,
 			.snaplen = snaplen,
 		};
 		int id = pcapng_writer_add_iface(w->ng, &idb);
+		free(both);
 		if (id < 0)
 			return id;
 	}

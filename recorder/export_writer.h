@@ -33,6 +33,11 @@ struct export_writer;
 struct export_writer *export_writer_open(const char *path, enum export_format fmt,
 					 const struct pcapng_section *shb, uint32_t pcap_snaplen);
 
+/* A filter applied on top of the recording's own (export FILTER): the
+ * interface blocks added afterwards say "(recording) and (extra)". The
+ * string must outlive w. */
+void export_writer_set_filter(struct export_writer *w, const char *extra);
+
 /* One interface of a recording: an IDB in pcapng. Returns its id (>= 0),
  * or -errno. snaplen 0 takes export_snaplen(hdr). */
 int export_writer_add_iface(struct export_writer *w, const struct tclog_header *hdr,

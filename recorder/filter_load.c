@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel side of filters. The capture programs call a global function
- * tcrec_filter(struct __sk_buff *skb, __u32 no_eth) that accepts every
- * packet; while a filter is installed here, libbpf's last step before it
- * loads each SEC("tc") program replaces the body of that function with the
- * translated expression. The decision is then made inside the capture
- * program, per packet, before anything is copied to the ring buffer.
+ * tcrec_filter(struct __sk_buff *skb, __u32 no_eth) whose body is a
+ * verdict of "accept" followed by a long run of no-op jumps: room that,
+ * while a filter is installed here, libbpf's last step before it loads
+ * each SEC("tc") program fills with the translated expression. The
+ * decision is then made inside the capture program, per packet, before
+ * anything is copied to the ring buffer. The verifier removes the no-ops
+ * that remain, so the room costs nothing at run time.
  *
  * Why not freplace (BPF_PROG_TYPE_EXT): it needs tracing program types,
- * which some kernels and sandboxes refuse even to root; this needs nothing
- * beyond what loading the capture program needs.
+ * which some kernels and sandboxes refuse even to root. Why in place:
+ * libbpf 1.1 loads the instruction buffer it had before this callback, so
+ * the program must keep its length.
  */
 #include "filter.h"
 
@@ -26,8 +29,12 @@
 
 #define FILTER_FUNC "tcrec_filter"
 
+/* libbpf 1.1 frees its handler table when the last custom handler is
+ * unregistered and then reuses it: register once, switch on and off. */
+static int handler;
+
 static struct {
-	int handler;            /* libbpf handler id, > 0 while installed */
+	int active;
 	struct bpf_insn *code;  /* the translated expression */
 	size_t code_cnt;
 	unsigned patched;       /* programs that got it */
@@ -65,7 +72,7 @@ static int func_is_filter(int btf_fd, __u32 type_id)
 }
 
 /* Instruction index where tcrec_filter() starts, or -errno. It must be the
- * last function of the program: the new body is longer than the stub. */
+ * last function of the program: its room runs to the end. */
 static long filter_start(const struct bpf_prog_load_opts *opts, size_t cnt)
 {
 	const char *fi = opts->func_info;
@@ -94,32 +101,35 @@ static int prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts, lo
 	const struct bpf_insn *old = bpf_program__insns(prog);
 	size_t cnt = bpf_program__insn_cnt(prog);
 	long start = filter_start(opts, cnt);
+	const char *name = bpf_program__name(prog);
 
 	(void)cookie;
-	if (start == -ENOENT)
+	if (!inst.active || start == -ENOENT)
 		return 0; /* a tc program without the hook: not ours to change */
 	if (start == -ENOTSUP) {
-		fail(-ENOTSUP, "%s(): " FILTER_FUNC "() is not the program's last function",
-		     bpf_program__name(prog));
+		fail(-ENOTSUP, "%s(): " FILTER_FUNC "() is not the program's last function", name);
 		return -ENOTSUP;
 	}
 	if (start < 0) {
-		fail((int)start, "%s(): cannot read the program's BTF", bpf_program__name(prog));
+		fail((int)start, "%s(): cannot read the program's BTF", name);
 		return (int)start;
 	}
-	struct bpf_insn *insns = malloc((start + inst.code_cnt) * sizeof(*insns));
-	if (!insns) {
-		fail(-ENOMEM, "%s: out of memory", bpf_program__name(prog));
-		return -ENOMEM;
+	size_t room = cnt - (size_t)start;
+	if (inst.code_cnt > room) {
+		fail(-E2BIG, "the expression needs %zu eBPF instructions, the capture program has "
+		     "room for %zu: simplify it", inst.code_cnt, room);
+		return -E2BIG;
 	}
-	memcpy(insns, old, start * sizeof(*insns));
-	memcpy(insns + start, inst.code, inst.code_cnt * sizeof(*insns));
-	int err = bpf_program__set_insns(prog, insns, start + inst.code_cnt);
-	free(insns);
-	if (err) {
-		fail(err, "%s(): cannot replace the instructions", bpf_program__name(prog));
-		return err;
-	}
+	/* Written into libbpf's own buffer: bpf_program__set_insns() may move
+	 * it (it reallocates, and sanitizers always move), and libbpf 1.1
+	 * would then load the old one. The length does not change, and this
+	 * is the program libbpf loads next. No-ops first, so that every
+	 * instruction stays reachable. */
+	struct bpf_insn *insns = (struct bpf_insn *)old;
+	size_t pad = room - inst.code_cnt;
+	for (size_t i = 0; i < pad; i++)
+		insns[start + i] = (struct bpf_insn){ .code = BPF_JMP | BPF_JA };
+	memcpy(insns + start + pad, inst.code, inst.code_cnt * sizeof(*insns));
 	inst.patched++;
 	return 0;
 }
@@ -129,7 +139,7 @@ int filter_load_begin(const struct cbpf_insn *prog, size_t n, char *err, size_t 
 	struct cbpf_xlate_opts xo = { .view = CBPF_VIEW_ARG };
 	size_t bad = 0;
 
-	if (inst.handler > 0) {
+	if (inst.active) {
 		snprintf(err, errlen, "a filter is already being installed");
 		return -EBUSY;
 	}
@@ -140,16 +150,21 @@ int filter_load_begin(const struct cbpf_insn *prog, size_t n, char *err, size_t 
 			 filter_insn_text(prog, bad), strerror(-ret));
 		return ret;
 	}
-	LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .prog_prepare_load_fn = prepare);
-	/* custom handlers are looked up before libbpf's own "tc" */
-	inst.handler = libbpf_register_prog_handler("tc", BPF_PROG_TYPE_SCHED_CLS, 0, &ho);
-	if (inst.handler < 0) {
-		ret = inst.handler;
-		snprintf(err, errlen, "libbpf: cannot register the filter's loader: %s", strerror(-ret));
-		free(inst.code);
-		memset(&inst, 0, sizeof(inst));
-		return ret;
+	if (handler <= 0) {
+		LIBBPF_OPTS(libbpf_prog_handler_opts, ho, .prog_prepare_load_fn = prepare);
+		/* custom handlers are looked up before libbpf's own "tc", which
+		 * does nothing for tc programs that prepare() would miss */
+		handler = libbpf_register_prog_handler("tc", BPF_PROG_TYPE_SCHED_CLS, 0, &ho);
+		if (handler < 0) {
+			ret = handler;
+			snprintf(err, errlen, "libbpf: cannot register the filter's loader: %s",
+				 strerror(-ret));
+			free(inst.code);
+			memset(&inst, 0, sizeof(inst));
+			return ret;
+		}
 	}
+	inst.active = 1;
 	return 0;
 }
 
@@ -157,8 +172,6 @@ int filter_load_end(unsigned *patched, char *err, size_t errlen)
 {
 	int ret = inst.err;
 
-	if (inst.handler > 0)
-		libbpf_unregister_prog_handler(inst.handler);
 	if (ret)
 		snprintf(err, errlen, "%s", inst.msg);
 	else if (!inst.patched) {

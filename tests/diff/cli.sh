@@ -66,6 +66,19 @@ printf '%s\n' \
 	"lost: in A not in B (A #3)	A: $trace	$(len 3)" \
 	"lost: in A not in B (A #5)	A: $trace	$(len 5)" | sort >"$work/want.txt"
 diff -u "$work/want.txt" "$work/u.sorted" >&2 || fail "unmatched pcapng differs from the edits"
+# the same from a metadata-only tcrec log: A's packets are synthesized
+rc=0
+"$tcrec" diff --write-unmatched "$work/u2.pcapng" "$work/meta.tclog" "$work/b.pcap" >"$work/out" || rc=$?
+[ "$rc" -eq 1 ] || fail "write-unmatched run on a tcrec log: exit $rc, want 1"
+tshark -r "$work/u2.pcapng" -T fields -e frame.comment -e frame.interface_name \
+	-e frame.len 2>/dev/null | sort >"$work/u2.sorted"
+printf '%s\n' \
+	"duplicated: extra copy in B (B #7) of A #8	B: $work/b.pcap	$(len 8)" \
+	"lost: in A not in B (A #3); tcrec: synthesized headers	A: $work/meta.tclog	$(len 3)" \
+	"lost: in A not in B (A #5); tcrec: synthesized headers	A: $work/meta.tclog	$(len 5)" |
+	sort >"$work/want2.txt"
+diff -u "$work/want2.txt" "$work/u2.sorted" >&2 || fail "unmatched pcapng from a tcrec log differs"
+
 # the lost packets are A's bytes, unchanged (tcpdump -xx, one hex line each)
 hexes() {
 	tcpdump -r "$1" -xx -n 2>/dev/null | awk '

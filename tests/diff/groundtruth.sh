@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Ground truth by construction: B = TRACE with known packets deleted
 # (editcap), duplicated and swapped (pcapmut), times shifted by 20 ms
-# (editcap -t), Ethernet padding cut, TTL and MACs rewritten (tcprewrite). `tcrec diff` must report
-# exactly those edits; and TRACE against TRACE with only the harmless rewrites
-# must be "same" (exit 0).
+# (editcap -t), Ethernet padding cut, TTL and MACs rewritten (tcprewrite).
+# `tcrec diff` must report exactly those edits; and TRACE against TRACE with
+# only the harmless rewrites (TTL, MACs, padding, time, a VLAN tag) must be
+# "same" (exit 0).
 #
 #   groundtruth.sh TCREC PCAPMUT TRACE
 set -euo pipefail
@@ -57,4 +58,15 @@ if [ "$rc" -ne 0 ]; then
 	echo "FAIL: $name: TTL/MAC/time rewrite alone is not 'same' (exit $rc)" >&2
 	exit 1
 fi
-echo "$name: edits reported exactly; rewritten copy is same" >&2
+# A VLAN tag pushed on the way (on tagged traces: the outer tag replaced)
+"$pcapmut" --strip-padding "$trace" "$work/unpadded0.pcap"
+tcprewrite --enet-vlan=add --enet-vlan-tag=20 --enet-vlan-cfi=0 --enet-vlan-pri=0 \
+	-i "$work/unpadded0.pcap" -o "$work/vlan.pcap"
+rc=0
+"$tcrec" diff "$trace" "$work/vlan.pcap" >"$work/vlan.txt" || rc=$?
+if [ "$rc" -ne 0 ]; then
+	cat "$work/vlan.txt" >&2
+	echo "FAIL: $name: a VLAN tag added on the way is not 'same' (exit $rc)" >&2
+	exit 1
+fi
+echo "$name: edits reported exactly; TTL/MAC/padding/time and VLAN rewrites are same" >&2

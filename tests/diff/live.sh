@@ -21,9 +21,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 tl_require_root
 tl_require_tools ip nft tcpdump python3
 [[ $mode == tcrec ]] && tl_require_bpf
-COUNT=${DF_LIVE_COUNT:-100000}
-RATE=${DF_LIVE_RATE:-20000}
+COUNT=${DF_LIVE_COUNT:-50000}
+RATE=${DF_LIVE_RATE:-10000}
 
+# set by tl_tmpdir / tcpdump_start / tcrec_start
+work='' pa='' pb='' ta='' tb=''
 id=$$
 n1=df${id}a nr=df${id}r n2=df${id}b
 tl_tmpdir work

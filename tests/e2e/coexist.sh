@@ -23,7 +23,7 @@ TCREC=$1 HOOKCTL=$2 MODE=$3 TRACE=$4
 PRIO_A=10 PRIO_B=60000
 
 tl_require_root
-tl_require_tools ip tc tcpdump tshark tcpreplay python3
+tl_require_tools ip tc tcpdump tshark tcpreplay "$TL_PYTHON"
 tl_require_bpf
 [[ -x $TCREC && -x $HOOKCTL ]] || tl_fail "binaries not found: $TCREC $HOOKCTL"
 [[ -r $TRACE ]] || tl_skip "trace not found: $TRACE"
@@ -119,7 +119,7 @@ if [[ $MODE == tc ]]; then
 	check "the clsact qdisc the counter created is gone" \
 		grep -q clsact <<<"$(tc -n "$ns_r" qdisc show dev "$if_r")"
 fi
-python3 "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
+"$TL_PYTHON" "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
 	--pcap "$tmp/oracle.pcap" --json "$tmp/rec.jsonl" --dir in \
 	--label "coexist $MODE" --sent "$sent" --tcpdump-drops "$dump_drops" || rc=1
 exit "$rc"

@@ -233,6 +233,8 @@ def main():
                     help="only packets in this wall-clock window, when tcrec was surely "
                          "attached (on both sides, so a packet tcpdump caught while tcrec "
                          "was starting or stopping is not counted against it)")
+    ap.add_argument("--limit", type=int,
+                    help="only tcpdump's first N packets (tcrec ran with -c N)")
     ap.add_argument("--summary", help="append a TSV row here")
     a = ap.parse_args()
 
@@ -254,6 +256,9 @@ def main():
     if raw is not None and len(raw) != len(oracle):
         print(f"pcap reader saw {len(raw)} packets, tshark {len(oracle)}", file=sys.stderr)
         return 2
+    if a.limit is not None:
+        oracle = oracle[:a.limit]
+        raw = raw[:a.limit] if raw is not None else None
     if a.window:
         lo, hi = a.window
         keep = [lo <= as_ns(p["frame.time_epoch"][0]) <= hi for p in oracle]

@@ -19,7 +19,7 @@ TCREC=$1 HOOKCTL=$2 VLAN_TRACE=$3
 PINGS=5 DATAGRAMS=5
 
 tl_require_root
-tl_require_tools ip tc tcpdump tshark tcpreplay python3
+tl_require_tools ip tc tcpdump tshark tcpreplay "$TL_PYTHON"
 tl_require_bpf
 [[ -x $TCREC ]] || tl_fail "tcrec binary not found: $TCREC"
 [[ -r $VLAN_TRACE ]] || tl_skip "trace not found: $VLAN_TRACE"
@@ -38,7 +38,7 @@ tcrec_start rec_pid "$ns_r" "$if_r" "$tmp/rec.tclog" "$HOOKCTL"
 
 # Echo requests through a raw socket (no ping binary needed); each waits
 # for its reply so the answers are on the wire before the recorders stop.
-tl_in "$ns_r" python3 - "$PINGS" "$DATAGRAMS" <<'EOF' || tl_fail "sending from $ns_r failed"
+tl_in "$ns_r" "$TL_PYTHON" - "$PINGS" "$DATAGRAMS" <<'EOF' || tl_fail "sending from $ns_r failed"
 import socket, struct, sys, time
 pings, datagrams = int(sys.argv[1]), int(sys.argv[2])
 peer = "10.200.0.1"
@@ -84,10 +84,10 @@ out_drops=$(tcpdump_stop "$out_pid" "$tmp/out.pcap")
 	{ cat "$tmp/print.err" >&2; tl_fail "tcrec print --json failed on the recording"; }
 
 rc=0
-python3 "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
+"$TL_PYTHON" "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
 	--pcap "$tmp/out.pcap" --json "$tmp/rec.jsonl" --dir out \
 	--label "egress (Out)" --tcpdump-drops "$out_drops" || rc=1
-python3 "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
+"$TL_PYTHON" "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
 	--pcap "$tmp/in.pcap" --json "$tmp/rec.jsonl" --dir in \
 	--label "egress (In)" --tcpdump-drops "$in_drops" || rc=1
 exit "$rc"

@@ -23,7 +23,7 @@ REC_ARGS=("$@")
 PPS=${E2E_PPS:-20000}
 
 tl_require_root
-tl_require_tools ip tc tcpdump tshark tcpreplay python3
+tl_require_tools ip tc tcpdump tshark tcpreplay "$TL_PYTHON"
 tl_require_bpf
 [[ -x $TCREC ]] || tl_fail "tcrec binary not found: $TCREC"
 [[ -r $TRACE ]] || tl_fail "trace not readable: $TRACE"
@@ -68,4 +68,4 @@ compare_args=(--window "$TCREC_T_READY" "$TCREC_T_STOP"
 	--pcap "$tmp/oracle.pcap" --json "$tmp/rec.jsonl" --label "$label"
 	--sent "$sent" --dir in --tcpdump-drops "$dump_drops" --summary "$SUMMARY")
 [[ -n $snap ]] && compare_args+=(--snap "$snap")
-python3 "$here/compare.py" "${compare_args[@]}"
+"$TL_PYTHON" "$here/compare.py" "${compare_args[@]}"

@@ -15,7 +15,7 @@ TCREC=$1 HOOKCTL=$2 TRACE=$3
 PRIO_FOREIGN=10
 
 tl_require_root
-tl_require_tools ip tc tcpdump tshark tcpreplay python3
+tl_require_tools ip tc tcpdump tshark tcpreplay "$TL_PYTHON"
 tl_require_bpf
 [[ -x $TCREC && -x $HOOKCTL ]] || tl_fail "binaries not found: $TCREC $HOOKCTL"
 [[ -r $TRACE ]] || tl_skip "trace not found: $TRACE"
@@ -96,7 +96,7 @@ for dir in in out; do
 	n_expected=$(($(entries "${!foreign}") + n_stale))
 	(($(entries "${!run2}") == n_expected)) ||
 		fail "${dir}gress during run 2 has $(entries "${!run2}") filters, expected $n_expected (foreign + one set of tcrec's)"
-	[[ -z $(grep -xF -f <(printf '%s\n' "${!stale}") <<<"${!run2}") ]] ||
+	! grep -qxF -f <(printf '%s\n' "${!stale}") <<<"${!run2}" ||
 		fail "${dir}gress: the stale filter is still there unchanged during run 2"
 	grep -qxF "${!foreign}" <<<"${!run2}" ||
 		fail "${dir}gress: the foreign filter changed when run 2 started"
@@ -119,7 +119,7 @@ fi
 
 "$TCREC" print "$tmp/run2.tclog" --json >"$tmp/run2.jsonl" 2>"$tmp/print.err" ||
 	{ cat "$tmp/print.err" >&2; tl_fail "tcrec print --json failed on run 2"; }
-python3 "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
+"$TL_PYTHON" "$here/compare.py" --window "$TCREC_T_READY" "$TCREC_T_STOP" \
 	--pcap "$tmp/oracle.pcap" --json "$tmp/run2.jsonl" --dir in \
 	--label "after stale tc" --sent "$sent2" --tcpdump-drops "$dump_drops" || rc=1
 exit "$rc"

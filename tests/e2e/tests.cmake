@@ -11,11 +11,16 @@ target_link_libraries(e2e_hookctl PRIVATE e2e_counter_skel PkgConfig::LIBBPF)
 set(E2E_TCREC $<TARGET_FILE:tcrec>)
 set(E2E_HOOKCTL $<TARGET_FILE:e2e_hookctl>)
 set(E2E_SUMMARY ${CMAKE_CURRENT_BINARY_DIR}/e2e-summary.tsv)
+# The system's python3 (the scripts use its standard library only).
+find_program(E2E_PYTHON3 NAMES python3 PATHS /usr/bin /bin NO_DEFAULT_PATH)
+if(NOT E2E_PYTHON3)
+  set(E2E_PYTHON3 python3)
+endif()
 
 # The replay tests append one row each to E2E_SUMMARY; e2e_summary prints the
 # table after the last of them.
 add_test(NAME e2e_summary_reset COMMAND ${CMAKE_COMMAND} -E rm -f ${E2E_SUMMARY})
-add_test(NAME e2e_summary COMMAND python3 ${E2E_DIR}/summary.py ${E2E_SUMMARY})
+add_test(NAME e2e_summary COMMAND ${E2E_PYTHON3} ${E2E_DIR}/summary.py ${E2E_SUMMARY})
 set_tests_properties(e2e_summary_reset PROPERTIES FIXTURES_SETUP e2e_rows LABELS e2e)
 set_tests_properties(e2e_summary PROPERTIES FIXTURES_CLEANUP e2e_rows
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
@@ -55,8 +60,11 @@ foreach(mode tcx tc)
 endforeach()
 add_test(NAME e2e_stale_tc COMMAND bash ${E2E_DIR}/stale_tc.sh ${E2E_TCREC} ${E2E_HOOKCTL}
   ${TCREC_TRACES_DIR}/VlanPackets.pcap)
+add_test(NAME e2e_limits COMMAND bash ${E2E_DIR}/limits.sh ${E2E_TCREC} ${E2E_HOOKCTL}
+  ${TCREC_TRACES_DIR}/DnsPackets.pcap)
 add_test(NAME cli_bad_input COMMAND bash ${E2E_DIR}/cli_bad_input.sh ${E2E_TCREC} ${E2E_HOOKCTL})
-list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc cli_bad_input)
+list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc e2e_limits
+  cli_bad_input)
 
 # One at a time: tcpdump is the oracle and must not drop packets because
 # another replay is eating the CPU.

@@ -15,3 +15,23 @@ target_link_libraries(cbpf_difftest PRIVATE PkgConfig::LIBBPF PkgConfig::PCAP)
 add_test(NAME filter_cbpf_difftest
   COMMAND cbpf_difftest ${TCREC_TRACES_DIR} ${TCREC_FILTER_TEST_DIR}/expressions.txt 3000 1)
 set_tests_properties(filter_cbpf_difftest PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600)
+
+add_executable(capture_filter_test
+  ${TCREC_FILTER_TEST_DIR}/capture_filter_test.c
+  ${TCREC_FILTER_TEST_DIR}/packets.c
+  ${PROJECT_SOURCE_DIR}/recorder/cbpf_to_ebpf.c
+  ${PROJECT_SOURCE_DIR}/recorder/filter.c
+  ${PROJECT_SOURCE_DIR}/recorder/filter_load.c)
+target_include_directories(capture_filter_test PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder ${TCREC_FILTER_TEST_DIR})
+target_compile_options(capture_filter_test PRIVATE ${TCREC_WARNINGS})
+target_link_libraries(capture_filter_test PRIVATE tcrec_capture_skel PkgConfig::LIBBPF PkgConfig::PCAP)
+
+add_test(NAME filter_capture_test_run
+  COMMAND capture_filter_test ${TCREC_TRACES_DIR} ${TCREC_FILTER_TEST_DIR}/expressions.txt)
+set_tests_properties(filter_capture_test_run PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600)
+
+add_test(NAME filter_kernel_replay
+  COMMAND bash ${TCREC_FILTER_TEST_DIR}/kernel_replay.sh $<TARGET_FILE:tcrec> ${TCREC_TRACES_DIR}
+          ${TCREC_FILTER_TEST_DIR}/expressions.txt)
+set_tests_properties(filter_kernel_replay PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 900
+  RUN_SERIAL TRUE)

@@ -19,12 +19,8 @@ tc_hook_state() {
 	fi
 	# tc prints a header line per priority, then one line per filter (with
 	# its handle): keep the filters.
-	tc -n "$ns" filter show dev "$ifn" "$dir" 2>/dev/null | grep '^filter.* handle ' | sed 's/^/tc /' || true
-}
-
-# tc_hook_entries NS IF DIR [HOOKCTL]: how many programs/filters are on it.
-tc_hook_entries() {
-	tc_hook_state "$@" | grep -c . || true
+	tc -n "$ns" filter show dev "$ifn" "$dir" 2>/dev/null | grep '^filter.* handle ' |
+		sed 's/^/tc /' || true
 }
 
 # tcpdump_start VAR NS IF PCAP [TCPDUMP ARGS...]: tcpdump writing PCAP with
@@ -33,8 +29,8 @@ tc_hook_entries() {
 tcpdump_start() {
 	local var=$1 ns=$2 ifn=$3 pcap=$4
 	shift 4
-	ip netns exec "$ns" env --default-signal=INT tcpdump -i "$ifn" -n -U --immediate-mode -B 65536 --time-stamp-precision=nano \
-		-w "$pcap" "$@" 2>"$pcap.err" &
+	ip netns exec "$ns" env --default-signal=INT tcpdump -i "$ifn" -n -U --immediate-mode \
+		-B 65536 --time-stamp-precision=nano -w "$pcap" "$@" 2>"$pcap.err" &
 	local pid=$!
 	tl_track_pid "$pid"
 	printf -v "$var" '%s' "$pid"
@@ -45,11 +41,12 @@ tcpdump_start() {
 }
 
 # tcpdump_stop PID PCAP: stop it and print how many packets the kernel
-# dropped before tcpdump read them (0 when the oracle is complete).
+# dropped before tcpdump read them (0 when the oracle is complete). Usually
+# called in $(...), a subshell that cannot `wait`: poll for the exit instead.
 tcpdump_stop() {
 	local pid=$1 pcap=$2
 	kill -INT "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
+	tl_wait_exit "$pid" 20 || tl_fail "tcpdump still running 20s after SIGINT"
 	local drops
 	drops=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$pcap.err")
 	echo "${drops:-0}"

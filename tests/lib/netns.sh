@@ -13,6 +13,9 @@
 # and the script's exit status is kept.
 
 TL_SKIP=77
+# The system's python3 (stdlib only), not whatever an environment put first.
+TL_PYTHON=/usr/bin/python3
+[[ -x $TL_PYTHON ]] || TL_PYTHON=python3
 TL_CLEANUP=()
 TL_PIDS=()
 
@@ -128,8 +131,8 @@ tl_veth_pair() {
 		ip -n "$ns" link set dev "$ifn" up
 	done
 	# A veth end reports carrier only once both ends are up.
-	tl_wait_for 5 "veth $ifa up" tl__link_up "$nsa" "$ifa"
-	tl_wait_for 5 "veth $ifb up" tl__link_up "$nsb" "$ifb"
+	tl_wait_for 15 "veth $ifa up" tl__link_up "$nsa" "$ifa"
+	tl_wait_for 15 "veth $ifb up" tl__link_up "$nsb" "$ifb"
 }
 
 tl__link_up() {

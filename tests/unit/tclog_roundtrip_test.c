@@ -13,6 +13,7 @@ struct scenario {
 	uint32_t max_cap;
 	size_t chunk_target; /* 0 = writer default */
 	size_t min_chunks;
+	uint16_t encoding; /* 0 = the writer's default */
 };
 
 static void read_all(const char *path, const struct tclog_header *h, const struct test_rec *recs,
@@ -114,7 +115,9 @@ static void run(const struct scenario *sc, uint64_t seed)
 	rnd_bytes(&seed, &fin, sizeof(fin));
 	for (size_t i = 0; i < sc->n; i++)
 		make_record(&seed, i, sc->max_cap, &ts, &recs[i]);
+	test_encoding = sc->encoding;
 	bytes = write_log(path, &h, recs, sc->n, sc->chunk_target, &fin);
+	test_encoding = 0;
 	/* bytes is measured before the trailer: it must equal the file minus
 	 * the trailer, which the reader finds as the last chunk's end. */
 	CHECK(bytes < file_size(path), "writer bytes %llu vs file %llu", (unsigned long long)bytes,
@@ -211,9 +214,12 @@ int main(void)
 	uint64_t seed = env ? strtoull(env, NULL, 0) : 0x7c1e5eedull;
 	static const char check[] = "123456789";
 	static const struct scenario scenarios[] = {
-		{ "meta.tclog", 50000, 0, 0, 6 },
-		{ "full.tclog", 700, TCREC_SNAP_MAX, 0, 5 },
-		{ "small-chunks.tclog", 3000, 200, 1000, 100 },
+		{ "meta.tclog", 50000, 0, 0, 4, 0 },
+		{ "full.tclog", 700, TCREC_SNAP_MAX, 0, 5, 0 },
+		{ "small-chunks.tclog", 3000, 200, 1000, 100, 0 },
+		/* files of the first encoding stay readable */
+		{ "meta-enc1.tclog", 50000, 0, 0, 6, 1 },
+		{ "small-chunks-enc1.tclog", 3000, 200, 1000, 100, 1 },
 	};
 
 	printf("seed %#llx (set TCLOG_SEED to replay)\n", (unsigned long long)seed);

@@ -9,6 +9,8 @@ import struct
 import subprocess
 import sys
 
+import tclog_spec_columnar
+
 
 def crc32c(data):
     crc = 0xFFFFFFFF
@@ -94,16 +96,24 @@ def main(path):
         need(dec.returncode == 0, f"zstd: {dec.stderr.decode().strip()}")
         body = dec.stdout
         need(len(body) == raw, "raw size")
-        need(enc == 1, f"encoding {enc}")
+        need(enc in (1, 2), f"encoding {enc}")
+        if enc == 2:
+            try:
+                recs = tclog_spec_columnar.decode(body, nrec)
+            except tclog_spec_columnar.Damage as e:
+                die(f"chunk at {pos}: {e}")
+            for f, b in recs:
+                need(first <= f[0] <= last, "record time in chunk range")
+            records.extend(recs)
         o = 0
-        for _ in range(nrec):
+        for _ in range(nrec if enc == 1 else 0):
             f = RECORD.unpack_from(body, o)
             cap = f[8]
             need(cap <= 16384 and f[30] <= 3 and f[29] <= 1, "record domain")
             need(first <= f[0] <= last, "record time in chunk range")
             records.append((f, body[o + 128:o + 128 + cap]))
             o += 128 + cap
-        need(o == raw, "records fill the payload")
+        need(enc == 2 or o == raw, "records fill the payload")
         walked.append((pos, first, last, nrec, 0))
         pos += 48 + comp
     need(pos == toff, "chunks end at the trailer")

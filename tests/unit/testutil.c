@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 int test_failures;
+uint16_t test_encoding;
 
 uint64_t rnd_next(uint64_t *s)
 {
@@ -191,6 +192,8 @@ uint64_t write_log(const char *path, const struct tclog_header *h, const struct 
 	REQUIRE(w, "tclog_writer_open %s: %s", path, strerror(errno));
 	if (chunk_target)
 		REQUIRE(!tclog_writer_set_chunk_target(w, chunk_target), "set_chunk_target");
+	if (test_encoding)
+		REQUIRE(!tclog_writer_set_encoding(w, test_encoding), "set_encoding %u", test_encoding);
 	for (size_t i = 0; i < n; i++) {
 		err = tclog_writer_append(w, &recs[i].rec, recs[i].bytes);
 		REQUIRE(!err, "append record %zu: %s", i, strerror(-err));

@@ -62,6 +62,9 @@ int record_equal(const struct tcrec_record *a, const uint8_t *abytes, const stru
 const char *test_path(const char *name);
 void test_cleanup(void);
 
+/* Chunk encoding write_log asks for; 0 = the writer's default. */
+extern uint16_t test_encoding;
+
 /* Writes recs to path with the given chunk target; returns the writer's
  * byte count, or aborts the test. fin may be NULL. */
 uint64_t write_log(const char *path, const struct tclog_header *h, const struct test_rec *recs,
