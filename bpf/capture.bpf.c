@@ -112,7 +112,7 @@ static __always_inline __u32 load_packet(struct __sk_buff *skb, struct tcrec_scr
 }
 
 /* Room, in instructions, for a FILTER expression compiled to eBPF. */
-#define TCREC_FILTER_ROOM 8192
+#define TCREC_FILTER_ROOM 4096
 #define TCREC_STR2(x) #x
 #define TCREC_STR(x) TCREC_STR2(x)
 

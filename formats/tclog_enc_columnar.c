@@ -521,7 +521,8 @@ static int colz_decode(const uint8_t *raw, size_t len, uint32_t count, struct tc
 	if (blen)
 		memcpy(out->buf, d.col[CC_BYTES].p, blen);
 	d.bytes_in = d.col[CC_BYTES].p;
-	d.bytes_out = out->buf;
+	/* never NULL, even with no bytes at all: consumers compare 0 bytes */
+	d.bytes_out = blen ? out->buf : (uint8_t *)(uintptr_t)d.bytes_in;
 	d.flows = malloc((size_t)(d.max_flows ? d.max_flows : 1) * sizeof(*d.flows));
 	if (!d.flows)
 		return -ENOMEM;

@@ -53,6 +53,8 @@ static inline void col_put_varint(struct col_buf *c, uint64_t v)
 
 static inline void col_put_bytes(struct col_buf *c, const void *b, size_t n)
 {
+	if (!n)
+		return; /* an empty column may have no buffer at all */
 	memcpy(c->p + c->len, b, n);
 	c->len += n;
 }

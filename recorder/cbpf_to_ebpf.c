@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "cbpf_to_ebpf.h"
 
+#include "ebpf_emit.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -30,186 +32,10 @@
 #define OFF_DELTA (-112)
 #define HEAD_MAX 16     /* largest HLEN: MACs + an offloaded tag */
 
-#define NO_LABEL ((size_t)-1)
 
-struct fixup {
-	size_t at;
-	size_t label;
-};
-
-struct emitter {
-	struct bpf_insn *insns;
-	size_t n, cap;
-	size_t *labels; /* label -> instruction index */
-	size_t nlabels, labcap;
-	struct fixup *fix;
-	size_t nfix, fixcap;
-	int err;
-};
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+static void ctx_load(struct ebpf_emitter *e, uint8_t dst, int16_t off)
 {
-	if (need <= *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *np = realloc(*p, ncap * elem);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
-static void emit(struct emitter *e, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
-{
-	if (e->err)
-		return;
-	if (grow((void **)&e->insns, &e->cap, e->n + 1, sizeof(*e->insns))) {
-		e->err = -ENOMEM;
-		return;
-	}
-	e->insns[e->n++] = (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src,
-					      .off = off, .imm = imm };
-}
-
-static size_t new_label(struct emitter *e)
-{
-	if (e->err)
-		return 0;
-	if (grow((void **)&e->labels, &e->labcap, e->nlabels + 1, sizeof(*e->labels))) {
-		e->err = -ENOMEM;
-		return 0;
-	}
-	e->labels[e->nlabels] = NO_LABEL;
-	return e->nlabels++;
-}
-
-static void place(struct emitter *e, size_t label)
-{
-	if (!e->err)
-		e->labels[label] = e->n;
-}
-
-/* A jump whose offset is filled in once every label is placed. */
-static void emit_jump(struct emitter *e, uint8_t code, uint8_t dst, uint8_t src, int32_t imm, size_t label)
-{
-	if (e->err)
-		return;
-	if (grow((void **)&e->fix, &e->fixcap, e->nfix + 1, sizeof(*e->fix))) {
-		e->err = -ENOMEM;
-		return;
-	}
-	e->fix[e->nfix++] = (struct fixup){ .at = e->n, .label = label };
-	emit(e, code, dst, src, 0, imm);
-}
-
-static int resolve(struct emitter *e)
-{
-	for (size_t i = 0; i < e->nfix; i++) {
-		size_t target = e->labels[e->fix[i].label];
-		if (target == NO_LABEL)
-			return -EINVAL;
-		long off = (long)target - (long)(e->fix[i].at + 1);
-		if (off < SHRT_MIN || off > SHRT_MAX)
-			return -E2BIG;
-		e->insns[e->fix[i].at].off = (int16_t)off;
-	}
-	return 0;
-}
-
-static int is_jump_class(uint8_t code)
-{
-	return BPF_CLASS(code) == BPF_JMP || BPF_CLASS(code) == BPF_JMP32;
-}
-
-/* The verifier refuses unreachable instructions; cBPF may have some, and
- * the generic prologue and epilogue often do. */
-static int drop_unreachable(struct emitter *e)
-{
-	size_t n = e->n, top = 0, kept = 0;
-	uint8_t *seen = calloc(n, 1);
-	size_t *todo = malloc(n * sizeof(*todo)), *idx = malloc(n * sizeof(*idx));
-	int err = 0;
-
-	if (!seen || !todo || !idx) {
-		err = -ENOMEM;
-		goto out;
-	}
-	todo[top++] = 0;
-	seen[0] = 1;
-	while (top) {
-		size_t i = todo[--top], next[2];
-		int nn = 0;
-		const struct bpf_insn *in = &e->insns[i];
-		uint8_t op = BPF_OP(in->code);
-
-		if (!is_jump_class(in->code) || op == BPF_CALL) {
-			next[nn++] = i + 1;
-		} else if (op == BPF_JA) {
-			next[nn++] = i + 1 + in->off;
-		} else if (op != BPF_EXIT) {
-			next[nn++] = i + 1;
-			next[nn++] = i + 1 + in->off;
-		}
-		for (int j = 0; j < nn; j++) {
-			if (next[j] >= n) {
-				err = -EINVAL;
-				goto out;
-			}
-			if (!seen[next[j]]) {
-				seen[next[j]] = 1;
-				todo[top++] = next[j];
-			}
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		idx[i] = kept;
-		kept += seen[i];
-	}
-	kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!seen[i])
-			continue;
-		struct bpf_insn in = e->insns[i];
-		uint8_t op = BPF_OP(in.code);
-		if (is_jump_class(in.code) && op != BPF_CALL && op != BPF_EXIT)
-			in.off = (int16_t)((long)idx[i + 1 + in.off] - (long)(idx[i] + 1));
-		e->insns[kept++] = in;
-	}
-	e->n = kept;
-out:
-	free(seen);
-	free(todo);
-	free(idx);
-	return err;
-}
-
-static void mov32_imm(struct emitter *e, uint8_t dst, uint32_t k)
-{
-	/* 32-bit mov zero-extends: any u32 k arrives intact */
-	emit(e, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (int32_t)k);
-}
-
-static void mov64_reg(struct emitter *e, uint8_t dst, uint8_t src)
-{
-	emit(e, BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0);
-}
-
-static void ctx_load(struct emitter *e, uint8_t dst, int16_t off)
-{
-	emit(e, BPF_LDX | BPF_MEM | BPF_W, dst, R_CTX, off, 0);
-}
-
-static void call(struct emitter *e, int32_t helper)
-{
-	emit(e, BPF_JMP | BPF_CALL, 0, 0, 0, helper);
-}
-
-static void jump(struct emitter *e, size_t label)
-{
-	emit_jump(e, BPF_JMP | BPF_JA, 0, 0, 0, label);
+	ebpf_emit(e, BPF_LDX | BPF_MEM | BPF_W, dst, R_CTX, off, 0);
 }
 
 static uint8_t size_code(unsigned n)
@@ -219,43 +45,46 @@ static uint8_t size_code(unsigned n)
 
 /* Copies skb bytes [pkt_off, pkt_off + max) (fewer when the skb is shorter)
  * to the stack at dst_off. Uses R_LEN as the skb length. */
-static void head_fill(struct emitter *e, int16_t dst_off, uint32_t pkt_off, uint32_t max)
+static void head_fill(struct ebpf_emitter *e, int16_t dst_off, uint32_t pkt_off, uint32_t max)
 {
-	size_t skip = new_label(e);
+	size_t skip = ebpf_label(e);
 
-	emit_jump(e, BPF_JMP | BPF_JLE | BPF_K, R_LEN, 0, (int32_t)pkt_off, skip);
-	mov64_reg(e, BPF_REG_4, R_LEN);
-	emit(e, BPF_ALU64 | BPF_SUB | BPF_K, BPF_REG_4, 0, 0, (int32_t)pkt_off);
-	emit(e, BPF_JMP | BPF_JLE | BPF_K, BPF_REG_4, 0, 1, (int32_t)max);
-	emit(e, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, (int32_t)max);
-	mov64_reg(e, BPF_REG_1, R_CTX);
-	mov32_imm(e, BPF_REG_2, pkt_off);
-	mov64_reg(e, BPF_REG_3, BPF_REG_10);
-	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, dst_off);
-	call(e, BPF_FUNC_skb_load_bytes);
-	place(e, skip);
+	ebpf_jump(e, BPF_JMP | BPF_JLE | BPF_K, R_LEN, 0, (int32_t)pkt_off, skip);
+	ebpf_mov64_reg(e, BPF_REG_4, R_LEN);
+	ebpf_emit(e, BPF_ALU64 | BPF_SUB | BPF_K, BPF_REG_4, 0, 0, (int32_t)pkt_off);
+	ebpf_emit(e, BPF_JMP | BPF_JLE | BPF_K, BPF_REG_4, 0, 1, (int32_t)max);
+	ebpf_emit(e, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, (int32_t)max);
+	ebpf_mov64_reg(e, BPF_REG_1, R_CTX);
+	ebpf_mov32_imm(e, BPF_REG_2, pkt_off);
+	ebpf_mov64_reg(e, BPF_REG_3, BPF_REG_10);
+	ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, dst_off);
+	ebpf_call(e, BPF_FUNC_skb_load_bytes);
+	ebpf_place(e, skip);
 }
 
 /*
  * Prologue: A = X = 0, scratch memory zeroed, R_LEN = view length, and the
  * view described on the stack. Ends at `body`.
  */
-static void emit_prologue(struct emitter *e, enum cbpf_view_source src, size_t body)
+static void zero_head(struct ebpf_emitter *e)
 {
-	size_t vlan = new_label(e), l3 = new_label(e);
-
-	mov64_reg(e, R_CTX, BPF_REG_1);
-	mov32_imm(e, R_A, 0);
-	mov32_imm(e, R_X, 0);
-	/* bpf_filter's scratch memory is not initialised; ours must be for the
-	 * verifier, and zero is as good a value as any */
-	for (int i = 0; i < C_MEMWORDS * 4; i += 8)
-		emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_MEM + i, 0);
 	for (int i = 0; i < 24; i += 8)
-		emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HEAD + i, 0);
-	emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_BUF, 0);
-	emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HLEN, 0);
-	emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_DELTA, 0);
+		ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HEAD + i, 0);
+}
+
+static void emit_prologue(struct ebpf_emitter *e, enum cbpf_view_source src, int reads_mem, size_t body)
+{
+	size_t vlan = ebpf_label(e), l3 = ebpf_label(e);
+
+	ebpf_mov64_reg(e, R_CTX, BPF_REG_1);
+	ebpf_mov32_imm(e, R_A, 0);
+	ebpf_mov32_imm(e, R_X, 0);
+	/* bpf_filter's scratch memory is not initialised; ours must be for the
+	 * verifier when it is read, and zero is as good a value as any */
+	for (int i = 0; reads_mem && i < C_MEMWORDS * 4; i += 8)
+		ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_MEM + i, 0);
+	ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HLEN, 0);
+	ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_DELTA, 0);
 	ctx_load(e, R_LEN, offsetof(struct __sk_buff, len));
 
 	/* Each source leaves, for `vlan`: R4 = TPID as stored on the wire
@@ -263,185 +92,187 @@ static void emit_prologue(struct emitter *e, enum cbpf_view_source src, size_t b
 	 * ethertype as stored on the wire. */
 	switch (src) {
 	case CBPF_VIEW_ARG: {
-		size_t eth = new_label(e);
-		emit_jump(e, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_2, 0, 0, eth);
+		size_t eth = ebpf_label(e);
+		ebpf_jump(e, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_2, 0, 0, eth);
 		ctx_load(e, BPF_REG_4, offsetof(struct __sk_buff, protocol));
-		jump(e, l3);
-		place(e, eth);
+		ebpf_ja(e, l3);
+		ebpf_place(e, eth);
 	}
 		/* fall through */
 	case CBPF_VIEW_SKB:
 		ctx_load(e, BPF_REG_3, offsetof(struct __sk_buff, vlan_present));
-		emit_jump(e, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_3, 0, 0, body);
+		ebpf_jump(e, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_3, 0, 0, body);
 		ctx_load(e, BPF_REG_4, offsetof(struct __sk_buff, vlan_proto));
 		ctx_load(e, BPF_REG_5, offsetof(struct __sk_buff, vlan_tci));
-		jump(e, vlan);
+		ebpf_ja(e, vlan);
 		break;
 	case CBPF_VIEW_MARK:
 		ctx_load(e, BPF_REG_3, offsetof(struct __sk_buff, mark));
-		emit_jump(e, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_3, 0, 0, body);
-		emit_jump(e, BPF_JMP | BPF_JLT | BPF_K, BPF_REG_3, 0, 0x10000, l3);
-		mov64_reg(e, BPF_REG_4, BPF_REG_3);
-		emit(e, BPF_ALU | BPF_RSH | BPF_K, BPF_REG_4, 0, 0, 16);
-		emit(e, BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_4, 0, 0, 16);
-		mov64_reg(e, BPF_REG_5, BPF_REG_3);
-		emit(e, BPF_ALU | BPF_AND | BPF_K, BPF_REG_5, 0, 0, 0xffff);
-		jump(e, vlan);
+		ebpf_jump(e, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_3, 0, 0, body);
+		ebpf_jump(e, BPF_JMP | BPF_JLT | BPF_K, BPF_REG_3, 0, 0x10000, l3);
+		ebpf_mov64_reg(e, BPF_REG_4, BPF_REG_3);
+		ebpf_emit(e, BPF_ALU | BPF_RSH | BPF_K, BPF_REG_4, 0, 0, 16);
+		ebpf_emit(e, BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_4, 0, 0, 16);
+		ebpf_mov64_reg(e, BPF_REG_5, BPF_REG_3);
+		ebpf_emit(e, BPF_ALU | BPF_AND | BPF_K, BPF_REG_5, 0, 0, 0xffff);
+		ebpf_ja(e, vlan);
 		break;
 	}
 
 	if (src == CBPF_VIEW_MARK) {
 		/* l3 entry from the mark: ethertype in the low 16 bits */
-		size_t l3_tail = new_label(e);
-		place(e, l3);
-		mov64_reg(e, BPF_REG_4, BPF_REG_3);
-		emit(e, BPF_ALU | BPF_AND | BPF_K, BPF_REG_4, 0, 0, 0xffff);
-		emit(e, BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_4, 0, 0, 16);
+		size_t l3_tail = ebpf_label(e);
+		ebpf_place(e, l3);
+		ebpf_mov64_reg(e, BPF_REG_4, BPF_REG_3);
+		ebpf_emit(e, BPF_ALU | BPF_AND | BPF_K, BPF_REG_4, 0, 0, 0xffff);
+		ebpf_emit(e, BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_4, 0, 0, 16);
 		l3 = l3_tail;
-		jump(e, l3);
+		ebpf_ja(e, l3);
 	}
 
 	/* offloaded tag: view = MACs, tag, skb bytes from 12 on */
-	place(e, vlan);
-	emit(e, BPF_STX | BPF_MEM | BPF_H, BPF_REG_10, BPF_REG_4, OFF_HEAD + 12, 0);
-	emit(e, BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_5, 0, 0, 16);
-	emit(e, BPF_STX | BPF_MEM | BPF_H, BPF_REG_10, BPF_REG_5, OFF_HEAD + 14, 0);
-	emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HLEN, 16);
-	emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_DELTA, 4);
+	ebpf_place(e, vlan);
+	zero_head(e);
+	ebpf_emit(e, BPF_STX | BPF_MEM | BPF_H, BPF_REG_10, BPF_REG_4, OFF_HEAD + 12, 0);
+	ebpf_emit(e, BPF_ALU | BPF_END | BPF_TO_BE, BPF_REG_5, 0, 0, 16);
+	ebpf_emit(e, BPF_STX | BPF_MEM | BPF_H, BPF_REG_10, BPF_REG_5, OFF_HEAD + 14, 0);
+	ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HLEN, 16);
+	ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_DELTA, 4);
 	head_fill(e, OFF_HEAD, 0, 12);
 	head_fill(e, OFF_HEAD + 16, 12, 4);
-	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R_LEN, 0, 0, 4);
-	jump(e, body);
+	ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R_LEN, 0, 0, 4);
+	ebpf_ja(e, body);
 
 	/* L3 device: view = zero MACs, ethertype, skb bytes */
 	if (src != CBPF_VIEW_SKB) {
-		place(e, l3);
-		emit(e, BPF_STX | BPF_MEM | BPF_H, BPF_REG_10, BPF_REG_4, OFF_HEAD + 12, 0);
-		emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HLEN, 14);
-		emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_DELTA, 14);
+		ebpf_place(e, l3);
+		zero_head(e);
+		ebpf_emit(e, BPF_STX | BPF_MEM | BPF_H, BPF_REG_10, BPF_REG_4, OFF_HEAD + 12, 0);
+		ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_HLEN, 14);
+		ebpf_emit(e, BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, OFF_DELTA, 14);
 		head_fill(e, OFF_HEAD + 14, 0, 4);
-		emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R_LEN, 0, 0, 14);
+		ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_K, R_LEN, 0, 0, 14);
 	}
-	place(e, body);
+	ebpf_place(e, body);
 }
 
 /*
  * dst = big-endian n-byte view load at the view offset in R2 (a u64 that
  * may exceed 32 bits for X + k), or jump to reject when it is past the end.
  */
-static void emit_view_load(struct emitter *e, unsigned n, uint8_t dst, size_t reject)
+static void emit_view_load(struct ebpf_emitter *e, unsigned n, uint8_t dst, size_t reject)
 {
-	size_t head = new_label(e), slow = new_label(e), swap = new_label(e), done = new_label(e);
+	size_t head = ebpf_label(e), slow = ebpf_label(e), swap = ebpf_label(e), done = ebpf_label(e);
 	uint8_t sz = size_code(n);
 
-	mov64_reg(e, BPF_REG_3, BPF_REG_2);
-	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, (int32_t)n);
-	emit_jump(e, BPF_JMP | BPF_JGT | BPF_X, BPF_REG_3, R_LEN, 0, reject);
-	emit(e, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_10, OFF_HLEN, 0);
-	emit_jump(e, BPF_JMP | BPF_JLT | BPF_X, BPF_REG_2, BPF_REG_3, 0, head);
-	emit(e, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_10, OFF_DELTA, 0);
-	emit(e, BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_2, BPF_REG_3, 0, 0);
+	ebpf_mov64_reg(e, BPF_REG_3, BPF_REG_2);
+	ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, (int32_t)n);
+	ebpf_jump(e, BPF_JMP | BPF_JGT | BPF_X, BPF_REG_3, R_LEN, 0, reject);
+	ebpf_emit(e, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_10, OFF_HLEN, 0);
+	ebpf_jump(e, BPF_JMP | BPF_JLT | BPF_X, BPF_REG_2, BPF_REG_3, 0, head);
+	ebpf_emit(e, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, BPF_REG_10, OFF_DELTA, 0);
+	ebpf_emit(e, BPF_ALU64 | BPF_SUB | BPF_X, BPF_REG_2, BPF_REG_3, 0, 0);
 
 	/* linear data: direct access. The verifier gives a packet pointer a
 	 * range only when offset + size stays within 0xffff. */
-	emit_jump(e, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_2, 0, 0xfff0, slow);
+	ebpf_jump(e, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_2, 0, 0xfff0, slow);
 	ctx_load(e, BPF_REG_1, offsetof(struct __sk_buff, data));
 	ctx_load(e, BPF_REG_3, offsetof(struct __sk_buff, data_end));
-	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_2, 0, 0);
-	mov64_reg(e, BPF_REG_4, BPF_REG_1);
-	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, (int32_t)n);
-	emit_jump(e, BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, 0, slow);
-	emit(e, BPF_LDX | BPF_MEM | sz, dst, BPF_REG_1, 0, 0);
-	jump(e, swap);
+	ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_2, 0, 0);
+	ebpf_mov64_reg(e, BPF_REG_4, BPF_REG_1);
+	ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, (int32_t)n);
+	ebpf_jump(e, BPF_JMP | BPF_JGT | BPF_X, BPF_REG_4, BPF_REG_3, 0, slow);
+	ebpf_emit(e, BPF_LDX | BPF_MEM | sz, dst, BPF_REG_1, 0, 0);
+	ebpf_ja(e, swap);
 
 	/* paged data */
-	place(e, slow);
-	mov64_reg(e, BPF_REG_1, R_CTX);
-	mov64_reg(e, BPF_REG_3, BPF_REG_10);
-	emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, OFF_BUF);
-	emit(e, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, (int32_t)n);
-	call(e, BPF_FUNC_skb_load_bytes);
-	emit_jump(e, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 0, reject);
-	emit(e, BPF_LDX | BPF_MEM | sz, dst, BPF_REG_10, OFF_BUF, 0);
-	place(e, swap);
+	ebpf_place(e, slow);
+	ebpf_mov64_reg(e, BPF_REG_1, R_CTX);
+	ebpf_mov64_reg(e, BPF_REG_3, BPF_REG_10);
+	ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, OFF_BUF);
+	ebpf_emit(e, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_4, 0, 0, (int32_t)n);
+	ebpf_call(e, BPF_FUNC_skb_load_bytes);
+	ebpf_jump(e, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 0, reject);
+	ebpf_emit(e, BPF_LDX | BPF_MEM | sz, dst, BPF_REG_10, OFF_BUF, 0);
+	ebpf_place(e, swap);
 	if (n > 1)
-		emit(e, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, (int32_t)(n * 8));
-	jump(e, done);
+		ebpf_emit(e, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, (int32_t)(n * 8));
+	ebpf_ja(e, done);
 
 	/* bytes the view has in front of the skb's (byte by byte: they may
 	 * straddle into the copied skb bytes that follow) */
-	place(e, head);
-	emit_jump(e, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_2, 0, HEAD_MAX - 1, reject);
-	mov64_reg(e, BPF_REG_1, BPF_REG_10);
-	emit(e, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_2, 0, 0);
-	emit(e, BPF_LDX | BPF_MEM | BPF_B, dst, BPF_REG_1, OFF_HEAD, 0);
+	ebpf_place(e, head);
+	ebpf_jump(e, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_2, 0, HEAD_MAX - 1, reject);
+	ebpf_mov64_reg(e, BPF_REG_1, BPF_REG_10);
+	ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_2, 0, 0);
+	ebpf_emit(e, BPF_LDX | BPF_MEM | BPF_B, dst, BPF_REG_1, OFF_HEAD, 0);
 	for (unsigned i = 1; i < n; i++) {
-		emit(e, BPF_ALU | BPF_LSH | BPF_K, dst, 0, 0, 8);
-		emit(e, BPF_LDX | BPF_MEM | BPF_B, BPF_REG_3, BPF_REG_1, (int16_t)(OFF_HEAD + i), 0);
-		emit(e, BPF_ALU | BPF_OR | BPF_X, dst, BPF_REG_3, 0, 0);
+		ebpf_emit(e, BPF_ALU | BPF_LSH | BPF_K, dst, 0, 0, 8);
+		ebpf_emit(e, BPF_LDX | BPF_MEM | BPF_B, BPF_REG_3, BPF_REG_1, (int16_t)(OFF_HEAD + i), 0);
+		ebpf_emit(e, BPF_ALU | BPF_OR | BPF_X, dst, BPF_REG_3, 0, 0);
 	}
-	place(e, done);
+	ebpf_place(e, done);
 }
 
-static int emit_load(struct emitter *e, const struct cbpf_insn *in, size_t reject)
+static int emit_load(struct ebpf_emitter *e, const struct cbpf_insn *in, size_t reject)
 {
 	uint8_t mode = in->code & 0xe0;
 	unsigned n = BPF_SIZE(in->code) == BPF_W ? 4 : BPF_SIZE(in->code) == BPF_H ? 2 : 1;
 
 	switch (in->code) {
 	case BPF_LD | BPF_IMM:
-		mov32_imm(e, R_A, in->k);
+		ebpf_mov32_imm(e, R_A, in->k);
 		return 0;
 	case BPF_LDX | BPF_IMM:
-		mov32_imm(e, R_X, in->k);
+		ebpf_mov32_imm(e, R_X, in->k);
 		return 0;
 	case BPF_LD | BPF_MEM:
 	case BPF_LDX | BPF_MEM:
 		if (in->k >= C_MEMWORDS)
 			return -EINVAL;
-		emit(e, BPF_LDX | BPF_MEM | BPF_W, BPF_CLASS(in->code) == BPF_LD ? R_A : R_X,
+		ebpf_emit(e, BPF_LDX | BPF_MEM | BPF_W, BPF_CLASS(in->code) == BPF_LD ? R_A : R_X,
 		     BPF_REG_10, (int16_t)(OFF_MEM + 4 * (int)in->k), 0);
 		return 0;
 	case BPF_LD | BPF_W | BPF_LEN:
-		emit(e, BPF_ALU | BPF_MOV | BPF_X, R_A, R_LEN, 0, 0);
+		ebpf_emit(e, BPF_ALU | BPF_MOV | BPF_X, R_A, R_LEN, 0, 0);
 		return 0;
 	case BPF_LDX | BPF_W | BPF_LEN:
-		emit(e, BPF_ALU | BPF_MOV | BPF_X, R_X, R_LEN, 0, 0);
+		ebpf_emit(e, BPF_ALU | BPF_MOV | BPF_X, R_X, R_LEN, 0, 0);
 		return 0;
 	case BPF_LD | BPF_W | BPF_ABS:
 	case BPF_LD | BPF_H | BPF_ABS:
 	case BPF_LD | BPF_B | BPF_ABS:
 	case BPF_LDX | BPF_B | 0xa0: /* MSH */
-		mov32_imm(e, BPF_REG_2, in->k);
+		ebpf_mov32_imm(e, BPF_REG_2, in->k);
 		break;
 	case BPF_LD | BPF_W | BPF_IND:
 	case BPF_LD | BPF_H | BPF_IND:
 	case BPF_LD | BPF_B | BPF_IND:
 		/* 64-bit sum: X + k past 2^32 is out of bounds, as in bpf_filter */
-		mov32_imm(e, BPF_REG_2, in->k);
-		emit(e, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_2, R_X, 0, 0);
+		ebpf_mov32_imm(e, BPF_REG_2, in->k);
+		ebpf_emit(e, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_2, R_X, 0, 0);
 		break;
 	default:
 		return -EINVAL;
 	}
 	if (mode == 0xa0) {
 		emit_view_load(e, 1, R_X, reject);
-		emit(e, BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf);
-		emit(e, BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2);
+		ebpf_emit(e, BPF_ALU | BPF_AND | BPF_K, R_X, 0, 0, 0xf);
+		ebpf_emit(e, BPF_ALU | BPF_LSH | BPF_K, R_X, 0, 0, 2);
 	} else {
 		emit_view_load(e, n, R_A, reject);
 	}
 	return 0;
 }
 
-static int emit_alu(struct emitter *e, const struct cbpf_insn *in, size_t reject)
+static int emit_alu(struct ebpf_emitter *e, const struct cbpf_insn *in, size_t reject)
 {
 	uint8_t op = BPF_OP(in->code);
 
 	if (op == BPF_NEG) {
 		if (in->code != (BPF_ALU | BPF_NEG))
 			return -EINVAL;
-		emit(e, BPF_ALU | BPF_NEG, R_A, 0, 0, 0);
+		ebpf_emit(e, BPF_ALU | BPF_NEG, R_A, 0, 0, 0);
 		return 0;
 	}
 	switch (op) {
@@ -453,36 +284,36 @@ static int emit_alu(struct emitter *e, const struct cbpf_insn *in, size_t reject
 	}
 	if (BPF_SRC(in->code) == BPF_K) {
 		if ((op == BPF_DIV || op == BPF_MOD) && in->k == 0) {
-			jump(e, reject);
+			ebpf_ja(e, reject);
 			return 0;
 		}
 		/* undefined in bpf_filter (C shift), refused by libpcap's
 		 * compiler and by the kernel's classic checker */
 		if ((op == BPF_LSH || op == BPF_RSH) && in->k >= 32)
 			return -EINVAL;
-		emit(e, BPF_ALU | op | BPF_K, R_A, 0, 0, (int32_t)in->k);
+		ebpf_emit(e, BPF_ALU | op | BPF_K, R_A, 0, 0, (int32_t)in->k);
 		return 0;
 	}
 	if (op == BPF_DIV || op == BPF_MOD)
-		emit_jump(e, BPF_JMP32 | BPF_JEQ | BPF_K, R_X, 0, 0, reject);
+		ebpf_jump(e, BPF_JMP32 | BPF_JEQ | BPF_K, R_X, 0, 0, reject);
 	if (op == BPF_LSH || op == BPF_RSH) {
 		/* bpf_filter: A = 0 for X >= 32; eBPF would mask the count */
-		emit(e, BPF_JMP32 | BPF_JLT | BPF_K, R_X, 0, 2, 32);
-		mov32_imm(e, R_A, 0);
-		emit(e, BPF_JMP | BPF_JA, 0, 0, 1, 0);
+		ebpf_emit(e, BPF_JMP32 | BPF_JLT | BPF_K, R_X, 0, 2, 32);
+		ebpf_mov32_imm(e, R_A, 0);
+		ebpf_emit(e, BPF_JMP | BPF_JA, 0, 0, 1, 0);
 	}
-	emit(e, BPF_ALU | op | BPF_X, R_A, R_X, 0, 0);
+	ebpf_emit(e, BPF_ALU | op | BPF_X, R_A, R_X, 0, 0);
 	return 0;
 }
 
-static int emit_jmp(struct emitter *e, const struct cbpf_insn *in, size_t pc, size_t n)
+static int emit_jmp(struct ebpf_emitter *e, const struct cbpf_insn *in, size_t pc, size_t n)
 {
 	uint8_t op = BPF_OP(in->code);
 
 	if (in->code == (BPF_JMP | BPF_JA)) {
 		if ((uint64_t)pc + 1 + in->k >= n)
 			return -EINVAL;
-		jump(e, pc + 1 + in->k);
+		ebpf_ja(e, pc + 1 + in->k);
 		return 0;
 	}
 	if (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE && op != BPF_JSET)
@@ -491,36 +322,36 @@ static int emit_jmp(struct emitter *e, const struct cbpf_insn *in, size_t pc, si
 	if (t >= n || f >= n)
 		return -EINVAL;
 	if (t == f) {
-		jump(e, t);
+		ebpf_ja(e, t);
 		return 0;
 	}
 	/* 32-bit compares: A is a u32 and k must not be sign-extended */
 	if (BPF_SRC(in->code) == BPF_K)
-		emit_jump(e, BPF_JMP32 | op | BPF_K, R_A, 0, (int32_t)in->k, t);
+		ebpf_jump(e, BPF_JMP32 | op | BPF_K, R_A, 0, (int32_t)in->k, t);
 	else
-		emit_jump(e, BPF_JMP32 | op | BPF_X, R_A, R_X, 0, t);
-	jump(e, f);
+		ebpf_jump(e, BPF_JMP32 | op | BPF_X, R_A, R_X, 0, t);
+	ebpf_ja(e, f);
 	return 0;
 }
 
-static int emit_ret(struct emitter *e, const struct cbpf_insn *in, int ret_value)
+static int emit_ret(struct ebpf_emitter *e, const struct cbpf_insn *in, int ret_value)
 {
 	if (in->code == (BPF_RET | BPF_K)) {
-		mov32_imm(e, BPF_REG_0, ret_value ? in->k : in->k != 0);
+		ebpf_mov32_imm(e, BPF_REG_0, ret_value ? in->k : in->k != 0);
 	} else if (in->code == (BPF_RET | 0x10 /* A */)) {
-		emit(e, BPF_ALU | BPF_MOV | BPF_X, BPF_REG_0, R_A, 0, 0);
+		ebpf_emit(e, BPF_ALU | BPF_MOV | BPF_X, BPF_REG_0, R_A, 0, 0);
 		if (!ret_value) {
-			emit(e, BPF_JMP32 | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1, 0);
-			mov32_imm(e, BPF_REG_0, 1);
+			ebpf_emit(e, BPF_JMP32 | BPF_JEQ | BPF_K, BPF_REG_0, 0, 1, 0);
+			ebpf_mov32_imm(e, BPF_REG_0, 1);
 		}
 	} else {
 		return -EINVAL; /* RET X: bpf_filter aborts on it */
 	}
-	emit(e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	ebpf_emit(e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	return 0;
 }
 
-static int emit_insn(struct emitter *e, const struct cbpf_insn *in, size_t pc, size_t n,
+static int emit_insn(struct ebpf_emitter *e, const struct cbpf_insn *in, size_t pc, size_t n,
 		     size_t reject, int ret_value)
 {
 	switch (BPF_CLASS(in->code)) {
@@ -531,7 +362,7 @@ static int emit_insn(struct emitter *e, const struct cbpf_insn *in, size_t pc, s
 	case BPF_STX:
 		if (in->code != BPF_CLASS(in->code) || in->k >= C_MEMWORDS)
 			return -EINVAL;
-		emit(e, BPF_STX | BPF_MEM | BPF_W, BPF_REG_10, in->code == BPF_ST ? R_A : R_X,
+		ebpf_emit(e, BPF_STX | BPF_MEM | BPF_W, BPF_REG_10, in->code == BPF_ST ? R_A : R_X,
 		     (int16_t)(OFF_MEM + 4 * (int)in->k), 0);
 		return 0;
 	case BPF_ALU:
@@ -542,9 +373,9 @@ static int emit_insn(struct emitter *e, const struct cbpf_insn *in, size_t pc, s
 		return emit_ret(e, in, ret_value);
 	case C_MISC:
 		if (in->code == (C_MISC | C_TAX))
-			emit(e, BPF_ALU | BPF_MOV | BPF_X, R_X, R_A, 0, 0);
+			ebpf_emit(e, BPF_ALU | BPF_MOV | BPF_X, R_X, R_A, 0, 0);
 		else if (in->code == (C_MISC | C_TXA))
-			emit(e, BPF_ALU | BPF_MOV | BPF_X, R_A, R_X, 0, 0);
+			ebpf_emit(e, BPF_ALU | BPF_MOV | BPF_X, R_A, R_X, 0, 0);
 		else
 			return -EINVAL;
 		return 0;
@@ -555,7 +386,7 @@ static int emit_insn(struct emitter *e, const struct cbpf_insn *in, size_t pc, s
 int cbpf_to_ebpf(const struct cbpf_insn *in, size_t n, const struct cbpf_xlate_opts *opts,
 		 struct bpf_insn **out, size_t *out_n, size_t *bad_pc)
 {
-	struct emitter e = { 0 };
+	struct ebpf_emitter e = { 0 };
 	struct cbpf_xlate_opts def = { 0 };
 	int err = 0;
 
@@ -565,12 +396,15 @@ int cbpf_to_ebpf(const struct cbpf_insn *in, size_t n, const struct cbpf_xlate_o
 		return -EINVAL;
 	/* labels 0..n-1 are the cBPF instructions, n is "return 0" */
 	for (size_t i = 0; i <= n; i++)
-		new_label(&e);
-	size_t reject = n, body = new_label(&e);
+		ebpf_label(&e);
+	size_t reject = n, body = ebpf_label(&e);
 
-	emit_prologue(&e, opts->view, body);
+	int reads_mem = 0;
+	for (size_t pc = 0; pc < n; pc++)
+		reads_mem |= in[pc].code == (BPF_LD | BPF_MEM) || in[pc].code == (BPF_LDX | BPF_MEM);
+	emit_prologue(&e, opts->view, reads_mem, body);
 	for (size_t pc = 0; pc < n && !e.err; pc++) {
-		place(&e, pc);
+		ebpf_place(&e, pc);
 		err = emit_insn(&e, &in[pc], pc, n, reject, opts->ret_value);
 		if (err) {
 			if (bad_pc)
@@ -585,12 +419,12 @@ int cbpf_to_ebpf(const struct cbpf_insn *in, size_t n, const struct cbpf_xlate_o
 		err = -EINVAL;
 		goto out;
 	}
-	place(&e, reject);
-	mov32_imm(&e, BPF_REG_0, 0);
-	emit(&e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-	err = e.err ? e.err : resolve(&e);
+	ebpf_place(&e, reject);
+	ebpf_mov32_imm(&e, BPF_REG_0, 0);
+	ebpf_emit(&e, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	err = e.err ? e.err : ebpf_resolve(&e);
 	if (!err)
-		err = drop_unreachable(&e);
+		err = ebpf_drop_unreachable(&e);
 	if (!err) {
 		*out = e.insns;
 		*out_n = e.n;

@@ -39,9 +39,10 @@ static void help(FILE *f)
 		"Options:\n"
 		"  --window MS          how long a packet waits for its twin on the other side\n"
 		"                       (default %d ms). Delays beyond it count as lost+added.\n"
-		"                       Memory: one entry (~64 bytes, plus the packet bytes with\n"
-		"                       --write-unmatched) per packet of the last window, and\n"
-		"                       one per flow; nothing grows with the capture size.\n"
+		"                       Memory: about 200 bytes (plus the packet bytes with\n"
+		"                       --write-unmatched) per A packet of the last window, and\n"
+		"                       one entry per flow; nothing grows with the capture size\n"
+		"                       (2 s at 100k packets/s: about 40 MB).\n"
 		"  --clock-offset MS    B's clock minus A's clock, for captures taken on two\n"
 		"                       machines (may be negative, fractional)\n"
 		"  --json               one JSON document; schema in recorder/DIFF.md\n"
@@ -231,6 +232,10 @@ static void count_side(struct diff_side *s, const struct diff_pkt *p)
 	s->bytes += p->l3_bytes;
 }
 
+/* Look-ahead distances (packets of one side) of the two prefetch stages. */
+#define PREFETCH_FAR 12
+#define PREFETCH_NEAR 6
+
 /* The merge: both inputs in one stream ordered by time on A's clock. */
 static int run_merge(struct run *r, struct diff_feed *feed[2], struct dm *m, struct diff_result *res)
 {
@@ -260,8 +265,15 @@ static int run_merge(struct run *r, struct diff_feed *feed[2], struct dm *m, str
 		more[i] = diff_feed_next(feed[i], &pkt[i], err, sizeof(err));
 		if (more[i] < 0)
 			goto bad;
-		/* the table is far bigger than the caches: start loading now */
-		if (more[i] > 0)
+		/* the table is far bigger than the caches: load what the packets
+		 * a few places ahead will touch, bucket first, then its chain */
+		const struct diff_pkt *ahead = diff_feed_peek(feed[i], PREFETCH_FAR);
+		if (ahead)
+			dm_prefetch(m, ahead->key);
+		ahead = diff_feed_peek(feed[i], PREFETCH_NEAR);
+		if (ahead)
+			dm_prefetch_chain(m, ahead->key);
+		else if (more[i] > 0)
 			dm_prefetch(m, pkt[i]->key);
 	}
 	dm_finish(m);

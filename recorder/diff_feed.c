@@ -128,6 +128,13 @@ int diff_feed_next(struct diff_feed *f, const struct diff_pkt **p, char *err, si
 	return diff_feed_next(f, p, err, errlen);
 }
 
+const struct diff_pkt *diff_feed_peek(const struct diff_feed *f, int k)
+{
+	if (!f->threaded || !f->cb || f->ci - 1 + k >= f->cb->n)
+		return NULL;
+	return &f->cb->p[f->ci - 1 + k];
+}
+
 void diff_feed_free(struct diff_feed *f)
 {
 	if (!f)

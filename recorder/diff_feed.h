@@ -23,6 +23,10 @@ struct diff_feed *diff_feed_new(struct diff_src *src, bool threaded);
  * -1 = error with the message in err. */
 int diff_feed_next(struct diff_feed *f, const struct diff_pkt **p, char *err, size_t errlen);
 
+/* The packet k places after the one last returned when it is already
+ * decoded (same batch), else NULL: lets the caller prefetch. */
+const struct diff_pkt *diff_feed_peek(const struct diff_feed *f, int k);
+
 /* Stops the reader, closes the source. NULL-safe. */
 void diff_feed_free(struct diff_feed *f);
 

@@ -42,35 +42,6 @@ uint64_t diff_hash64(const void *data, size_t len, uint64_t seed)
 	return fmix64(h);
 }
 
-uint64_t diff_flowkey_hash(const struct diff_flowkey *k)
-{
-	return diff_hash64(k, sizeof(*k), 0x666c6f77);
-}
-
-struct keybuf {
-	uint8_t saddr[16];
-	uint8_t daddr[16];
-	uint32_t ip_id;
-	uint32_t tcp_seq;
-	uint32_t tcp_ack;
-	uint32_t l2len; /* non-IP only */
-	uint16_t ip_len;
-	uint16_t frag_off;
-	uint16_t sport;
-	uint16_t dport;
-	uint16_t tcp_win;
-	uint16_t udp_len;
-	uint16_t icmp_id;
-	uint16_t icmp_seq;
-	uint16_t ethertype; /* non-IP only */
-	uint8_t family;
-	uint8_t proto;
-	uint8_t tcp_flags;
-	uint8_t tcp_hlen;
-	uint8_t icmp_type;
-	uint8_t icmp_code;
-};
-
 /* Fixed L4 header bytes before the hashed part; 0 when the payload starts
  * right after the IP header (non-first fragments, unknown protocols). TCP
  * options are hashed with the payload: they tell a retransmission from the
@@ -128,42 +99,40 @@ static void payload_hash(const struct tcrec_record *r, const struct diff_payload
 	p->has_pay = true;
 }
 
+/* Word-at-a-time hashing of the fields, no intermediate buffer: this runs
+ * once per packet per side. */
+static inline uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 32);
+}
+
+static inline uint64_t rd64(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
 void diff_pkt_from_record(const struct tcrec_record *r, const struct diff_payload *pl,
 			  struct diff_pkt *p)
 {
-	struct keybuf k;
 	struct diff_flowkey *f = &p->flow;
 	uint32_t l3_off = pl->l3_known ? pl->l3_off : 14u + 4u * r->vlan_count;
 	uint32_t l2len = r->wire_len > l3_off ? r->wire_len - l3_off : 0;
 	uint32_t l3_total;
+	uint64_t h = 0x6b6579, fh = 0x666c6f77;
 
-	memset(&k, 0, sizeof(k));
 	memset(f, 0, sizeof(*f));
 	if (r->flags & (TCREC_F_IPV4 | TCREC_F_IPV6)) {
 		bool v6 = r->flags & TCREC_F_IPV6;
+		bool l4 = r->flags & TCREC_F_L4;
 		size_t alen = v6 ? 16 : 4;
-		k.family = f->family = v6 ? 6 : 4;
-		k.proto = f->proto = r->ip_proto;
-		memcpy(k.saddr, r->saddr, alen);
-		memcpy(k.daddr, r->daddr, alen);
+		f->family = v6 ? 6 : 4;
+		f->proto = r->ip_proto;
 		memcpy(f->saddr, r->saddr, alen);
 		memcpy(f->daddr, r->daddr, alen);
-		k.ip_id = r->ip_id;
-		k.ip_len = r->ip_len;
-		k.frag_off = r->frag_off;
-		if (r->flags & TCREC_F_L4) {
-			k.sport = r->sport;
-			k.dport = r->dport;
-			k.tcp_seq = r->tcp_seq;
-			k.tcp_ack = r->tcp_ack;
-			k.tcp_flags = r->tcp_flags;
-			k.tcp_hlen = r->tcp_hlen;
-			k.tcp_win = r->tcp_win;
-			k.udp_len = r->udp_len;
-			k.icmp_type = r->icmp_type;
-			k.icmp_code = r->icmp_code;
-			k.icmp_id = r->icmp_id;
-			k.icmp_seq = r->icmp_seq;
+		if (l4) {
 			if (r->ip_proto == 1 || r->ip_proto == 58) {
 				bool echo = (r->ip_proto == 1 && (r->icmp_type == 0 || r->icmp_type == 8)) ||
 					    (r->ip_proto == 58 && (r->icmp_type == 128 || r->icmp_type == 129));
@@ -174,17 +143,38 @@ void diff_pkt_from_record(const struct tcrec_record *r, const struct diff_payloa
 				f->dport = r->dport;
 			}
 		}
+		/* the flow key's addresses are the record's with IPv4 padding zeroed */
+		h = mix(h, rd64(f->saddr));
+		h = mix(h, rd64(f->saddr + 8));
+		h = mix(h, rd64(f->daddr));
+		h = mix(h, rd64(f->daddr + 8));
+		h = mix(h, (uint64_t)r->ip_id | (uint64_t)r->ip_len << 32 | (uint64_t)r->frag_off << 48);
+		h = mix(h, (uint64_t)f->family | (uint64_t)r->ip_proto << 8);
+		if (l4) {
+			h = mix(h, (uint64_t)r->tcp_seq | (uint64_t)r->tcp_ack << 32);
+			h = mix(h, (uint64_t)r->sport | (uint64_t)r->dport << 16 |
+					   (uint64_t)r->tcp_win << 32 | (uint64_t)r->udp_len << 48);
+			h = mix(h, (uint64_t)r->icmp_id | (uint64_t)r->icmp_seq << 16 |
+					   (uint64_t)r->tcp_flags << 32 | (uint64_t)r->tcp_hlen << 40 |
+					   (uint64_t)r->icmp_type << 48 | (uint64_t)r->icmp_code << 56);
+		}
 		l3_total = v6 ? (uint32_t)r->ip_len + 40 : r->ip_len;
 		/* jumbograms and TSO super-packets may carry 0: fall back to the wire */
 		if (r->ip_len == 0)
 			l3_total = l2len;
 	} else {
-		k.ethertype = f->ethertype = r->ethertype;
-		k.l2len = l2len;
+		f->ethertype = r->ethertype;
+		h = mix(h, (uint64_t)r->ethertype | (uint64_t)l2len << 16 | 0xffull << 56);
 		l3_total = l2len;
 	}
 	p->l3_bytes = l3_total;
-	p->key = diff_hash64(&k, sizeof(k), 0x6b6579);
-	p->flow_hash = diff_flowkey_hash(f);
+	p->key = fmix64(h);
+	fh = mix(fh, rd64(f->saddr));
+	fh = mix(fh, rd64(f->saddr + 8));
+	fh = mix(fh, rd64(f->daddr));
+	fh = mix(fh, rd64(f->daddr + 8));
+	fh = mix(fh, (uint64_t)f->sport | (uint64_t)f->dport << 16 | (uint64_t)f->ethertype << 32 |
+			     (uint64_t)f->family << 48 | (uint64_t)f->proto << 56);
+	p->flow_hash = fmix64(fh);
 	payload_hash(r, pl, l3_total, p);
 }

@@ -288,6 +288,14 @@ void dm_prefetch(const struct dm *m, uint64_t key)
 	__builtin_prefetch(&m->bk[key & m->bmask]);
 }
 
+void dm_prefetch_chain(const struct dm *m, uint64_t key)
+{
+	uint64_t s = m->bk[key & m->bmask].head;
+
+	if (s)
+		__builtin_prefetch(E(m, s));
+}
+
 void dm_finish(struct dm *m)
 {
 	while (m->head != m->tail)

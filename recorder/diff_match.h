@@ -62,8 +62,11 @@ struct dm *dm_new(const struct dm_cfg *cfg);
 /* t_ns: the packet's time on A's clock (B: ts - offset); pushes must come in
  * non-decreasing t_ns order, small inversions are tolerated. 0 or -ENOMEM. */
 int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t_ns, uint32_t flow);
-/* Hint: a packet with this key will be pushed soon (loads its bucket). */
+/* Hints that a packet with this key will be pushed soon: dm_prefetch loads
+ * its bucket; dm_prefetch_chain, issued later (once the bucket is in), loads
+ * the first entry of the bucket's chain. */
 void dm_prefetch(const struct dm *m, uint64_t key);
+void dm_prefetch_chain(const struct dm *m, uint64_t key);
 /* End of both inputs: everything still waiting is lost or added. */
 void dm_finish(struct dm *m);
 const struct dm_stats *dm_stats(const struct dm *m);

@@ -39,7 +39,7 @@ struct diff_pkt {
 	uint64_t num;        /* 1-based position in its input, as tshark's frame.number */
 	uint64_t key;        /* hash of the invariants, payload excluded */
 	uint64_t pay_hash;   /* hash of the first payload bytes, valid when has_pay */
-	uint64_t flow_hash;  /* diff_flowkey_hash(&flow) */
+	uint64_t flow_hash;  /* hash of flow, for the flow table */
 	uint32_t l3_bytes;   /* IP packet length (wire length for non-IP): VLAN/MAC changes don't count */
 	uint32_t wire_len;
 	uint32_t cap_len;
@@ -69,9 +69,6 @@ int diff_parse_bytes(int linktype, const uint8_t *b, uint32_t caplen, struct tcr
  * when present, the packet bytes (rec->cap_len of them at p->bytes). */
 void diff_pkt_from_record(const struct tcrec_record *rec, const struct diff_payload *pl,
 			  struct diff_pkt *p);
-
-/* 64-bit hash of a flow key (table index). */
-uint64_t diff_flowkey_hash(const struct diff_flowkey *k);
 
 /* A fast non-cryptographic 64-bit hash. */
 uint64_t diff_hash64(const void *data, size_t len, uint64_t seed);

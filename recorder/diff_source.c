@@ -32,6 +32,8 @@ struct diff_src {
 	uint8_t synth_buf[SYNTH_MAX];
 };
 
+#define PCAP_READ_BUF (1u << 20)
+
 static const uint8_t PCAPNG_SHB[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
 
 static bool is_pcap_magic(const uint8_t m[4])
@@ -89,8 +91,16 @@ static int open_pcap(struct diff_src *s, const char *filter, char *err, size_t e
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 
-	s->pc = pcap_open_offline_with_tstamp_precision(s->path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	FILE *f = fopen(s->path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		return -1;
+	}
+	/* large reads: a capture is read once, front to back */
+	setvbuf(f, NULL, _IOFBF, PCAP_READ_BUF);
+	s->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!s->pc) {
+		fclose(f);
 		snprintf(err, errlen, "%s: %s", s->path, ebuf);
 		return -1;
 	}

@@ -50,6 +50,9 @@ static const char *const export_help =
 	"\n"
 	"Interface statistics (pcapng) are the recorder's counters for the whole\n"
 	"recording: packets seen, accepted by the filter, delivered, ring-buffer drops.\n"
+	"They are written when every log was closed cleanly (has its trailer) and no\n"
+	"--since/--until cuts the recording. Each packet still carries the drops\n"
+	"that happened just before it (epb_dropcount).\n"
 	"\n"
 	"EXAMPLES\n"
 	"  tcrec export capture.tclog -o capture.pcapng\n"
@@ -62,6 +65,7 @@ static const char *const export_help =
  * recording share them, two hosts get their own. */
 struct idb {
 	const char *host;
+	const struct tclog_header *hdr; /* a header that lists it */
 	const struct tclog_iface *ifc;
 	uint32_t snaplen;
 	struct pcapng_if_stats st;
@@ -102,6 +106,7 @@ static int build_idbs(struct export_ctx *x, struct log_input *in)
 			if (id < 0) {
 				id = (int)x->n_idbs++;
 				x->idbs[id].host = h->host;
+				x->idbs[id].hdr = h;
 				x->idbs[id].ifc = ifc;
 				x->idbs[id].st.start_ns = h->start_ns;
 				x->idbs[id].have_final = 1;
@@ -388,11 +393,7 @@ static int export_run(const struct export_opts *po)
 	opened = 1;
 	export_writer_set_filter(w, o.filter_expr);
 	for (size_t i = 0; i < x.n_idbs; i++) {
-		const struct log_input_file *lf = NULL;
-		for (size_t f = 0; f < log_input_nfiles(in) && !lf; f++)
-			if (!strcmp(log_input_file(in, f)->hdr->host, x.idbs[i].host))
-				lf = log_input_file(in, f);
-		if (export_writer_add_iface(w, lf->hdr, x.idbs[i].ifc, x.idbs[i].snaplen) < 0) {
+		if (export_writer_add_iface(w, x.idbs[i].hdr, x.idbs[i].ifc, x.idbs[i].snaplen) < 0) {
 			pr_warn("%s: cannot write interface block", o.out);
 			goto out;
 		}
@@ -400,7 +401,8 @@ static int export_run(const struct export_opts *po)
 	if (write_all(w, &x, in, po, &n))
 		goto out;
 	add_finals(&x, in);
-	for (size_t i = 0; i < x.n_idbs; i++) {
+	/* The counters cover whole recordings: they would misdescribe a slice. */
+	for (size_t i = 0; i < x.n_idbs && !o.since && !o.until; i++) {
 		struct idb *b = &x.idbs[i];
 		if (!b->have_final)
 			continue;

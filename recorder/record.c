@@ -68,7 +68,9 @@ static void usage(FILE *f)
 		"  tcrec record -i eth0 -w full.tclog -s 0 -c 1000    whole packets (up to %d B), 1000 of them\n"
 		"  tcrec record -i eth0 -w hour.tclog --duration 3600 one hour\n"
 		"  tcrec record -i eth0 -w web.tclog tcp port 80      only what tcpdump's filter keeps\n"
-		"  tcrec print eth0.tclog                             read it back\n",
+		"  tcrec print eth0.tclog                             read it back\n"
+		"  tcrec record -i eth0 -w - | tcpdump -n -r -        live, as pcapng on a pipe\n"
+		"  tcrec record -i eth0 -w eth0.pcapng -F pcapng      straight to pcapng\n",
 		TCREC_MAX_IFACES, SNAP_WHOLE, TCREC_SNAP_MAX, TCREC_TC_HANDLE, TCREC_TC_PRIO,
 		TCREC_SNAP_MAX);
 }
@@ -338,6 +340,9 @@ int cmd_record(int argc, char **argv)
 		pr_warn("out of memory");
 		goto cleanup;
 	}
+	/* From here on a SIGINT must not kill us between attach and detach:
+	 * the loop sees the flag as soon as it starts. */
+	record_install_signals();
 	rc = fill_ifaces(&o, hdr);
 	if (rc)
 		goto cleanup;
@@ -379,7 +384,6 @@ int cmd_record(int argc, char **argv)
 	attach_set_init(hooks, o.attach);
 	if (attach_all(skel, hdr, hooks))
 		goto fail_output;
-	record_install_signals();
 	pr_debug("recording %u interface(s) into %s, snaplen %u", hdr->n_ifaces, o.out, o.snap_eff);
 
 	int err = record_drain(skel, sink, &o, hdr->clock_offset_ns, hooks, &st);

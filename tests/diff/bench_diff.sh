@@ -20,8 +20,9 @@ trap 'rm -rf "$work"' EXIT
 make_inputs() { # N PREFIX
 	"$pcapmut" --loop "$1" --pps "$pps" "$trace" "$2a.pcap"
 	"$pcapmut" --loop "$1" --pps "$pps" --drop-every "$every" --delay-us 3000 "$trace" "$2b.pcap"
-	"$gen" "$2a.pcap" "$2a.tclog" >/dev/null
-	"$gen" "$2b.pcap" "$2b.tclog" >/dev/null
+	# chunks of 8192 records, about what the recorder writes at this rate
+	"$gen" --chunk 8192 "$2a.pcap" "$2a.tclog" >/dev/null
+	"$gen" --chunk 8192 "$2b.pcap" "$2b.tclog" >/dev/null
 }
 
 # run N PREFIX FORMAT -> prints "wall user sys rss_kb"

@@ -5,6 +5,9 @@
 # Case 2: B = TRACE with a per-packet offset of 1..9 ms chosen by the test
 # (pcapmut --offsets, B re-sorted by time): the reported quantiles equal the
 # nearest-rank quantiles of the offsets the test wrote (gt.py jitter).
+# Case 3: B's clock 5 s ahead (editcap -t 5): beyond the 2 s window the
+# packets do not match (exit 1, lost and added); with --clock-offset 4990
+# every delay is exactly 10 ms.
 #
 #   delay.sh TCREC PCAPMUT TRACE
 set -euo pipefail
@@ -58,3 +61,21 @@ rc=0
 [ "$rc" -le 1 ] || { echo "FAIL: $name: jitter diff exited $rc" >&2; exit 1; }
 echo -n "$name jitter: " >&2
 check "$work/jitter.json" "$min $p50 $p90 $p99 $max" >&2
+
+editcap -F pcap -t 5 "$trace" "$work/clock.pcap"
+rc=0
+"$tcrec" diff --json "$trace" "$work/clock.pcap" >"$work/clock0.json" || rc=$?
+[ "$rc" -eq 1 ] || { echo "FAIL: $name: B 5 s ahead without --clock-offset exited $rc, want 1" >&2; exit 1; }
+python3 - "$work/clock0.json" "$npkts" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+# a packet repeated about 5 s later in the trace may still find a look-alike
+if d['matched'] * 2 > n or d['lost'] != n - d['matched'] or d['added'] != n - d['matched']:
+    sys.exit(f"FAIL: 5 s apart, no offset: matched {d['matched']} lost {d['lost']} added {d['added']} of {n}")
+EOF
+rc=0
+"$tcrec" diff --json --clock-offset 4990 "$trace" "$work/clock.pcap" >"$work/clock.json" || rc=$?
+[ "$rc" -eq 0 ] || { echo "FAIL: $name: --clock-offset 4990 exited $rc, want 0" >&2; exit 1; }
+echo -n "$name B clock +5 s, --clock-offset 4990: " >&2
+check "$work/clock.json" "10000000 10000000 10000000 10000000 10000000" >&2

@@ -46,6 +46,14 @@ foreach(name VlanPackets tls2)
   endif()
 endforeach()
 
+foreach(name ip-frag tls2 VlanPackets)
+  if(EXISTS ${TCREC_TRACES_DIR}/${name}.pcap)
+    add_test(NAME diff_robust_${name}
+      COMMAND bash ${DIFF_TEST_DIR}/robust.sh ${DIFF_TCREC} ${TCREC_TRACES_DIR}/${name}.pcap)
+    set_tests_properties(diff_robust_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
+  endif()
+endforeach()
+
 # Live: ns1 -- router -- ns2, random loss by an nftables rule with a counter.
 # capture=pcap: tcpdump on both router interfaces; capture=tcrec: tcrec
 # record on both, plus tcpdump next to it for the mixed-input check.

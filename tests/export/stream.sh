@@ -17,7 +17,7 @@ here=$(dirname "$(readlink -f "$0")")
 (($# == 3)) || tl_fail "usage: stream.sh TCREC HOOKCTL TRACES_DIR"
 TCREC=$1 HOOKCTL=$2 TRACES=$3
 tl_require_root
-tl_require_tools ip tc tcpdump tshark tcpreplay capinfos editcap
+tl_require_tools ip tc tcpdump tshark tcpreplay capinfos editcap python3
 tl_require_bpf
 trace=$TRACES/example.pcap
 [[ -r $trace ]] || tl_skip "trace not readable: $trace"
@@ -121,6 +121,11 @@ for f in rec.pcap rec.pcapng; do
 	echo "-F ${f#rec.}: tcpdump reads $n packets; $eq/$(wc -l <"$tmp/want") with all fields equal to tcpdump's capture"
 	[[ $n == "$(wc -l <"$tmp/want")" && $eq == "$n" ]] || fail=1
 done
+# The live pcapng ends with the recorder's counters for the interface.
+isb=$(python3 "$here/pcapng_isb.py" "$tmp/rec.pcapng")
+n=$(tshark -r "$tmp/rec.pcapng" 2>/dev/null | wc -l)
+echo "-F pcapng statistics block: $isb ($n packets in the file)"
+[[ $isb == *" usrdeliv=$n"* && $isb == *" osdrop=0 "* ]] || fail=1
 editcap -s 128 "$tmp/oracle.pcap" "$tmp/cut.pcap"
 if cmp -s <(tcpdump -nn -t -x -r "$tmp/cut.pcap" 2>/dev/null) <(tcpdump -nn -t -x -r "$tmp/rec.pcapng" 2>/dev/null); then
 	echo "-F pcapng -s 128: bytes identical to tcpdump's capture cut at 128"

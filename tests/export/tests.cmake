@@ -43,9 +43,24 @@ if(TARGET e2e_hookctl)
       set_tests_properties(export_e2e_${name}_${snap} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
     endforeach()
   endforeach()
+  add_executable(export_burst ${EXPORT_TEST_DIR}/burst.c)
+  target_compile_options(export_burst PRIVATE ${TCREC_WARNINGS})
+  target_link_libraries(export_burst PRIVATE PkgConfig::LIBBPF)
+  add_test(NAME export_drops
+    COMMAND bash ${EXPORT_TEST_DIR}/drops.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl> $<TARGET_FILE:export_burst>)
+  set_tests_properties(export_drops PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
   add_test(NAME export_stream
     COMMAND bash ${EXPORT_TEST_DIR}/stream.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl> ${EXPORT_TRACES})
   add_test(NAME export_two_ifaces
     COMMAND bash ${EXPORT_TEST_DIR}/two_ifaces.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl> ${EXPORT_TRACES})
   set_tests_properties(export_stream export_two_ifaces PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
 endif()
+add_test(NAME export_filter
+  COMMAND bash ${EXPORT_TEST_DIR}/export_filter.sh ${EXPORT_TRACES} $<TARGET_FILE:tcrec> $<TARGET_FILE:trace_to_log>)
+set_tests_properties(export_filter PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE})
+
+add_executable(synth_fuzz ${EXPORT_TEST_DIR}/synth_fuzz.c)
+target_include_directories(synth_fuzz PRIVATE ${PROJECT_SOURCE_DIR})
+target_compile_options(synth_fuzz PRIVATE ${TCREC_WARNINGS})
+target_link_libraries(synth_fuzz PRIVATE tcrec_formats)
+add_test(NAME export_synth_fuzz COMMAND synth_fuzz 1000000)

@@ -9,7 +9,7 @@
  * duration, N repeats per packet) of the capture program without a
  * filter, with each expression, and of the expression alone.
  *
- * Usage: capture_filter_test TRACES_DIR EXPRESSIONS [--bench N]
+ * Usage: capture_filter_test TRACES_DIR EXPRESSIONS [MAX_EXPRESSIONS | --bench N]
  * Exit: 0 all agree, 1 a difference, 77 no BPF here.
  */
 #include <errno.h>
@@ -50,7 +50,8 @@ static struct tcrec_capture *load(const struct cbpf_insn *p, size_t n, char *err
 	if (p && filter_load_begin(p, n, err, errlen))
 		return NULL;
 	struct tcrec_capture *skel = tcrec_capture__open();
-	if (skel && bpf_map__set_max_entries(skel->maps.events, 64u << 20)) {
+	/* big enough that benchmarks never fill it: a full ring is cheaper */
+	if (skel && bpf_map__set_max_entries(skel->maps.events, 256u << 20)) {
 		tcrec_capture__destroy(skel);
 		skel = NULL;
 	}
@@ -179,6 +180,19 @@ static double bench_fd(int fd, const struct packet_set *pk, int repeat)
 	return used ? total / used : -1;
 }
 
+/* Best of three rounds: the machine is shared, noise only adds time. */
+static double bench_min(int fd, const struct packet_set *pk, int repeat)
+{
+	double best = -1;
+
+	for (int r = 0; r < 3; r++) {
+		double v = bench_fd(fd, pk, repeat);
+		if (v >= 0 && (best < 0 || v < best))
+			best = v;
+	}
+	return best;
+}
+
 static int bench(const char *exprs_path, const struct packet_set *all, int repeat)
 {
 	struct packet_set pk = { 0 };
@@ -193,12 +207,19 @@ static int bench(const char *exprs_path, const struct packet_set *all, int repea
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	double base = bench_fd(bpf_program__fd(skel->progs.tcrec_ingress), &pk, repeat);
+	double base = bench_min(bpf_program__fd(skel->progs.tcrec_ingress), &pk, repeat);
 	tcrec_capture__destroy(skel);
-	printf("bench: %zu packets x %d runs, ns per packet (BPF_PROG_TEST_RUN duration)\n", pk.n,
-	       repeat);
+	struct bpf_insn ret0[] = { { .code = BPF_ALU64 | BPF_MOV | BPF_K }, { .code = BPF_JMP | BPF_EXIT } };
+	int fd0 = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "filter_bench", "GPL", ret0, 2, NULL);
+	double bare = fd0 >= 0 ? bench_min(fd0, &pk, repeat) : -1;
+	if (fd0 >= 0)
+		close(fd0);
+	printf("bench: %zu packets x %d runs, best of 3, ns per packet (BPF_PROG_TEST_RUN duration)\n"
+	       "capture: the capture program, metadata-only records; +filter: the same with the\n"
+	       "expression in it; filter: the translated expression alone\n", pk.n, repeat);
 	printf("%-50s %8s %8s %8s %6s\n", "expression", "capture", "+filter", "filter", "accept");
 	printf("%-50s %8.1f\n", "(no filter)", base);
+	printf("%-50s %8s %8s %8.1f\n", "(a program that only returns: test-run floor)", "", "", bare);
 
 	FILE *f = fopen(exprs_path, "r");
 	if (!f) {
@@ -216,7 +237,7 @@ static int bench(const char *exprs_path, const struct packet_set *all, int repea
 		for (size_t i = 0; i < pk.n; i++)
 			acc += runnable(&pk.p[i]) && filter_run(p, pk.p[i].data, pk.p[i].len, pk.p[i].caplen);
 		skel = load(p, n, err, sizeof(err));
-		double with = skel ? bench_fd(bpf_program__fd(skel->progs.tcrec_ingress), &pk, repeat) : -1;
+		double with = skel ? bench_min(bpf_program__fd(skel->progs.tcrec_ingress), &pk, repeat) : -1;
 		tcrec_capture__destroy(skel);
 
 		/* the expression alone, as a stand-alone program */
@@ -228,7 +249,7 @@ static int bench(const char *exprs_path, const struct packet_set *all, int repea
 			int fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "filter_bench", "GPL", insns, cnt,
 					       NULL);
 			if (fd >= 0) {
-				alone = bench_fd(fd, &pk, repeat);
+				alone = bench_min(fd, &pk, repeat);
 				close(fd);
 			}
 			free(insns);
@@ -249,11 +270,14 @@ int main(int argc, char **argv)
 	char line[1024], err[512];
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s TRACES_DIR EXPRESSIONS [--bench N]\n", argv[0]);
+		fprintf(stderr, "usage: %s TRACES_DIR EXPRESSIONS [MAX_EXPRESSIONS | --bench N]\n", argv[0]);
 		return 2;
 	}
+	int max = 1 << 30;
 	if (argc > 4 && !strcmp(argv[3], "--bench"))
 		repeat = atoi(argv[4]);
+	else if (argc > 3)
+		max = atoi(argv[3]);
 	if (geteuid() != 0) {
 		fprintf(stderr, "SKIP: needs root (BPF programs and maps)\n");
 		return SKIP;
@@ -274,7 +298,7 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 1;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	while (count < max && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
@@ -284,5 +308,5 @@ int main(int argc, char **argv)
 	fclose(f);
 	printf("%d expressions, %d different\n", count, failed);
 	packets_free(&pk);
-	return failed || count < 30;
+	return failed || count < (max < 30 ? max : 30);
 }

@@ -7,6 +7,7 @@ add_executable(cbpf_difftest
   ${TCREC_FILTER_TEST_DIR}/packets.c
   ${TCREC_FILTER_TEST_DIR}/randprog.c
   ${PROJECT_SOURCE_DIR}/recorder/cbpf_to_ebpf.c
+  ${PROJECT_SOURCE_DIR}/recorder/ebpf_emit.c
   ${PROJECT_SOURCE_DIR}/recorder/filter.c)
 target_include_directories(cbpf_difftest PRIVATE ${PROJECT_SOURCE_DIR}/recorder ${TCREC_FILTER_TEST_DIR})
 target_compile_options(cbpf_difftest PRIVATE ${TCREC_WARNINGS})
@@ -20,6 +21,7 @@ add_executable(capture_filter_test
   ${TCREC_FILTER_TEST_DIR}/capture_filter_test.c
   ${TCREC_FILTER_TEST_DIR}/packets.c
   ${PROJECT_SOURCE_DIR}/recorder/cbpf_to_ebpf.c
+  ${PROJECT_SOURCE_DIR}/recorder/ebpf_emit.c
   ${PROJECT_SOURCE_DIR}/recorder/filter.c
   ${PROJECT_SOURCE_DIR}/recorder/filter_load.c)
 target_include_directories(capture_filter_test PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder ${TCREC_FILTER_TEST_DIR})
@@ -35,3 +37,11 @@ add_test(NAME filter_kernel_replay
           ${TCREC_FILTER_TEST_DIR}/expressions.txt)
 set_tests_properties(filter_kernel_replay PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 900
   RUN_SERIAL TRUE)
+
+add_test(NAME filter_bad_expression
+  COMMAND bash ${TCREC_FILTER_TEST_DIR}/bad_expression.sh $<TARGET_FILE:tcrec> ${TCREC_TRACES_DIR}/VlanPackets.pcap)
+set_tests_properties(filter_bad_expression PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE})
+
+add_test(NAME filter_l3_device
+  COMMAND bash ${TCREC_FILTER_TEST_DIR}/l3_device.sh $<TARGET_FILE:tcrec>)
+set_tests_properties(filter_l3_device PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300)

@@ -131,6 +131,9 @@ static int write_loop(pcap_t *in, const char *path, struct pkt *v, size_t n, uin
 
 	if (!out || !buf) {
 		fprintf(stderr, "pcapmut: %s: %s\n", path, out ? "out of memory" : pcap_geterr(in));
+		if (out)
+			pcap_dump_close(out);
+		free(buf);
 		return 1;
 	}
 	for (uint64_t i = 0; i < total; i++) {
@@ -231,6 +234,64 @@ static int apply_offsets(const char *path, struct pkt *v, size_t n)
 	return 0;
 }
 
+/* The edits of the non-loop mode, then OUT. 0, 1 (runtime) or 2 (usage). */
+static int edit(pcap_t *in, const char *path, struct pkt *v, size_t n, const char *dups,
+		const char *swaps, const char *offsets, bool strip)
+{
+	bool *dmark = calloc(n + 1, 1), *smark = calloc(n + 1, 1);
+	int ret = 2;
+	if (!dmark || !smark || (dups && parse_list(dups, n, dmark) < 0) ||
+	    (swaps && parse_list(swaps, n, smark) < 0))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (dmark[i])
+			v[i].copies = 2;
+		if (strip) {
+			v[i].len = unpadded_len(v[i].data, v[i].caplen, v[i].len);
+			if (v[i].caplen > v[i].len)
+				v[i].caplen = v[i].len;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (smark[i]) {
+			if (i + 1 >= n) {
+				fprintf(stderr, "pcapmut: cannot swap the last packet\n");
+				goto out;
+			}
+			struct pkt t = v[i];
+			int64_t ts_first = v[i].ts_us, ts_second = v[i + 1].ts_us;
+			v[i] = v[i + 1];
+			v[i + 1] = t;
+			v[i].ts_us = ts_first;
+			v[i + 1].ts_us = ts_second;
+			i++;
+		}
+	}
+	ret = 1;
+	if (offsets && apply_offsets(offsets, v, n) < 0)
+		goto out;
+	pcap_dumper_t *out = pcap_dump_open(in, path);
+	if (!out) {
+		fprintf(stderr, "pcapmut: %s: %s\n", path, pcap_geterr(in));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pcap_pkthdr h = { .caplen = v[i].caplen, .len = v[i].len };
+		h.ts.tv_sec = v[i].ts_us / 1000000;
+		h.ts.tv_usec = v[i].ts_us % 1000000;
+		for (int k = 0; k < v[i].copies; k++)
+			pcap_dump((u_char *)out, &h, v[i].data);
+	}
+	ret = pcap_dump_flush(out) < 0;
+	if (ret)
+		fprintf(stderr, "pcapmut: %s: write error\n", path);
+	pcap_dump_close(out);
+out:
+	free(dmark);
+	free(smark);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -280,60 +341,18 @@ int main(int argc, char **argv)
 	size_t n;
 	if (load(argv[optind], &in, &v, &n) < 0)
 		return 1;
-	if (loop) {
-		if (!pps || !n) {
-			fprintf(stderr, "pcapmut: --loop needs --pps > 0 and a non-empty IN\n");
-			return 2;
-		}
-		return write_loop(in, argv[optind + 1], v, n, loop, pps, drop_every, delay_us);
+	int ret;
+	if (loop && (!pps || !n)) {
+		fprintf(stderr, "pcapmut: --loop needs --pps > 0 and a non-empty IN\n");
+		ret = 2;
+	} else if (loop) {
+		ret = write_loop(in, argv[optind + 1], v, n, loop, pps, drop_every, delay_us);
+	} else {
+		ret = edit(in, argv[optind + 1], v, n, dups, swaps, offsets, strip);
 	}
-	bool *dmark = calloc(n + 1, 1), *smark = calloc(n + 1, 1);
-	if (!dmark || !smark || (dups && parse_list(dups, n, dmark) < 0) ||
-	    (swaps && parse_list(swaps, n, smark) < 0))
-		return 2;
-	for (size_t i = 0; i < n; i++) {
-		if (dmark[i])
-			v[i].copies = 2;
-		if (strip) {
-			v[i].len = unpadded_len(v[i].data, v[i].caplen, v[i].len);
-			if (v[i].caplen > v[i].len)
-				v[i].caplen = v[i].len;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (smark[i]) {
-			if (i + 1 >= n) {
-				fprintf(stderr, "pcapmut: cannot swap the last packet\n");
-				return 2;
-			}
-			struct pkt t = v[i];
-			int64_t ts_first = v[i].ts_us, ts_second = v[i + 1].ts_us;
-			v[i] = v[i + 1];
-			v[i + 1] = t;
-			v[i].ts_us = ts_first;
-			v[i + 1].ts_us = ts_second;
-			i++;
-		}
-	}
-	if (offsets && apply_offsets(offsets, v, n) < 0)
-		return 1;
-	pcap_dumper_t *out = pcap_dump_open(in, argv[optind + 1]);
-	if (!out) {
-		fprintf(stderr, "pcapmut: %s: %s\n", argv[optind + 1], pcap_geterr(in));
-		return 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct pcap_pkthdr h = { .caplen = v[i].caplen, .len = v[i].len };
-		h.ts.tv_sec = v[i].ts_us / 1000000;
-		h.ts.tv_usec = v[i].ts_us % 1000000;
-		for (int k = 0; k < v[i].copies; k++)
-			pcap_dump((u_char *)out, &h, v[i].data);
-	}
-	if (pcap_dump_flush(out) < 0) {
-		fprintf(stderr, "pcapmut: %s: write error\n", argv[optind + 1]);
-		return 1;
-	}
-	pcap_dump_close(out);
+	for (size_t i = 0; i < n; i++)
+		free(v[i].data);
+	free(v);
 	pcap_close(in);
-	return 0;
+	return ret;
 }
