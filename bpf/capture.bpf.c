@@ -24,10 +24,24 @@ const volatile __u32 snaplen = 0;
  * when the backlog was processed late. */
 const volatile __s64 clock_offset_ns = 0;
 
+/* Waking the reader on each record costs an interrupt (several us in a VM):
+ * with wakeup_bytes set, the reader polls on a timer and is woken only once
+ * that much is waiting. 0 = the ring buffer's default (wake the reader
+ * whenever it has caught up). */
+const volatile __u32 wakeup_bytes = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	if (!wakeup_bytes)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									      : BPF_RB_NO_WAKEUP;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -146,6 +160,45 @@ static __always_inline __u64 packet_time(struct __sk_buff *skb, __u8 dir)
 	return bpf_ktime_get_ns();
 }
 
+/* Fills r (cap_len and drops excepted) from the packet, whose first bytes
+ * are copied to s->data on the way: at least the parse window, at least
+ * snap. Returns how many bytes s->data holds. */
+static __always_inline __u32 fill_record(struct __sk_buff *skb, struct tcrec_scratch *s,
+					 struct tcrec_record *r, __u64 now, __u8 dir, __u32 no_eth,
+					 __u32 snap)
+{
+	__builtin_memset(r, 0, sizeof(*r));
+	r->ts_ns = now;
+	r->ifindex = skb->ifindex;
+	r->dir = dir;
+	r->mark = skb->mark;
+
+	/* tcpdump counts an offloaded tag in the length: so do we; on L3
+	 * devices the synthesized Ethernet header counts too */
+	int vlan_skb = !no_eth && skb->vlan_present;
+	__u32 wire_len = skb->len + (vlan_skb ? 4 : 0) + (no_eth ? ETH_HLEN : 0);
+	__u32 want = snap > TCREC_HDR_WIN ? snap : TCREC_HDR_WIN;
+
+	r->wire_len = wire_len;
+	if (want > wire_len)
+		want = wire_len;
+
+	struct parse_ctx p = {
+		.s = s,
+		.avail = load_packet(skb, s, want, vlan_skb, no_eth),
+		.len = wire_len,
+	};
+
+	if (p.avail < want)
+		r->flags |= TCREC_F_TRUNC;
+	if (no_eth)
+		r->flags |= TCREC_F_NO_ETH;
+	if (vlan_skb)
+		r->flags |= TCREC_F_VLAN_SKB;
+	parse_l3(&p, r, parse_eth(&p, r, vlan_skb));
+	return p.avail;
+}
+
 static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 {
 	__u64 now = packet_time(skb, dir);
@@ -173,41 +226,31 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 		return TC_ACT_UNSPEC;
 	}
 
-	struct tcrec_record *r = &s->rec;
-
-	__builtin_memset(r, 0, sizeof(*r));
-	r->ts_ns = now;
-	r->ifindex = ifindex;
-	r->dir = dir;
-	r->mark = skb->mark;
-
-	/* tcpdump counts an offloaded tag in the length: so do we; on L3
-	 * devices the synthesized Ethernet header counts too */
-	int vlan_skb = !no_eth && skb->vlan_present;
-	__u32 wire_len = skb->len + (vlan_skb ? 4 : 0) + (no_eth ? ETH_HLEN : 0);
 	__u32 snap = snaplen > TCREC_SNAP_MAX ? TCREC_SNAP_MAX : snaplen;
-	__u32 want = snap > TCREC_HDR_WIN ? snap : TCREC_HDR_WIN;
 
-	r->wire_len = wire_len;
-	if (want > wire_len)
-		want = wire_len;
+	if (!snap) {
+		/* Metadata only: the record is built in the ring itself, and a
+		 * full ring costs no parsing. */
+		struct tcrec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 
-	struct parse_ctx p = {
-		.s = s,
-		.avail = load_packet(skb, s, want, vlan_skb, no_eth),
-		.len = wire_len,
-	};
+		if (!r) {
+			c->dropped++;
+			c->pending_drops++;
+			return TC_ACT_UNSPEC;
+		}
+		fill_record(skb, s, r, now, dir, no_eth, 0);
+		r->drops = c->pending_drops;
+		bpf_ringbuf_submit(r, wakeup_flags());
+		c->recorded++;
+		c->pending_drops = 0;
+		return TC_ACT_UNSPEC;
+	}
 
-	if (p.avail < want)
-		r->flags |= TCREC_F_TRUNC;
-	if (no_eth)
-		r->flags |= TCREC_F_NO_ETH;
-	if (vlan_skb)
-		r->flags |= TCREC_F_VLAN_SKB;
-	parse_l3(&p, r, parse_eth(&p, r, vlan_skb));
+	struct tcrec_record *r = &s->rec;
+	__u64 cap = fill_record(skb, s, r, now, dir, no_eth, snap);
 
-	__u64 cap = snap < p.avail ? snap : p.avail;
-
+	if (cap > snap)
+		cap = snap;
 	/* clang knows cap is bounded and would drop a plain check; the verifier
 	 * does not know it, so hide the value and check again */
 	barrier_var(cap);
@@ -215,7 +258,7 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 		cap = TCREC_SNAP_MAX;
 	r->cap_len = cap;
 	r->drops = c->pending_drops;
-	if (bpf_ringbuf_output(&events, r, sizeof(*r) + cap, 0)) {
+	if (bpf_ringbuf_output(&events, r, sizeof(*r) + cap, wakeup_flags())) {
 		c->dropped++;
 		c->pending_drops++;
 	} else {

@@ -222,8 +222,13 @@ static void on_event(void *ctx, const struct dm_event *ev)
 		r->err = diff_unmatched_write(r->um, ev);
 }
 
-static void count_side(struct diff_side *s, const struct diff_pkt *p)
+static void count_side(struct diff_side *s, const struct diff_pkt *p, uint64_t window_ns)
 {
+	/* the matcher tolerates small inversions only: say when an input is
+	 * not in time order, or its packets are judged before their twins come */
+	if (s->packets && p->ts_ns + window_ns < s->prev_ns)
+		s->backwards++;
+	s->prev_ns = p->ts_ns;
 	if (!s->packets || p->ts_ns < s->first_ns)
 		s->first_ns = p->ts_ns;
 	if (p->ts_ns > s->last_ns)
@@ -257,7 +262,7 @@ static int run_merge(struct run *r, struct diff_feed *feed[2], struct dm *m, str
 			fprintf(stderr, "tcrec diff: out of memory\n");
 			return -1;
 		}
-		count_side(&res->side[i], pkt[i]);
+		count_side(&res->side[i], pkt[i], r->o->window_ms * 1000000);
 		if (r->err) {
 			fprintf(stderr, "tcrec diff: %s: %s\n", r->o->unmatched, strerror(-r->err));
 			return -1;

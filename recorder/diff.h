@@ -21,6 +21,8 @@ struct diff_side {
 	uint64_t bytes;   /* IP bytes, as flows count them */
 	uint64_t capture_drops;
 	uint64_t first_ns, last_ns;
+	uint64_t prev_ns;
+	uint64_t backwards;  /* times a packet is more than a window older than the one before */
 };
 
 struct diff_result {

@@ -28,8 +28,8 @@ static void put_side(FILE *f, int i, const struct diff_side *s)
 	fprintf(f, "{\"side\":\"%s\",\"path\":", side_name(i));
 	json_put_string(f, s->path);
 	fprintf(f, ",\"format\":\"%s\",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		   ",\"capture_drops\":%" PRIu64 ",\"first\":",
-		diff_src_kind_name(s->kind), s->packets, s->bytes, s->capture_drops);
+		   ",\"capture_drops\":%" PRIu64 ",\"out_of_order\":%" PRIu64 ",\"first\":",
+		diff_src_kind_name(s->kind), s->packets, s->bytes, s->capture_drops, s->backwards);
 	if (s->packets)
 		json_put_time(f, s->first_ns);
 	else

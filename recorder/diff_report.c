@@ -87,6 +87,10 @@ static void print_side(FILE *f, char name, const struct diff_side *s)
 		fprintf(f, ", %s .. %s UTC", a, b);
 	}
 	fputc('\n', f);
+	if (s->backwards)
+		fprintf(f, "   warning: time goes back by more than the window %" PRIu64
+			   " time(s) in this input: sort it first (reordercap)\n",
+			s->backwards);
 	if (s->capture_drops)
 		fprintf(f, "   warning: the capture itself dropped %" PRIu64
 			   " packets (ring buffer full); they may show as differences\n",

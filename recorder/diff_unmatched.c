@@ -39,6 +39,7 @@ struct diff_unmatched *diff_unmatched_open(const char *path, const char *const n
 		goto fail;
 	const struct pcapng_section shb = { .userappl = "tcrec diff (unmatched packets)" };
 	u->w = pcapng_writer_open(out, &shb);
+	out = NULL; /* the writer owns it now, even when the open failed */
 	if (!u->w)
 		goto fail;
 	for (int i = 0; i < 2; i++) {

@@ -40,8 +40,9 @@ const char *filter_insn_text(const struct cbpf_insn *prog, size_t i);
 int filter_load_begin(const struct cbpf_insn *prog, size_t n, char *err, size_t errlen);
 
 /* 0 when at least one program got the filter and none failed (*patched
- * says how many did), else -errno with the reason in err. Always ends the
- * installation. */
+ * says how many did), else -errno with the reason in err: -ENODATA when no
+ * program got it (none had the function, or none was loaded). Always ends
+ * the installation. */
 int filter_load_end(unsigned *patched, char *err, size_t errlen);
 
 /* eBPF instructions the expression becomes (0 if it cannot be

@@ -54,21 +54,15 @@ __attribute__((format(printf, 2, 3))) static void fail(int err, const char *fmt,
 	va_end(ap);
 }
 
-/* Name of the function whose BTF type is type_id in the program's BTF. */
-static int func_is_filter(int btf_fd, __u32 type_id)
+/* The program's BTF, as the kernel holds it (NULL with errno). */
+static struct btf *prog_btf(int btf_fd)
 {
 	struct bpf_btf_info info = { 0 };
 	__u32 len = sizeof(info);
 
 	if (bpf_obj_get_info_by_fd(btf_fd, &info, &len))
-		return -errno;
-	struct btf *btf = btf__load_from_kernel_by_id(info.id);
-	if (!btf)
-		return -errno;
-	const struct btf_type *t = btf__type_by_id(btf, type_id);
-	int yes = t && btf_is_func(t) && !strcmp(btf__name_by_offset(btf, t->name_off), FILTER_FUNC);
-	btf__free(btf);
-	return yes;
+		return NULL;
+	return btf__load_from_kernel_by_id(info.id);
 }
 
 /* Instruction index where tcrec_filter() starts, or -errno. It must be the
@@ -81,16 +75,19 @@ static long filter_start(const struct bpf_prog_load_opts *opts, size_t cnt)
 
 	if (!fi || !opts->func_info_cnt || opts->func_info_rec_size < sizeof(struct bpf_func_info))
 		return -ENOENT;
+	struct btf *btf = prog_btf(opts->prog_btf_fd);
+	if (!btf)
+		return errno ? -errno : -EINVAL;
 	for (__u32 i = 0; i < opts->func_info_cnt; i++) {
 		const struct bpf_func_info *f = (const void *)(fi + (size_t)i * opts->func_info_rec_size);
+		const struct btf_type *t = btf__type_by_id(btf, f->type_id);
+
 		if (f->insn_off > last)
 			last = f->insn_off;
-		int r = func_is_filter(opts->prog_btf_fd, f->type_id);
-		if (r < 0)
-			return r;
-		if (r)
+		if (t && btf_is_func(t) && !strcmp(btf__name_by_offset(btf, t->name_off), FILTER_FUNC))
 			start = f->insn_off;
 	}
+	btf__free(btf);
 	if (start >= 0 && ((__u32)start != last || (size_t)start >= cnt))
 		return -ENOTSUP;
 	return start;
@@ -175,7 +172,7 @@ int filter_load_end(unsigned *patched, char *err, size_t errlen)
 	if (ret)
 		snprintf(err, errlen, "%s", inst.msg);
 	else if (!inst.patched) {
-		ret = -ENOENT;
+		ret = -ENODATA;
 		snprintf(err, errlen, "the capture program has no " FILTER_FUNC "() to hold the filter");
 	}
 	if (patched)

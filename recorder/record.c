@@ -185,6 +185,11 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 			pr_warn("out of memory");
 			return -1;
 		}
+		/* an empty expression means no filter, as in tcpdump */
+		if (!o->filter[strspn(o->filter, " \t\n")]) {
+			free(o->filter);
+			o->filter = NULL;
+		}
 	}
 	if (!o->n_ifaces) {
 		usage_error(CMD, "no interface: give one with -i IF");
@@ -372,7 +377,9 @@ int cmd_record(int argc, char **argv)
 		goto fail_output;
 	}
 	int lerr = record_bpf_load(&o, hdr, &skel);
-	if (fprog && filter_load_end(NULL, ferr, sizeof(ferr)) && !lerr) {
+	int frc = fprog ? filter_load_end(NULL, ferr, sizeof(ferr)) : 0;
+	/* -ENODATA: no program reached the point where it gets the filter */
+	if (frc && (frc != -ENODATA || !lerr)) {
 		pr_warn("filter '%s': %s", o.filter, ferr);
 		goto fail_output;
 	}

@@ -133,6 +133,9 @@ int record_bpf_load(const struct record_opts *o, const struct tclog_header *hdr,
 	}
 	skel->rodata->snaplen = o->snap_eff;
 	skel->rodata->clock_offset_ns = hdr->clock_offset_ns;
+	/* the drain loop polls on a timer; wake it early only for a backlog */
+	__u32 ring = o->ringbuf_size ? o->ringbuf_size : bpf_map__max_entries(skel->maps.events);
+	skel->rodata->wakeup_bytes = ring / 4;
 	if (o->ringbuf_size) {
 		err = bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
 		if (err) {

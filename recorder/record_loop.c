@@ -14,7 +14,9 @@
 #include "tcrec_capture.skel.h"
 
 #define NSEC 1000000000ull
-#define POLL_MS 100
+/* The kernel side wakes us only for a backlog (wakeup_bytes): this is how
+ * long records may wait otherwise. */
+#define POLL_MS 20
 /* While records keep coming, the loop may not get back to poll: check the
  * flush deadline from the callback every so many records. */
 #define FLUSH_CHECK_EVERY 4096
@@ -166,6 +168,9 @@ int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const str
 	while (!stop_requested && !d.full && !st->sink_err) {
 		int n = ring_buffer__poll(rb, POLL_MS);
 
+		/* a timeout consumes nothing by itself */
+		if (n >= 0 || n == -EINTR)
+			n = ring_buffer__consume(rb);
 		if (n < 0 && n != -EINTR) {
 			if (!st->sink_err) {
 				err = n;

@@ -383,7 +383,8 @@ static int gather(struct stats *s, struct log_input *in)
 		pr_warn("stats: out of memory");
 		return EXIT_RUNTIME;
 	}
-	qsort(s->ifs, s->nifs, sizeof(*s->ifs), cmp_if);
+	if (s->nifs) /* an empty log has no table to sort */
+		qsort(s->ifs, s->nifs, sizeof(*s->ifs), cmp_if);
 	return EXIT_OK;
 }
 

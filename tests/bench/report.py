@@ -79,7 +79,7 @@ def main(tsv, out_json, mode):
         sent, cap, drop = map(int, r[f"flood.{m_}"].split())
         fl[m_] = {"offered": sent, "captured": cap, "dropped": drop}
         rows.append((f"60-byte UDP flood, {m_}",
-                     f"offered {sent}, captured {cap} ({100 * cap / sent:.1f}%), dropped {drop}",
+                     f"offered {sent}, captured {cap} ({100 * cap / max(sent, 1):.1f}%), dropped {drop}",
                      ""))
     j["small_packets"] = fl
 

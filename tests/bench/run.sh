@@ -221,7 +221,9 @@ put bpfstats.meta "$stats"
 log "small packets: $flood x 60-byte frames"
 for m in tcrec_meta tcpdump_s128; do
 	start_capture $m
-	sent=$(ip netns exec $nsa "$build/tests/udpflood" -d 10.77.0.2 -n $flood -s 18 -b 64)
+	# bounded: the generator retries ENOBUFS forever when the path stalls
+	sent=$(ip netns exec $nsa timeout 60 "$build/tests/udpflood" -d 10.77.0.2 -n $flood -s 18 -b 64) ||
+		{ echo "run.sh: udpflood did not finish in 60 s" >&2; sent=0; }
 	sleep 0.5
 	put "flood.$m" "$sent $(stop_capture $m)"
 done

@@ -6,7 +6,7 @@
 #   cli.sh TCREC PCAPMUT PCAP2TCLOG TRACE
 set -euo pipefail
 tcrec=$1 pcapmut=$2 gen=$3 trace=$4
-for t in editcap capinfos tcpdump tshark python3; do
+for t in editcap mergecap capinfos tcpdump tshark python3; do
 	command -v "$t" >/dev/null || { echo "SKIP: $t not installed" >&2; exit 77; }
 done
 work=$(mktemp -d)
@@ -49,6 +49,18 @@ for filter in "udp" "tcp and port 80" "ip6" "vlan" "icmp or arp"; do
 			fail "filter '$filter' on $(basename "$input"): diff read '$have', tcpdump selects $want"
 	done
 done
+
+# An input out of time order: the second half of the trace put before the
+# first half goes back in time once; diff says so (out_of_order = 1)
+n=$(capinfos -M -c -T "$trace" | awk -F'\t' 'NR==2 {print $2}')
+editcap -F pcap -r "$trace" "$work/h1.pcap" "1-$((n / 2))"
+editcap -F pcap -r "$trace" "$work/h2.pcap" "$((n / 2 + 1))-$n"
+mergecap -F pcap -a -w "$work/swapped.pcap" "$work/h2.pcap" "$work/h1.pcap"
+"$tcrec" diff --json "$work/swapped.pcap" "$trace" >"$work/ooo.json" || true
+ooo=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["inputs"][0]["out_of_order"])' "$work/ooo.json")
+[ "$ooo" = 1 ] || fail "halves swapped: out_of_order $ooo, want 1"
+"$tcrec" diff "$work/swapped.pcap" "$trace" >"$work/ooo.txt" 2>&1 || true
+grep -q "sort it first" "$work/ooo.txt" || fail "no warning about an input out of time order"
 
 # --write-unmatched: delete packets 3 and 5, duplicate 8, add one of
 # another trace; the pcapng holds exactly those, with their reasons

@@ -106,7 +106,7 @@ echo "  exit statuses after SIGINT (tcrec cat): $status"
 tcpdump_start dump_pid "$ns_r" "$if_r" "$tmp/oracle.pcap"
 tcrec_start rec_a "$ns_r" "$if_r" "$tmp/rec.pcap" "$HOOKCTL" -F pcap
 tcrec_start rec_b "$ns_r" "$if_r" "$tmp/rec.pcapng" "$HOOKCTL" -F pcapng -s 128
-tl_in "$ns_s" tcpreplay -i "$if_s" --pps=20000 "$trace" >/dev/null 2>&1
+tl_in "$ns_s" tcpreplay -i "$if_s" --pps=5000 "$trace" >/dev/null 2>&1
 sent=$(capinfos -c -M "$trace" | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }')
 tl_wait_for 15 "tcpdump to write $sent packets" pcap_has_at_least "$tmp/oracle.pcap" "$sent" || true
 tcrec_stop "$rec_a" "$tmp/rec.pcap"

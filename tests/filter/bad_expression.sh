@@ -9,6 +9,7 @@ set -euo pipefail
 
 TCREC=$1
 TRACE=$2
+# shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
 tl_require_tools tcpdump
 tl_tmpdir TMP

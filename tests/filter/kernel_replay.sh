@@ -14,6 +14,7 @@ TCREC=$1
 TRACES=$2
 EXPRS=$3
 BATCH=${4:-10}
+# shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
 
 tl_require_root

@@ -9,6 +9,7 @@ set -euo pipefail
 
 TCREC=$1
 HERE=$(dirname "$0")
+# shellcheck source=tests/lib/netns.sh
 . "$HERE/../lib/netns.sh"
 tl_require_root
 tl_require_tools ip tcpdump python3
@@ -16,13 +17,15 @@ tl_require_bpf
 [[ -c /dev/net/tun ]] || tl_skip "no /dev/net/tun"
 tl_tmpdir TMP
 NS=fl$$l
-TUN=fl$$t
 tl_netns_add "$NS"
 
-failed=0
+failed=0 n=0
 for expr in "udp port 53" "tcp[tcpflags] & tcp-syn != 0" "ip and len > 50" \
 	"ether host 00:00:00:00:00:00 and udp" "ether proto 0x0800 and ip[4:2] < 10" "not tcp"; do
 	rm -f "$TMP/go"
+	# a new name each time: the last device may still be going away
+	n=$((n + 1))
+	TUN=fl$$t$n
 	ip netns exec "$NS" python3 "$HERE/tun_inject.py" "$TUN" "$TMP/go" "$TMP/oracle.pcap" &
 	py=$!
 	tl_track_pid "$py"

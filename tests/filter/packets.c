@@ -80,6 +80,14 @@ int packets_load_dir(struct packet_set *s, const char *dir)
 		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
 		/* the name outlives the dirent: it is kept with the packets */
 		char *name = strdup(ents[i]->d_name);
+		char **nn = realloc(s->names, (s->nnames + 1) * sizeof(*nn));
+		if (nn) {
+			s->names = nn;
+			s->names[s->nnames++] = name;
+		} else {
+			free(name);
+			name = NULL;
+		}
 		if (!ret && (!name || load_file(s, path, name)))
 			ret = -1;
 		free(ents[i]);
@@ -93,6 +101,8 @@ void packets_free(struct packet_set *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->p[i].data);
 	free(s->p);
-	s->p = NULL;
-	s->n = s->cap = 0;
+	for (size_t i = 0; i < s->nnames; i++)
+		free(s->names[i]);
+	free(s->names);
+	*s = (struct packet_set){ 0 };
 }

@@ -16,6 +16,8 @@ struct packet {
 struct packet_set {
 	struct packet *p;
 	size_t n, cap;
+	char **names; /* trace names the packets point to */
+	size_t nnames;
 };
 
 /* Appends every packet of every *.pcap file in dir (sorted by name).

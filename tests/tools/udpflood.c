@@ -68,6 +68,7 @@ static int parse(int argc, char **argv, struct cfg *c)
 	int o;
 
 	c->count = 10000;
+	c->rate = 0;
 	c->size = 64;
 	c->batch = 32;
 	c->flows = 1;
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 	static struct mmsghdr msgs[BATCH_MAX];
 	static struct iovec iov[BATCH_MAX];
 	int fds[FLOWS_MAX];
-	struct cfg c;
+	struct cfg c = { 0 };
 	int ret = parse(argc, argv, &c);
 
 	if (ret)
