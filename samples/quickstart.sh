@@ -30,6 +30,9 @@ ip netns add "$ns_b"
 ip link add "$if_a" netns "$ns_a" type veth peer name "$if_b" netns "$ns_b"
 ip -n "$ns_a" addr add 192.0.2.1/24 dev "$if_a"
 ip -n "$ns_b" addr add 192.0.2.2/24 dev "$if_b"
+# IPv4 only, so the demo shows the traffic we make rather than neighbour discovery.
+ip netns exec "$ns_a" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+ip netns exec "$ns_b" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 ip -n "$ns_a" link set "$if_a" up
 ip -n "$ns_b" link set "$if_b" up
 ip -n "$ns_a" link set lo up
