@@ -30,6 +30,10 @@ const volatile __s64 clock_offset_ns = 0;
  * whenever it has caught up). */
 const volatile __u32 wakeup_bytes = 0;
 
+/* Recording one interface (its slot is 0): the ifslots lookup is skipped. */
+const volatile __u32 single_iface = 0;
+const volatile __u32 single_iface_no_eth = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);
@@ -203,12 +207,17 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 {
 	__u64 now = packet_time(skb, dir);
 	__u32 zero = 0, slot = 0, no_eth = 0;
-	__u32 ifindex = skb->ifindex;
-	struct tcrec_ifslot *is = bpf_map_lookup_elem(&ifslots, &ifindex);
 
-	if (is) {
-		slot = is->slot;
-		no_eth = is->no_eth;
+	if (single_iface) {
+		no_eth = single_iface_no_eth;
+	} else {
+		__u32 ifindex = skb->ifindex;
+		struct tcrec_ifslot *is = bpf_map_lookup_elem(&ifslots, &ifindex);
+
+		if (is) {
+			slot = is->slot;
+			no_eth = is->no_eth;
+		}
 	}
 	if (slot >= TCREC_MAX_IFACES)
 		slot = 0;

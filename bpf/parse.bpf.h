@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Kernel-only header parsing for the capture program. The parser reads a
- * copy of the packet's first bytes (struct tcrec_scratch.data, the VLAN tag
- * the skb carried out of band already put back) and fills a tcrec_record.
+ * copy of the packet's first bytes as they were on the wire (struct
+ * tcrec_scratch.data: an offloaded VLAN tag put back, on L3 devices an
+ * Ethernet header synthesized in front) and fills a tcrec_record.
  *
  * Every read goes through hdr_at(): the constant bound lets the verifier
  * prove the access stays inside the map value, the `avail` bound says
@@ -26,9 +27,6 @@
 #define TCREC_IPV6_EXT_MAX 6
 /* in-packet tags we parse; an offloaded tag comes on top */
 #define TCREC_VLAN_INPKT_MAX 2
-
-#define ETH_P_8021AD_ 0x88A8
-#define ETH_P_8021Q_ 0x8100
 
 #define NEXTHDR_HOP 0
 #define NEXTHDR_ROUTING 43
@@ -284,7 +282,7 @@ static __always_inline int parse_eth(const struct parse_ctx *p, struct tcrec_rec
 
 	/* one more round than max_tags so that an extra tag is noticed */
 	for (__u32 i = 0; i < 4; i++) {
-		if (proto != ETH_P_8021Q_ && proto != ETH_P_8021AD_)
+		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
 			break;
 		if (i >= max_tags) {
 			r->flags |= TCREC_F_VLAN_MORE;

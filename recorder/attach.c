@@ -100,6 +100,14 @@ int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *if
 	return 0;
 }
 
+bool attach_set_has_clsact(const struct attach_set *set)
+{
+	for (int i = 0; i < set->n; i++)
+		if (!set->e[i].tcx)
+			return true;
+	return false;
+}
+
 void attach_set_detach(struct attach_set *set)
 {
 	if (!set)

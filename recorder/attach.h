@@ -43,6 +43,10 @@ void attach_set_init(struct attach_set *set, enum attach_mode mode);
  * failure and returns -errno; what was attached before stays in the set. */
 int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *ifname, __u8 dir);
 
+/* True when a hook of the set is a clsact filter: removing it needs
+ * CAP_NET_ADMIN, unlike closing a tcx link. */
+bool attach_set_has_clsact(const struct attach_set *set);
+
 /* Removes everything in the set (reverse order); NULL-safe, idempotent. */
 void attach_set_detach(struct attach_set *set);
 

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "filter.h"
 #include "ifaces.h"
+#include "record_output.h"
 #include "record_run.h"
 #include "sink_pcapng.h"
 #include "tcrec_capture.skel.h"
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: tcrec record -i IF [-i IF ...] -w FILE [-s N] [-c N] [--duration SEC]\n"
 		"                    [--attach auto|tcx|tc] [--ringbuf-size BYTES] [-q] [-v]\n"
+		"                    [-C MB] [-G SEC] [-W N] [--flush-ms MS] [-Z USER]\n"
 		"                    [FILTER EXPRESSION]\n"
 		"\n"
 		"Records one entry per packet seen on the TC ingress and egress hooks of each\n"
@@ -53,6 +55,20 @@ static void usage(FILE *f)
 		"                     tc filters use handle 0x%x, priority %u; a stale tcrec filter\n"
 		"                     left there by a killed run is replaced, nothing else is touched.\n"
 		"  --ringbuf-size B   ring buffer bytes, a power of two >= 4096 (default 8 MiB)\n"
+		"  -C MB              rotate: start a new file when this one reaches MB x 1,000,000\n"
+		"                     bytes (it may overshoot by one chunk); names FILE, FILE1, ...\n"
+		"  -G SEC             rotate on wall-clock multiples of SEC, also without packets;\n"
+		"                     strftime(3) codes in -w name the files, as in tcpdump\n"
+		"  -W N               with -C: a ring of N files (FILE0..), the oldest overwritten;\n"
+		"                     with -G: stop after N files. Every file opens alone.\n"
+		"                     On a full disk a -C -W ring deletes its oldest file and goes\n"
+		"                     on; otherwise the file is closed (all of it stays readable)\n"
+		"                     and tcrec exits with status 1.\n"
+		"  --flush-ms MS      write what was recorded at least every MS ms (default 1000):\n"
+		"                     after a crash or kill -9 only the last MS ms can be missing\n"
+		"  -Z USER            once attached and the output is open, run as USER and its\n"
+		"                     groups with no capability left (the -w directory must be\n"
+		"                     writable by USER for rotation)\n"
 		"  -q                 no status line, no summary\n"
 		"  -v                 say what is attached where, show libbpf's messages and, on a\n"
 		"                     verifier rejection, the end of its log (-vv: libbpf debug)\n"
@@ -75,12 +91,13 @@ static void usage(FILE *f)
 		TCREC_SNAP_MAX);
 }
 
-enum { OPT_DURATION = 256, OPT_ATTACH, OPT_RINGBUF };
+enum { OPT_DURATION = 256, OPT_ATTACH, OPT_RINGBUF, OPT_FLUSH_MS };
 
 static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+	{ "flush-ms", required_argument, NULL, OPT_FLUSH_MS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -94,7 +111,7 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 	memset(o, 0, sizeof(*o));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:w:s:c:F:qvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:w:s:c:F:C:G:W:Z:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (o->n_ifaces >= TCREC_MAX_IFACES) {
@@ -158,6 +175,14 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 			}
 			o->ringbuf_size = v;
 			break;
+		case 'C':
+		case 'G':
+		case 'W':
+		case 'Z':
+		case OPT_FLUSH_MS:
+			if (record_output_opt(c, optarg, o))
+				return -1;
+			break;
 		case 'q':
 			tcrec_quiet = true;
 			break;
@@ -203,6 +228,8 @@ static int parse_opts(int argc, char **argv, struct record_opts *o)
 		usage_error(CMD, "-w -: standard output gets pcapng or pcap, not -F tcrec");
 		return -1;
 	}
+	if (record_output_check(o))
+		return -1;
 	o->snap_eff = o->snaplen > TCREC_SNAP_MAX ? TCREC_SNAP_MAX : o->snaplen;
 	if (o->snap_set && o->snaplen > TCREC_SNAP_MAX && o->snaplen != SNAP_WHOLE)
 		pr_warn("-s %u: packets are captured up to %d bytes, the kernel side's cap", o->snaplen,
@@ -364,7 +391,7 @@ int cmd_record(int argc, char **argv)
 		snprintf(hdr->filter, sizeof(hdr->filter), "%s", o.filter);
 
 	/* The output first: a typo in -w must not cost a program load. */
-	sink = record_sink_open(o.out, o.format, hdr);
+	sink = record_output_open(&o, hdr);
 	if (!sink) {
 		pr_warn("%s: cannot write: %s", o.out, strerror(errno));
 		goto cleanup;
@@ -385,11 +412,19 @@ int cmd_record(int argc, char **argv)
 	}
 	if (lerr)
 		goto fail_output;
+	record_output_bind(sink, skel, hdr->n_ifaces);
 	if (fprog)
 		pr_debug("filter '%s': %zu cBPF instructions, %zu eBPF", o.filter, flen,
 			 filter_load_insn_cnt(fprog, flen));
 	attach_set_init(hooks, o.attach);
 	if (attach_all(skel, hdr, hooks))
+		goto fail_output;
+	if (o.run_as && attach_set_has_clsact(hooks)) {
+		pr_warn("-Z %s: the hooks are clsact filters, which only a privileged process can "
+			"remove at exit; use tcx hooks (kernel 6.6+, --attach tcx) or no -Z", o.run_as);
+		goto fail_output;
+	}
+	if (o.run_as && record_drop_privileges(o.run_as, sink))
 		goto fail_output;
 	pr_debug("recording %u interface(s) into %s, snaplen %u", hdr->n_ifaces, o.out, o.snap_eff);
 

@@ -48,6 +48,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return 0;
+	/* netlink's extended acks come for expected answers too (-EEXIST on a
+	 * clsact qdisc that is already there): we report real failures
+	 * ourselves, so they are debug output */
+	if (strstr(msg, "Kernel error message:"))
+		level = LIBBPF_DEBUG;
 	if (strstr(msg, "-- BEGIN PROG LOAD LOG --"))
 		keep_tail(msg); /* may be megabytes: only its end says why */
 	else if (tcrec_verbose >= (level == LIBBPF_DEBUG ? 2 : 1))
@@ -136,6 +141,10 @@ int record_bpf_load(const struct record_opts *o, const struct tclog_header *hdr,
 	/* the drain loop polls on a timer; wake it early only for a backlog */
 	__u32 ring = o->ringbuf_size ? o->ringbuf_size : bpf_map__max_entries(skel->maps.events);
 	skel->rodata->wakeup_bytes = ring / 4;
+	if (hdr->n_ifaces == 1) {
+		skel->rodata->single_iface = 1;
+		skel->rodata->single_iface_no_eth = !!(hdr->ifaces[0].link_flags & TCLOG_IF_NO_ETH);
+	}
 	if (o->ringbuf_size) {
 		err = bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
 		if (err) {

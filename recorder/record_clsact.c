@@ -5,10 +5,13 @@
  * left on a qdisc before deleting it, because deleting a clsact qdisc
  * deletes every filter on it, other people's included.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -59,6 +62,60 @@ static int prog_name(__u32 id, char *name, size_t len)
 	return 0;
 }
 
+/* Does process pid hold a descriptor of program prog_id? */
+static bool pid_holds_prog(const char *pid, __u32 prog_id)
+{
+	char path[600], line[128];
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/%s/fdinfo", pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return false;
+	for (struct dirent *e; !found && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", pid, e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			unsigned long id;
+
+			if (sscanf(line, "prog_id: %lu", &id) == 1) {
+				found = id == prog_id;
+				break;
+			}
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* A tcrec filter is stale when no process holds its program any more (a
+ * running tcrec keeps its program descriptors open). Returns the pid of a
+ * holder, 0 if none. */
+static long prog_holder(__u32 prog_id)
+{
+	DIR *d = opendir("/proc");
+	long holder = 0;
+
+	if (!d)
+		return 0;
+	for (struct dirent *e; !holder && (e = readdir(d));) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == getpid())
+			continue;
+		if (pid_holds_prog(e->d_name, prog_id))
+			holder = pid;
+	}
+	closedir(d);
+	return holder;
+}
+
 static void destroy_qdisc_if_empty(const struct attach_entry *e)
 {
 	int n = clsact_count_filters(e->ifindex);
@@ -107,6 +164,13 @@ int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if
 				"not tcrec's: not touching it",
 				e->ifname, dir_name(e->dir), TCREC_TC_HANDLE, TCREC_TC_PRIO,
 				name[0] ? name : "?", old);
+			err = -EBUSY;
+			goto fail;
+		}
+		long holder = prog_holder(old);
+		if (holder) {
+			pr_warn("%s %s: another tcrec (pid %ld) is recording here in tc mode; "
+				"stop it or use --attach tcx", e->ifname, dir_name(e->dir), holder);
 			err = -EBUSY;
 			goto fail;
 		}

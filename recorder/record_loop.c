@@ -79,13 +79,14 @@ struct drain {
 	int64_t clock_off;
 	uint64_t limit;
 	uint64_t last_flush;
+	uint64_t flush_ns;       /* --flush-ms */
 	struct record_stats *st;
 	bool full;
 };
 
 static int maybe_flush(struct drain *d, uint64_t now)
 {
-	if (now - d->last_flush < NSEC)
+	if (now - d->last_flush < d->flush_ns)
 		return 0;
 	d->last_flush = now;
 	int err = d->sink->flush(d->sink);
@@ -151,6 +152,7 @@ int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const str
 		.clock_off = clock_off,
 		.limit = o->count,
 		.last_flush = start,
+		.flush_ns = (o->flush_ms ? o->flush_ms : 1000) * 1000000ull,
 		.st = st,
 	};
 	uint64_t deadline = o->duration > 0 ? start + (uint64_t)(o->duration * NSEC) : 0;
@@ -180,6 +182,13 @@ int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const str
 		}
 		uint64_t now = clock_ns(CLOCK_MONOTONIC);
 		maybe_flush(&d, now);
+		if (sink->tick && !st->sink_err) {
+			int t = sink->tick(sink, record_wall_ns());
+			if (t < 0)
+				st->sink_err = t;
+			if (t)
+				break;
+		}
 		if (deadline && now >= deadline)
 			break;
 		if (status && now - last_status >= NSEC) {

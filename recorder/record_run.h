@@ -25,6 +25,11 @@ struct record_opts {
 	enum attach_mode attach;
 	uint64_t ringbuf_size;   /* 0 = the object's default */
 	char *filter;            /* FILTER expression (malloc'ed), NULL when none */
+	uint64_t rotate_bytes;   /* -C, in bytes; 0 = no size rotation */
+	uint32_t rotate_secs;    /* -G; 0 = no time rotation */
+	uint32_t max_files;      /* -W; 0 = no limit */
+	uint32_t flush_ms;       /* --flush-ms; 0 = the default (1000) */
+	const char *run_as;      /* -Z USER, NULL = stay */
 };
 
 /* record_bpf.c */

@@ -19,6 +19,10 @@ struct record_sink {
 	int (*close)(struct record_sink *s, const struct tclog_final *fin);
 	/* Records written so far. */
 	unsigned long long (*records)(const struct record_sink *s);
+	/* Optional (NULL): called on every turn of the drain loop with the wall
+	 * clock, for work due without packets (time rotation). 0, 1 = stop
+	 * recording (a file limit is reached), or -errno. */
+	int (*tick)(struct record_sink *s, uint64_t wall_ns);
 };
 
 /* The tcrec log (formats/tclog.h). NULL with errno on failure. */

@@ -1,0 +1,18 @@
+# Rotation, durability and privileges of `tcrec record`, on namespaces the
+# tests make themselves. Root and BPF needed; skipped (77) otherwise.
+set(DUR_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(DUR_TESTS)
+foreach(t rotate_size rotate_time diskfull privdrop kill9)
+  add_test(NAME durability.${t}
+    COMMAND bash ${DUR_DIR}/${t}.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl>)
+  list(APPEND DUR_TESTS durability.${t})
+endforeach()
+set_tests_properties(${DUR_TESTS} PROPERTIES
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300 LABELS "durability;root" RESOURCE_LOCK e2e_net)
+
+# Bit flips and cuts all over a log through `tcrec print` and `tcrec stats`
+# (no kernel, no root).
+add_test(NAME durability.damage_cli
+  COMMAND python3 ${DUR_DIR}/damage_cli.py $<TARGET_FILE:tcrec> $<TARGET_FILE:pcap2tclog>
+          $<TARGET_FILE:tclog_dump> ${TCREC_TRACES_DIR}/DnsPackets.pcap)
+set_tests_properties(durability.damage_cli PROPERTIES TIMEOUT 300 LABELS durability)
