@@ -39,10 +39,18 @@ struct {
 	__uint(max_entries, 8 << 20);
 } events SEC(".maps");
 
-static __always_inline __u64 wakeup_flags(void)
+/* The backlog is checked on one record in WAKEUP_CHECK_EVERY per CPU (by
+ * its counter `recorded`, so no extra state): the query reads the reader's
+ * position, a cache line the reader keeps writing from the other CPU. The
+ * 8 MiB ring holds 60000 metadata records, far more than 64 per CPU. */
+#define WAKEUP_CHECK_EVERY 64
+
+static __always_inline __u64 wakeup_flags(__u64 recorded)
 {
 	if (!wakeup_bytes)
 		return 0;
+	if (recorded % WAKEUP_CHECK_EVERY)
+		return BPF_RB_NO_WAKEUP;
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
 									      : BPF_RB_NO_WAKEUP;
 }
@@ -249,7 +257,7 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 		}
 		fill_record(skb, s, r, now, dir, no_eth, 0);
 		r->drops = c->pending_drops;
-		bpf_ringbuf_submit(r, wakeup_flags());
+		bpf_ringbuf_submit(r, wakeup_flags(c->recorded));
 		c->recorded++;
 		c->pending_drops = 0;
 		return TC_ACT_UNSPEC;
@@ -267,7 +275,7 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 		cap = TCREC_SNAP_MAX;
 	r->cap_len = cap;
 	r->drops = c->pending_drops;
-	if (bpf_ringbuf_output(&events, r, sizeof(*r) + cap, wakeup_flags())) {
+	if (bpf_ringbuf_output(&events, r, sizeof(*r) + cap, wakeup_flags(c->recorded))) {
 		c->dropped++;
 		c->pending_drops++;
 	} else {

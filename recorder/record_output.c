@@ -84,12 +84,12 @@ struct rot {
 	struct tclog_header hdr;
 	struct tclog_writer *w;
 	char cur[PATH_MAX];
-	char (*alive)[PATH_MAX]; /* -C -W ring: the files kept, oldest first */
+	char (*alive)[PATH_MAX]; /* -C -W ring (also with -G): the files kept, oldest first */
 	uint32_t n_alive;
 	uint32_t cnt;            /* -C suffix */
 	uint32_t files;          /* files opened */
 	uint64_t slot;           /* -G: wall-clock second / G of the current file */
-	bool ring;               /* -C with -W */
+	bool ring;               /* -C with -W, with or without -G */
 	bool numbered;           /* -G without strftime codes: number the files */
 	bool said_full;          /* the disk-full message was given */
 	struct tcrec_capture *skel; /* counters, once loaded */
@@ -222,6 +222,15 @@ static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *
 				break;
 			}
 		snprintf(r->alive[r->n_alive++], PATH_MAX, "%s", r->cur);
+		/* with -G the names never come back: delete beyond the N newest */
+		while (r->n_alive > r->o->max_files) {
+			if (unlink(r->alive[0]) && errno != ENOENT)
+				pr_warn("%s: cannot delete the oldest file of the ring: %s",
+					r->alive[0], strerror(errno));
+			memmove(r->alive[0], r->alive[1],
+				(size_t)(r->n_alive - 1) * sizeof(r->alive[0]));
+			r->n_alive--;
+		}
 	}
 	if (base)
 		r->at_open = *base;
@@ -277,13 +286,13 @@ static int close_file(struct rot *r, const struct tclog_final *total)
 	return err;
 }
 
-/* 1 = -G -W: the last file is full, stop; 0 = rotated; -errno. */
+/* 1 = -G -W (no -C): the last file is full, stop; 0 = rotated; -errno. */
 static int rotate(struct rot *r, uint64_t wall_ns, bool by_time)
 {
 	struct tclog_final now;
 	bool known = r->skel && !record_read_counters(r->skel, r->n_ifaces, &now);
 
-	if (by_time && r->o->max_files && r->files >= r->o->max_files)
+	if (by_time && r->o->max_files && !r->ring && r->files >= r->o->max_files)
 		return 1;
 	int err = close_file(r, known ? &now : NULL);
 	if (err)
@@ -363,7 +372,8 @@ struct record_sink *record_output_open(const struct record_opts *o, const struct
 		return NULL;
 	r->o = o;
 	r->hdr = *hdr;
-	r->ring = o->rotate_bytes && o->max_files && !o->rotate_secs;
+	/* -C -G -W: a ring of the N newest files, cut by time and by size */
+	r->ring = o->rotate_bytes && o->max_files;
 	if (o->rotate_secs && !strchr(o->out, '%')) {
 		r->numbered = true;
 		pr_warn("-G %u: -w %s has no strftime codes, the files are numbered", o->rotate_secs,

@@ -169,14 +169,19 @@ start_capture() { # mode -> sets cap_pid
 	sleep 1
 }
 
-# prints "captured dropped" from the capturer's summary
+# sets cd to "captured dropped" from the capturer's summary. Not to be run
+# in $(...): a subshell cannot wait for the capturer, and would read the
+# summary before the capturer has written it.
 stop_capture() { # mode
 	kill -INT "$cap_pid"
 	wait "$cap_pid" || true
+	cp "$work/c.err" "$out/last-$1.err"
 	case $1 in
-	tcrec_*) awk '/packets? captured/ { c = $1 } /dropped by the ring buffer/ { d = $1 } END { print c + 0, d + 0 }' "$work/c.err" ;;
-	tcpdump_*) awk '/packets? captured/ { c = $1 } /dropped by kernel/ { d = $1 } END { print c + 0, d + 0 }' "$work/c.err" ;;
+	tcrec_*) cd=$(awk '/packets? captured/ { c = $1 } /dropped by the ring buffer/ { d = $1 } END { print c + 0, d + 0 }' "$work/c.err") ;;
+	tcpdump_*) cd=$(awk '/packets? captured/ { c = $1 } /dropped by kernel/ { d = $1 } END { print c + 0, d + 0 }' "$work/c.err") ;;
 	esac
+	# a capture that saw nothing measured nothing
+	[ "${cd%% *}" -gt 0 ] || { echo "run.sh: $1 captured no packet (see $out/last-$1.err)" >&2; exit 1; }
 }
 
 log "capture tax: $reps x 4 runs of $secs s"
@@ -192,7 +197,7 @@ for ((rep = 0; rep < reps; rep++)); do
 		if [ -n "$cap_pid" ]; then
 			c1=$(cpu_ticks "$cap_pid")
 			cpu=$(echo "($c1 - $c0) / $(getconf CLK_TCK) / $secs * 100" | bc -l)
-			cd=$(stop_capture $m)
+			stop_capture $m
 		fi
 		put "tax.$m.$rep" "$gbps $cpu $cd"
 		log "  $m: $gbps Gbit/s, cpu $cpu %, captured/dropped $cd"
@@ -214,7 +219,7 @@ for line in sys.stdin:
     if line.strip():
         j = json.loads(line); t += j.get("run_time_ns", 0); c += j.get("run_cnt", 0)
 print(t, c)')
-stop_capture tcrec_meta >/dev/null
+stop_capture tcrec_meta
 sysctl -qw kernel.bpf_stats_enabled="$old_stats"
 put bpfstats.meta "$stats"
 
@@ -225,7 +230,8 @@ for m in tcrec_meta tcpdump_s128; do
 	sent=$(ip netns exec $nsa timeout 60 "$build/tests/udpflood" -d 10.77.0.2 -n $flood -s 18 -b 64) ||
 		{ echo "run.sh: udpflood did not finish in 60 s" >&2; sent=0; }
 	sleep 0.5
-	put "flood.$m" "$sent $(stop_capture $m)"
+	stop_capture $m
+	put "flood.$m" "$sent $cd"
 done
 
 python3 "$here/report.py" "$res" "$out/bench.json" "$mode"
