@@ -41,6 +41,9 @@ for expr in "udp port 53" "tcp[tcpflags] & tcp-syn != 0" "ip and len > 50" \
 	}
 	touch "$TMP/go"
 	wait "$py" || tl_fail "tun_inject.py failed"
+	# Written packets may still wait in the kernel's receive backlog, before
+	# the TC hook: give them time to pass it before ending the recording.
+	sleep 1
 	kill -INT "$rec"
 	wait "$rec" || {
 		cat "$TMP/rec.err" >&2
