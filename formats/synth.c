@@ -44,13 +44,14 @@ uint16_t synth_ip_checksum(const void *data, size_t len)
 
 /* Options are replaced by an end-of-options marker and zero padding: the
  * header keeps its length, and no reader mistakes the padding for options. */
-static uint8_t *put_ipv4(uint8_t *p, const struct tcrec_record *r)
+static uint8_t *put_ipv4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 {
 	unsigned hlen = r->ip_hlen;
 	if (hlen < 20 || hlen > 60 || hlen & 3)
 		hlen = 20;
 	uint8_t *h = p;
-	memset(h, 0, hlen);
+	memset(h, 0, 20);
+	memset(h + 20, fill, hlen - 20);
 	h[0] = (uint8_t)(0x40 | hlen / 4);
 	h[1] = r->tos;
 	put16(h + 2, r->ip_len);
@@ -67,7 +68,7 @@ static uint8_t *put_ipv4(uint8_t *p, const struct tcrec_record *r)
 /* Extension headers are not recorded, only their total length: rebuild it
  * as one destination-options header of padding, ending with a fragment
  * header when the packet was a fragment. */
-static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r)
+static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 {
 	unsigned ext = r->ip_hlen >= 40 ? r->ip_hlen - 40u : 0;
 	if (ext & 7)
@@ -84,7 +85,7 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r)
 	memcpy(p + 24, r->daddr, 16);
 	p += 40;
 	if (pad_len) {
-		memset(p, 0, pad_len);
+		memset(p, fill, pad_len);
 		p[0] = frag ? PROTO_IPV6_FRAG : r->ip_proto;
 		p[1] = (uint8_t)(pad_len / 8 - 1);
 		p[2] = 1; /* PadN over the rest */
@@ -92,7 +93,8 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r)
 		p += pad_len;
 	}
 	if (frag) {
-		memset(p, 0, 8);
+		memset(p, 0, 4);
+		memset(p + 4, fill, 4); /* identification: not recorded */
 		p[0] = r->ip_proto;
 		put16(p + 2, r->frag_off);
 		p += 8;
@@ -100,14 +102,15 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r)
 	return p;
 }
 
-static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r)
+static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 {
 	switch (r->ip_proto) {
 	case PROTO_TCP: {
 		unsigned hlen = r->tcp_hlen;
 		if (hlen < 20 || hlen > 60 || hlen & 3)
 			hlen = 20;
-		memset(p, 0, hlen);
+		memset(p, 0, 16);
+		memset(p + 16, fill, hlen - 16); /* checksum, urgent pointer, options */
 		put16(p, r->sport);
 		put16(p + 2, r->dport);
 		put32(p + 4, r->tcp_seq);
@@ -121,10 +124,10 @@ static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r)
 		put16(p, r->sport);
 		put16(p + 2, r->dport);
 		put16(p + 4, r->udp_len);
-		put16(p + 6, 0);
+		put16(p + 6, (uint16_t)(fill << 8 | fill));
 		return p + 8;
 	case PROTO_SCTP:
-		memset(p, 0, 12);
+		memset(p, fill, 12);
 		put16(p, r->sport);
 		put16(p + 2, r->dport);
 		return p + 12;
@@ -132,7 +135,7 @@ static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r)
 	case PROTO_ICMPV6:
 		p[0] = r->icmp_type;
 		p[1] = r->icmp_code;
-		put16(p + 2, 0);
+		put16(p + 2, (uint16_t)(fill << 8 | fill));
 		put16(p + 4, r->icmp_id);
 		put16(p + 6, r->icmp_seq);
 		return p + 8;
@@ -155,6 +158,11 @@ static int has_l4(const struct tcrec_record *r)
 
 size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf)
 {
+	return synth_headers_fill(rec, buf, 0);
+}
+
+size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill)
+{
 	uint8_t *p = buf;
 	memcpy(p, rec->dmac, 6);
 	memcpy(p + 6, rec->smac, 6);
@@ -168,14 +176,14 @@ size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf)
 
 	int l3 = 0;
 	if ((rec->flags & TCREC_F_IPV4) && rec->ethertype == ETH_P_IPV4) {
-		p = put_ipv4(p, rec);
+		p = put_ipv4(p, rec, fill);
 		l3 = 1;
 	} else if ((rec->flags & TCREC_F_IPV6) && rec->ethertype == ETH_P_IPV6) {
-		p = put_ipv6(p, rec);
+		p = put_ipv6(p, rec, fill);
 		l3 = 1;
 	}
 	if (l3 && has_l4(rec))
-		p = put_l4(p, rec);
+		p = put_l4(p, rec, fill);
 
 	size_t len = (size_t)(p - buf);
 	return len < rec->wire_len ? len : rec->wire_len;

@@ -28,6 +28,13 @@
  * never more than rec->wire_len. */
 size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf);
 
+/* The same, with every byte the record does not know (IP and TCP options,
+ * IPv6 extension header padding, L4 checksums, the urgent pointer) set to
+ * fill instead of the padding synth_headers writes; SCTP's verification
+ * tag and checksum too. Lets a reader find out whether a filter looks at
+ * such bytes. The IPv4 header checksum covers the fill. */
+size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill);
+
 /* The standard Internet checksum of len bytes (RFC 1071), ready to store. */
 uint16_t synth_ip_checksum(const void *data, size_t len);
 

@@ -11,9 +11,8 @@
 
 #include "cli.h"
 #include "export_writer.h"
-#include "filter.h"
-#include "formats/synth.h"
 #include "log_input.h"
+#include "read_filter.h"
 #include "time_arg.h"
 
 static const char *const export_help =
@@ -29,7 +28,8 @@ static const char *const export_help =
 	"filter expression (libpcap syntax): only packets it accepts are written.\n"
 	"The LOG arguments are the leading ones that exist on disk. On metadata-only\n"
 	"records the filter sees the synthesized headers: header fields match as on\n"
-	"the wire, payload bytes are not there.\n"
+	"the wire; an expression that reads payload, options or checksums there gets\n"
+	"a warning, as in tcrec print (see tcrec print --help).\n"
 	"\n"
 	"Records captured with -s carry their bytes and are written unchanged.\n"
 	"Metadata-only records become packets with synthesized Ethernet, VLAN,\n"
@@ -195,56 +195,8 @@ struct export_opts {
 	const char *since, *until;
 	char **logs;
 	size_t n_logs;
-	char *filter_expr;         /* joined FILTER arguments, NULL = none */
-	struct cbpf_insn *filter;  /* compiled */
+	struct read_filter *filter; /* NULL = none */
 };
-
-/* LOG... [FILTER]: the logs are the leading arguments that exist (the
- * first always is one, so that a missing file is reported as such). */
-static size_t count_logs(char **args, size_t n)
-{
-	struct stat st;
-	size_t i = 1;
-	while (i < n && !stat(args[i], &st))
-		i++;
-	return i;
-}
-
-static int compile_filter(struct export_opts *o, char **args, size_t n)
-{
-	o->filter_expr = filter_join((int)n, args);
-	if (!o->filter_expr) {
-		pr_warn("export: out of memory");
-		return EXIT_RUNTIME;
-	}
-	char err[512];
-	size_t len;
-	int rc = filter_compile(o->filter_expr, &o->filter, &len, err, sizeof(err));
-	if (rc == -EINVAL && (strchr(args[0], '/') || strstr(args[0], ".tclog"))) {
-		/* Looks like a path: most likely a LOG that is not there. */
-		pr_warn("%s: %s", args[0], strerror(ENOENT));
-		return EXIT_RUNTIME;
-	}
-	if (rc == -EINVAL)
-		return usage_error("export", "filter '%s': %s", o->filter_expr, err);
-	if (rc) {
-		pr_warn("export: filter: %s", strerror(-rc));
-		return EXIT_RUNTIME;
-	}
-	return 0;
-}
-
-static int filter_accepts(const struct export_opts *o, const struct log_packet *p)
-{
-	if (!o->filter)
-		return 1;
-	const struct tcrec_record *r = p->rec;
-	if (r->cap_len)
-		return filter_run(o->filter, p->bytes, r->wire_len, r->cap_len) != 0;
-	uint8_t hdrs[SYNTH_MAX];
-	size_t n = synth_headers(r, hdrs);
-	return filter_run(o->filter, hdrs, r->wire_len, (unsigned)n) != 0;
-}
 
 static int parse_args(int argc, char **argv, struct export_opts *o)
 {
@@ -283,9 +235,9 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 		return usage_error("export", "no LOG given");
 	if (!o->out)
 		return usage_error("export", "no output given (-o OUT.pcapng|OUT.pcap|OUT.pcapng.zst)");
-	o->n_logs = count_logs(o->logs, n_args);
+	o->n_logs = read_filter_split(o->logs, n_args);
 	if (o->n_logs < n_args)
-		return compile_filter(o, o->logs + o->n_logs, n_args - o->n_logs);
+		return read_filter_open("export", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
 	return 0;
 }
 
@@ -300,7 +252,7 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 	int rc, warned = 0;
 	*n = 0;
 	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) == 1) {
-		if (!filter_accepts(o, &pkt))
+		if (!read_filter_accepts(o->filter, &pkt))
 			continue;
 		int id;
 		size_t slot = pkt.iface ? (size_t)(pkt.iface - pkt.hdr->ifaces) : TCREC_MAX_IFACES;
@@ -391,7 +343,7 @@ static int export_run(const struct export_opts *po)
 		goto out;
 	}
 	opened = 1;
-	export_writer_set_filter(w, o.filter_expr);
+	export_writer_set_filter(w, read_filter_expr(o.filter));
 	for (size_t i = 0; i < x.n_idbs; i++) {
 		if (export_writer_add_iface(w, x.idbs[i].hdr, x.idbs[i].ifc, x.idbs[i].snaplen) < 0) {
 			pr_warn("%s: cannot write interface block", o.out);
@@ -441,7 +393,6 @@ int cmd_export(int argc, char **argv)
 		rc = export_run(&o);
 	else if (rc == -2)
 		rc = EXIT_OK;
-	free(o.filter);
-	free(o.filter_expr);
+	read_filter_close(o.filter);
 	return rc;
 }

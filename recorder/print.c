@@ -10,11 +10,10 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "filter.h"
-#include "formats/synth.h"
 #include "json_out.h"
 #include "log_input.h"
 #include "packet_text.h"
+#include "read_filter.h"
 #include "time_arg.h"
 
 static const char print_help[] =
@@ -32,8 +31,12 @@ static const char print_help[] =
 	"FILTER is a tcpdump filter expression, compiled by libpcap as tcpdump does.\n"
 	"It runs on the captured bytes when the record has some, else on the headers\n"
 	"rebuilt from the record (as `tcrec export` writes them): filters on\n"
-	"addresses, ports, protocols, VLANs and TCP flags work on metadata-only logs,\n"
-	"filters on payload bytes or ARP bodies match nothing there. The LOG\n"
+	"addresses, ports, protocols, lengths, IDs, TTLs, VLANs and TCP flags select\n"
+	"exactly as tcpdump does on the original packets. Expressions that read\n"
+	"bytes a metadata-only record does not keep (payload such as tcp[20:4] or\n"
+	"udp[8], IP/TCP options, checksums, ARP bodies) can select differently:\n"
+	"tcrec says so once on stderr when a filter reads such bytes of a\n"
+	"metadata-only record. The LOG\n"
 	"arguments are the leading ones that exist on disk; FILTER starts at the\n"
 	"first that does not.\n"
 	"\n"
@@ -76,62 +79,10 @@ struct print_opts {
 	bool json;
 	struct packet_text_opts text;
 	uint64_t count; /* 0 = all */
-	struct cbpf_insn *filter; /* NULL = every packet */
+	struct read_filter *filter; /* NULL = every packet */
 	const char *since, *until;
 };
 
-static bool filter_accepts(const struct print_opts *o, const struct log_packet *p)
-{
-	if (!o->filter)
-		return true;
-	const struct tcrec_record *r = p->rec;
-	if (r->cap_len)
-		return filter_run(o->filter, p->bytes, r->wire_len, r->cap_len) != 0;
-	uint8_t hdrs[SYNTH_MAX];
-	size_t n = synth_headers(r, hdrs);
-	return filter_run(o->filter, hdrs, r->wire_len, (unsigned)n) != 0;
-}
-
-/* LOG... [FILTER]: the logs are the leading arguments that exist (the
- * first always is one, so a missing file is reported as such). */
-static int split_logs(int argc, char **argv)
-{
-	int n = 1;
-	struct stat st;
-	while (n < argc && !stat(argv[n], &st))
-		n++;
-	return n;
-}
-
-/* A filter that does not compile and looks like a path was most likely
- * meant as a LOG: say that it is missing rather than a syntax error. */
-static bool looks_like_path(const char *s)
-{
-	return strchr(s, '/') || strstr(s, ".tclog");
-}
-
-static int compile_filter(struct print_opts *o, int argc, char **argv)
-{
-	char *expr = filter_join(argc, argv);
-	if (!expr) {
-		pr_warn("print: out of memory");
-		return EXIT_RUNTIME;
-	}
-	char err[512];
-	size_t n;
-	int rc = filter_compile(expr, &o->filter, &n, err, sizeof(err));
-	if (rc == -EINVAL && looks_like_path(argv[0])) {
-		pr_warn("%s: %s", argv[0], strerror(ENOENT));
-		rc = EXIT_RUNTIME;
-	} else if (rc == -EINVAL) {
-		rc = usage_error("print", "filter '%s': %s", expr, err);
-	} else if (rc) {
-		pr_warn("print: filter: %s", strerror(-rc));
-		rc = EXIT_RUNTIME;
-	}
-	free(expr);
-	return rc;
-}
 
 /* getopt's error, named as the user typed it. */
 static int bad_option(const char *cmd, char **argv, int c)
@@ -154,7 +105,7 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 	int rc;
 
 	while ((!o->count || n < o->count) && (rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
-		if (!filter_accepts(o, &pkt))
+		if (!read_filter_accepts(o->filter, &pkt))
 			continue;
 		const char *ifname = pkt.iface ? pkt.iface->name : NULL;
 		if (o->json) {
@@ -249,9 +200,10 @@ int cmd_print(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("print", "no LOG given");
 
-	int nlogs = split_logs(argc - optind, argv + optind);
+	int nlogs = (int)read_filter_split(argv + optind, (size_t)(argc - optind));
 	if (nlogs < argc - optind) {
-		int rc = compile_filter(&o, argc - optind - nlogs, argv + optind + nlogs);
+		int rc = read_filter_open("print", argv + optind + nlogs, (size_t)(argc - optind - nlogs),
+					  &o.filter);
 		if (rc)
 			return rc;
 	}
@@ -259,7 +211,7 @@ int cmd_print(int argc, char **argv)
 	struct log_input *in = log_input_open(argv + optind, (size_t)nlogs, err, sizeof(err));
 	if (!in) {
 		pr_warn("%s", err);
-		free(o.filter);
+		read_filter_close(o.filter);
 		return EXIT_RUNTIME;
 	}
 	int rc = set_range(in, &o);
@@ -267,6 +219,6 @@ int cmd_print(int argc, char **argv)
 		rc = print_packets(in, &o);
 	pr_debug("%llu chunks decompressed", (unsigned long long)log_input_chunks_decompressed(in));
 	log_input_close(in);
-	free(o.filter);
+	read_filter_close(o.filter);
 	return rc;
 }

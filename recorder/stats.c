@@ -13,13 +13,17 @@
 #include "json_out.h"
 #include "log_input.h"
 #include "packet_text.h"
+#include "read_filter.h"
 
 static const char stats_help[] =
-	"Usage: tcrec stats LOG... [--json] [--top N]\n"
+	"Usage: tcrec stats LOG... [--json] [--top N] [FILTER]\n"
 	"\n"
 	"Summarise tcrec logs: packets, bytes, time span, interfaces and directions,\n"
 	"ring-buffer drops, bytes on disk per packet and the largest flows. LOG is a\n"
-	"log file or a directory of rotated logs; several LOGs are summed.\n"
+	"log file or a directory of rotated logs; several LOGs are summed. FILTER, a\n"
+	"tcpdump expression, limits the packet, byte, interface and flow figures to\n"
+	"the packets it accepts (metadata-only records are filtered on their rebuilt\n"
+	"headers, as in tcrec print); the recorder's counters stay whole.\n"
 	"\n"
 	"Options:\n"
 	"  --json      one JSON object instead of the table\n"
@@ -364,12 +368,14 @@ static void print_table(const struct stats *s, const struct log_input *in,
 	}
 }
 
-static int gather(struct stats *s, struct log_input *in)
+static int gather(struct stats *s, struct log_input *in, struct read_filter *filter)
 {
 	char err[512];
 	struct log_packet pkt;
 	int rc;
 	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
+		if (!read_filter_accepts(filter, &pkt))
+			continue;
 		if (count_packet(s, &pkt)) {
 			pr_warn("stats: out of memory");
 			return EXIT_RUNTIME;
@@ -421,10 +427,19 @@ int cmd_stats(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("stats", "no LOG given");
 
+	size_t nargs = (size_t)(argc - optind);
+	size_t nlogs = read_filter_split(argv + optind, nargs);
+	struct read_filter *filter = NULL;
+	if (nlogs < nargs) {
+		int frc = read_filter_open("stats", argv + optind + nlogs, nargs - nlogs, &filter);
+		if (frc)
+			return frc;
+	}
 	char err[512];
-	struct log_input *in = log_input_open(argv + optind, (size_t)(argc - optind), err, sizeof(err));
+	struct log_input *in = log_input_open(argv + optind, nlogs, err, sizeof(err));
 	if (!in) {
 		pr_warn("%s", err);
+		read_filter_close(filter);
 		return EXIT_RUNTIME;
 	}
 	struct stats s = { .flows = flow_table_new() };
@@ -434,7 +449,7 @@ int cmd_stats(int argc, char **argv)
 		pr_warn("stats: out of memory");
 		goto cleanup;
 	}
-	rc = gather(&s, in);
+	rc = gather(&s, in, filter);
 	if (rc)
 		goto cleanup;
 	size_t n = flow_table_top(s.flows, top, ntop);
@@ -451,5 +466,6 @@ cleanup:
 	free(s.ifs);
 	flow_table_free(s.flows);
 	log_input_close(in);
+	read_filter_close(filter);
 	return rc;
 }

@@ -99,6 +99,11 @@ int testrun_open(struct testrun **out, const struct testrun_opts *opts)
 		goto cleanup;
 	}
 	t->skel->rodata->snaplen = opts->snaplen;
+	/* as the recorder loads it for one interface (recorder/record_bpf.c),
+	 * so that timings are those of a real recording; with a slot the
+	 * ifslots map is used instead */
+	t->skel->rodata->single_iface = opts->slot < 0;
+	t->skel->rodata->wakeup_bytes = opts->ring_bytes / 4;
 	err = bpf_map__set_max_entries(t->skel->maps.events, opts->ring_bytes);
 	if (err)
 		goto cleanup;

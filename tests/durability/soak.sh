@@ -49,7 +49,8 @@ mkdir "$W/ring"
 
 # A socket on the port so that A answers nothing (no ICMP port unreachable):
 # one direction, one flow, a deterministic oracle.
-tl_in "$NS_A" "$TL_PYTHON" -c '
+# (ip netns exec itself in the background, so that $! is the process)
+ip netns exec "$NS_A" "$TL_PYTHON" -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 9999))
@@ -60,7 +61,7 @@ tl_track_pid $!
 
 tcpdump_start TD "$NS_A" "$IF_A" "$W/td.pcap"
 n_send=$((SOAK_PPS * (SOAK_SECS + 20)))
-tl_in "$NS_B" "$UDPFLOOD" -d "$ADDR_A" -r "$SOAK_PPS" -n "$n_send" -s 200 >"$W/flood.out" 2>&1 &
+ip netns exec "$NS_B" "$UDPFLOOD" -d "$ADDR_A" -r "$SOAK_PPS" -n "$n_send" -s 200 >"$W/flood.out" 2>&1 &
 FLOOD=$!
 tl_track_pid "$FLOOD"
 sleep 0.5

@@ -16,3 +16,11 @@ add_test(NAME durability.damage_cli
   COMMAND python3 ${DUR_DIR}/damage_cli.py $<TARGET_FILE:tcrec> $<TARGET_FILE:pcap2tclog>
           $<TARGET_FILE:tclog_dump> ${TCREC_TRACES_DIR}/DnsPackets.pcap)
 set_tests_properties(durability.damage_cli PROPERTIES TIMEOUT 300 LABELS durability)
+
+# Two minutes under steady traffic with a -G 1 -C -W 5 ring: fds and RSS
+# flat, 5 files left, equal to tcpdump in their window.
+add_test(NAME durability.soak
+  COMMAND bash ${DUR_DIR}/soak.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl>
+          $<TARGET_FILE:udpflood>)
+set_tests_properties(durability.soak PROPERTIES
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 400 LABELS "durability;long")

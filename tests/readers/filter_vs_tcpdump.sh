@@ -3,7 +3,10 @@
 # `tcrec print LOG FILTER` selects the packets tcpdump selects with the same
 # filter on the original trace: same count, same timestamps, for filters on
 # the headers a metadata-only record can rebuild (not ARP bodies: "src net"
-# alone also matches ARP senders, which a record does not hold).
+# alone also matches ARP senders, which a record does not hold). `tcrec stats`
+# and `tcrec export` with the filter count the same packets, none of these
+# filters draws the "reads bytes metadata-only records do not keep" warning,
+# and a filter on payload bytes does.
 #   filter_vs_tcpdump.sh TCREC PCAP2TCLOG TRACE
 set -euo pipefail
 
@@ -25,13 +28,40 @@ filters=(
 fails=0 matched=0
 for f in "${filters[@]}"; do
 	tcpdump -nn -tttt -r "$TRACE" "$f" 2>/dev/null | { grep -v "^[[:space:]]" || true; } | awk '{print $1, $2}' >"$WORK/ref"
-	"$TCREC" print "$WORK/t.tclog" "$f" | awk '{print $1, $2}' >"$WORK/ours"
+	"$TCREC" print "$WORK/t.tclog" "$f" 2>"$WORK/err" | awk '{print $1, $2}' >"$WORK/ours"
 	n=$(wc -l <"$WORK/ref")
+	n_stats=$("$TCREC" stats --json "$WORK/t.tclog" "$f" 2>>"$WORK/err" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["packets"])')
+	"$TCREC" export -q "$WORK/t.tclog" -o "$WORK/f.pcap" "$f" 2>>"$WORK/err"
+	n_export=$(capinfos -M -c -T "$WORK/f.pcap" | awk -F'\t' 'NR==2{print $2}')
+	if grep -q "do not keep" "$WORK/err"; then
+		echo "FAIL: '$f' reads only headers, yet tcrec warned:" >&2
+		cat "$WORK/err" >&2
+		fails=$((fails + 1))
+	fi
+	if [ "$n_stats" != "$n" ] || [ "$n_export" != "$n" ]; then
+		echo "FAIL: '$f': stats counts $n_stats, export $n_export, tcpdump $n packets" >&2
+		fails=$((fails + 1))
+	fi
 	if cmp -s "$WORK/ref" "$WORK/ours"; then
 		echo "ok: '$f': $n packets, same as tcpdump"
 		[ "$n" -gt 0 ] && matched=$((matched + 1))
 	else
 		echo "FAIL: '$f': tcrec $(wc -l <"$WORK/ours"), tcpdump $n packets" >&2
+		fails=$((fails + 1))
+	fi
+done
+# Payload bytes (the first 4 bytes after a 20-byte TCP header; UDP payload)
+# are not in a metadata-only record: tcrec must say so, once.
+for f in "tcp[20:4] = 0x47455420" "udp[8] = 0"; do
+	"$TCREC" print "$WORK/t.tclog" "$f" >/dev/null 2>"$WORK/err"
+	w=$(grep -c "do not keep" "$WORK/err" || true)
+	if [ "$w" = 1 ]; then
+		echo "ok: '$f' reads payload: warned once"
+	elif [ "$(tcpdump -nn -r "$TRACE" "${f%%\[*}" 2>/dev/null | wc -l)" = 0 ]; then
+		echo "ok: '$f': no ${f%%\[*} packet in this trace, nothing to warn about"
+	else
+		echo "FAIL: '$f' reads payload, expected one warning, got $w" >&2
 		fails=$((fails + 1))
 	fi
 done

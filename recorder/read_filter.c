@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include "read_filter.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cbpf_taint.h"
+#include "cli.h"
+#include "filter.h"
+#include "formats/synth.h"
+
+/* How far past the rebuilt headers a probe looks for reads of bytes the
+ * record does not keep. Loads further out than this are very rare in
+ * tcpdump expressions; a record's wire length bounds it anyway. */
+#define PROBE_SPAN 2048
+
+struct read_filter {
+	const char *cmd;
+	char *expr;
+	struct cbpf_insn *prog;
+	size_t n;
+	bool warned;
+	uint8_t probe[SYNTH_MAX + PROBE_SPAN];
+	uint8_t probe_ones[SYNTH_MAX];
+	uint8_t unknown[SYNTH_MAX + PROBE_SPAN];
+};
+
+size_t read_filter_split(char *const *args, size_t n)
+{
+	struct stat st;
+	size_t i = 1;
+	while (i < n && !stat(args[i], &st))
+		i++;
+	return i < n ? i : n;
+}
+
+static bool looks_like_path(const char *s)
+{
+	return strchr(s, '/') || strstr(s, ".tclog");
+}
+
+int read_filter_open(const char *cmd, char *const *args, size_t n, struct read_filter **out)
+{
+	struct read_filter *f = calloc(1, sizeof(*f));
+	char err[512];
+	int rc;
+
+	*out = NULL;
+	if (!f || !(f->expr = filter_join((int)n, args))) {
+		free(f);
+		pr_warn("%s: out of memory", cmd);
+		return EXIT_RUNTIME;
+	}
+	f->cmd = cmd;
+	rc = filter_compile(f->expr, &f->prog, &f->n, err, sizeof(err));
+	if (rc == -EINVAL && looks_like_path(args[0])) {
+		/* A filter that does not compile and looks like a path was most
+		 * likely meant as a LOG that is not there. */
+		pr_warn("%s: %s", args[0], strerror(ENOENT));
+		rc = EXIT_RUNTIME;
+	} else if (rc == -EINVAL) {
+		rc = usage_error(cmd, "filter '%s': %s", f->expr, err);
+	} else if (rc) {
+		pr_warn("%s: filter: %s", cmd, strerror(-rc));
+		rc = EXIT_RUNTIME;
+	}
+	if (rc) {
+		read_filter_close(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+const char *read_filter_expr(const struct read_filter *f)
+{
+	return f ? f->expr : NULL;
+}
+
+/* Marks what the record does not know about the packet (what differs
+ * between headers rebuilt with all-zero and all-one filler, and everything
+ * after them up to the wire length) and runs the program over it. */
+static void probe_unknown_bytes(struct read_filter *f, const struct tcrec_record *r)
+{
+	size_t n = synth_headers_fill(r, f->probe, 0);
+	synth_headers_fill(r, f->probe_ones, 0xff);
+	size_t len = r->wire_len < sizeof(f->probe) ? r->wire_len : sizeof(f->probe);
+	if (len < n)
+		len = n;
+	for (size_t i = 0; i < n; i++)
+		f->unknown[i] = f->probe[i] != f->probe_ones[i];
+	memset(f->probe + n, 0, len - n);
+	memset(f->unknown + n, 1, len - n);
+	if (!cbpf_reads_unknown(f->prog, f->n, f->probe, f->unknown, r->wire_len, (uint32_t)len))
+		return;
+	f->warned = true;
+	pr_warn("%s: filter '%s' reads bytes that metadata-only records do not keep (payload, "
+		"options, checksums, ARP bodies); on those records it sees rebuilt headers only "
+		"and can select differently from tcpdump on the original packets. Record with "
+		"-s to filter on real bytes.",
+		f->cmd, f->expr);
+}
+
+bool read_filter_accepts(struct read_filter *f, const struct log_packet *p)
+{
+	if (!f)
+		return true;
+	const struct tcrec_record *r = p->rec;
+	if (r->cap_len)
+		return filter_run(f->prog, p->bytes, r->wire_len, r->cap_len) != 0;
+	uint8_t hdrs[SYNTH_MAX];
+	size_t n = synth_headers(r, hdrs);
+	unsigned verdict = filter_run(f->prog, hdrs, r->wire_len, (unsigned)n);
+	if (!f->warned)
+		probe_unknown_bytes(f, r);
+	return verdict != 0;
+}
+
+void read_filter_close(struct read_filter *f)
+{
+	if (!f)
+		return;
+	free(f->prog);
+	free(f->expr);
+	free(f);
+}
