@@ -35,9 +35,10 @@ else()
   set(FUZZ_BUILD ${CMAKE_BINARY_DIR}/fuzz)
 endif()
 
-# A short run of each, the corpus (seeds and kept crashers) replayed first.
+# A run of each, the corpus (seeds and kept crashers) replayed first.
+set(TCREC_FUZZ_SECONDS 60 CACHE STRING "Seconds each fuzz target runs in ctest")
 foreach(t ${FUZZ_TARGETS})
-  add_test(NAME fuzz.${t} COMMAND bash ${FUZZ_DIR}/run.sh ${t} 20)
+  add_test(NAME fuzz.${t} COMMAND bash ${FUZZ_DIR}/run.sh ${t} ${TCREC_FUZZ_SECONDS})
   set_tests_properties(fuzz.${t} PROPERTIES LABELS fuzz SKIP_RETURN_CODE ${TCREC_SKIP_CODE}
     TIMEOUT 900 ENVIRONMENT "TCREC_FUZZ_BUILD=${FUZZ_BUILD}" RESOURCE_LOCK fuzz_build)
 endforeach()
