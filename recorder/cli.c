@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,4 +96,16 @@ int parse_seconds(const char *cmd, const char *opt, const char *s, double min, d
 bad:
 	usage_error(cmd, "%s '%s': not a number of seconds", opt, s ? s : "");
 	return -1;
+}
+
+int bad_option(const char *cmd, char **argv, int c)
+{
+	if (optopt > 0 && optopt < 256) {
+		if (c == ':')
+			return usage_error(cmd, "option '-%c' needs a value", optopt);
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	}
+	if (c == ':')
+		return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }

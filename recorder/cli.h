@@ -19,6 +19,10 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Usage error: "tcrec CMD: message" and a hint to --help; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* getopt_long's error (c is '?' or ':', with opterr = 0 and a leading ':'
+ * in the option string), named as the user typed it; returns EXIT_USAGE. */
+int bad_option(const char *cmd, char **argv, int c);
+
 /* Typed, range-checked parsers: 0 or -1 (after printing a usage error
  * naming opt and the value). */
 int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);

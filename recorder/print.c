@@ -84,19 +84,6 @@ struct print_opts {
 };
 
 
-/* getopt's error, named as the user typed it. */
-static int bad_option(const char *cmd, char **argv, int c)
-{
-	if (optopt > 0 && optopt < 256) {
-		if (c == ':')
-			return usage_error(cmd, "option '-%c' needs a value", optopt);
-		return usage_error(cmd, "unknown option '-%c'", optopt);
-	}
-	if (c == ':')
-		return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-}
-
 static int print_packets(struct log_input *in, const struct print_opts *o)
 {
 	char err[512], line[4096];

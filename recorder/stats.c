@@ -260,19 +260,6 @@ static void print_json(const struct stats *s, const struct log_input *in,
 	fputs("]}\n", f);
 }
 
-/* getopt's error, named as the user typed it. */
-static int bad_option(const char *cmd, char **argv, int c)
-{
-	if (optopt > 0 && optopt < 256) {
-		if (c == ':')
-			return usage_error(cmd, "option '-%c' needs a value", optopt);
-		return usage_error(cmd, "unknown option '-%c'", optopt);
-	}
-	if (c == ':')
-		return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-}
-
 static const char *proto_name(uint8_t p)
 {
 	switch (p) {
