@@ -65,7 +65,7 @@ static uint32_t l4_hdr_len(const struct tcrec_record *r)
 	}
 }
 
-static void payload_hash(const struct tcrec_record *r, const struct diff_payload *pl,
+static void payload_hash(const struct tcrec_record *r, const struct packet_l3 *pl,
 			 uint32_t l3_total, struct diff_pkt *p)
 {
 	p->has_pay = false;
@@ -114,7 +114,7 @@ static inline uint64_t rd64(const uint8_t *p)
 	return w;
 }
 
-void diff_pkt_from_record(const struct tcrec_record *r, const struct diff_payload *pl,
+void diff_pkt_from_record(const struct tcrec_record *r, const struct packet_l3 *pl,
 			  struct diff_pkt *p)
 {
 	struct diff_flowkey *f = &p->flow;

@@ -4,8 +4,8 @@
  * the invariants that identify it at another vantage point.
  *
  * Every input (pcap, pcapng, tcrec log) is first brought to a tcrec_record
- * (pcap bytes go through a user-space twin of the BPF parser), then the
- * match key is derived from the record alone. The same rules therefore apply
+ * (pcap bytes go through formats/packet_parse.h, a user-space twin of the
+ * BPF parser), then the match key is derived from the record alone. The same rules therefore apply
  * to every input format, which is what lets a tcrec log match a pcap.
  */
 #ifndef TCREC_DIFF_PKT_H
@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "bpf/tcrec.h"
+#include "formats/packet_parse.h"
 
 /* Bytes after the fixed L4 header (TCP options included) hashed into the
  * match when both sides captured them. */
@@ -50,24 +51,9 @@ struct diff_pkt {
 	struct diff_flowkey flow;
 };
 
-/* Where the bytes of a record's packet start and where its payload is. */
-struct diff_payload {
-	uint32_t l3_off;  /* offset of the L3 header in the bytes (after all VLAN tags) */
-	bool l3_known;    /* false when the L2 header could not be walked */
-};
-
-/*
- * Parses captured bytes of link type linktype (EN10MB, RAW, IPV4, IPV6,
- * LINUX_SLL, LINUX_SLL2) into a record, field for field as the capture
- * program does (bpf/parse.bpf.h). Returns 0, or -EPROTONOSUPPORT for another
- * link type. rec->ts_ns, wire_len and cap_len are set by the caller.
- */
-int diff_parse_bytes(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
-		     struct diff_payload *pl);
-
 /* Fills key, pay_hash/has_pay, l3_bytes, flow and flow_hash of p from the record and,
  * when present, the packet bytes (rec->cap_len of them at p->bytes). */
-void diff_pkt_from_record(const struct tcrec_record *rec, const struct diff_payload *pl,
+void diff_pkt_from_record(const struct tcrec_record *rec, const struct packet_l3 *pl,
 			  struct diff_pkt *p);
 
 /* A fast non-cryptographic 64-bit hash. */

@@ -11,8 +11,15 @@
 
 #include <pcap/pcap.h>
 
+#include "formats/packet_parse.h"
 #include "formats/synth.h"
 #include "log_input.h"
+
+/* The parser speaks DLT numbers without libpcap's header. */
+_Static_assert(PACKET_DLT_EN10MB == DLT_EN10MB && PACKET_DLT_RAW == DLT_RAW &&
+		       PACKET_DLT_IPV4 == DLT_IPV4 && PACKET_DLT_IPV6 == DLT_IPV6 &&
+		       PACKET_DLT_LINUX_SLL == DLT_LINUX_SLL && PACKET_DLT_LINUX_SLL2 == DLT_LINUX_SLL2,
+	       "DLT numbers differ from libpcap's");
 
 struct diff_src {
 	enum diff_src_kind kind;
@@ -106,8 +113,8 @@ static int open_pcap(struct diff_src *s, const char *filter, char *err, size_t e
 	}
 	s->linktype = pcap_datalink(s->pc);
 	struct tcrec_record r = { 0 };
-	struct diff_payload pl;
-	if (diff_parse_bytes(s->linktype, NULL, 0, &r, &pl) == -EPROTONOSUPPORT) {
+	struct packet_l3 pl;
+	if (packet_parse(s->linktype, NULL, 0, &r, &pl) == -EPROTONOSUPPORT) {
 		snprintf(err, errlen, "%s: link type %s is not supported (Ethernet, raw IP, Linux cooked)",
 			 s->path, pcap_datalink_val_to_name(s->linktype) ?: "unknown");
 		return -1;
@@ -179,7 +186,7 @@ static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t e
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	struct diff_payload pl;
+	struct packet_l3 pl;
 
 	for (;;) {
 		int ret = pcap_next_ex(s->pc, &h, &data);
@@ -197,7 +204,7 @@ static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t e
 		s->rec.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
 		s->rec.wire_len = h->len;
 		s->rec.cap_len = h->caplen;
-		diff_parse_bytes(s->linktype, data, h->caplen, &s->rec, &pl);
+		packet_parse(s->linktype, data, h->caplen, &s->rec, &pl);
 		p->ts_ns = s->rec.ts_ns;
 		p->num = s->num;
 		p->wire_len = h->len;
@@ -235,7 +242,7 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 				continue;
 		}
 		/* synthesized headers carry no payload: nothing to hash there */
-		struct diff_payload pl = {
+		struct packet_l3 pl = {
 			.l3_off = 14u + 4u * r->vlan_count,
 			.l3_known = r->cap_len > 0 && !(r->flags & TCREC_F_VLAN_MORE),
 		};

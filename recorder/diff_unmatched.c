@@ -72,13 +72,13 @@ static const uint8_t *as_ethernet(struct diff_unmatched *u, int side, const stru
 				  uint32_t *caplen, uint32_t *origlen)
 {
 	struct tcrec_record r = { 0 };
-	struct diff_payload pl;
+	struct packet_l3 pl;
 
 	*caplen = ev->cap_len;
 	*origlen = ev->wire_len;
 	if (u->linktype[side] == DLT_EN10MB || !ev->bytes)
 		return ev->bytes;
-	diff_parse_bytes(u->linktype[side], ev->bytes, ev->cap_len, &r, &pl);
+	packet_parse(u->linktype[side], ev->bytes, ev->cap_len, &r, &pl);
 	if (!pl.l3_known || pl.l3_off > ev->cap_len)
 		return NULL;
 	uint32_t n = ev->cap_len - pl.l3_off;

@@ -1,12 +1,12 @@
 # Export: pcap/pcapng writers, header synthesis, `tcrec export`, `-w -`.
 set(EXPORT_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
 
-add_executable(trace_convert ${EXPORT_TEST_DIR}/trace_convert.c ${EXPORT_TEST_DIR}/trace_parse.c)
+add_executable(trace_convert ${EXPORT_TEST_DIR}/trace_convert.c)
 target_include_directories(trace_convert PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_options(trace_convert PRIVATE ${TCREC_WARNINGS})
 target_link_libraries(trace_convert PRIVATE tcrec_formats PkgConfig::PCAP)
 
-add_executable(trace_to_log ${EXPORT_TEST_DIR}/trace_to_log.c ${EXPORT_TEST_DIR}/trace_parse.c)
+add_executable(trace_to_log ${EXPORT_TEST_DIR}/trace_to_log.c)
 target_include_directories(trace_to_log PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_options(trace_to_log PRIVATE ${TCREC_WARNINGS})
 target_link_libraries(trace_to_log PRIVATE tcrec_formats PkgConfig::PCAP)

@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "formats/packet_parse.h"
 #include "formats/pcap_writer.h"
 #include "formats/pcapng_writer.h"
 #include "formats/synth.h"
-#include "trace_parse.h"
 
 int main(int argc, char **argv)
 {
@@ -81,7 +81,10 @@ int main(int argc, char **argv)
 		uint32_t caplen = h->caplen;
 		if (synth) {
 			struct tcrec_record r;
-			trace_parse(data, h->caplen, h->len, &r);
+			struct packet_l3 l3;
+			memset(&r, 0, sizeof(r));
+			r.wire_len = h->len;
+			packet_parse(PACKET_DLT_EN10MB, data, h->caplen, &r, &l3);
 			caplen = (uint32_t)synth_headers(&r, buf);
 			bytes = buf;
 		}

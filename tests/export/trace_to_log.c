@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "formats/packet_parse.h"
 #include "formats/tclog.h"
-#include "trace_parse.h"
 
 int main(int argc, char **argv)
 {
@@ -89,7 +89,10 @@ int main(int argc, char **argv)
 			}
 		}
 		struct tcrec_record r;
-		trace_parse(data, h->caplen, h->len, &r);
+		struct packet_l3 l3;
+		memset(&r, 0, sizeof(r));
+		r.wire_len = h->len;
+		packet_parse(PACKET_DLT_EN10MB, data, h->caplen, &r, &l3);
 		r.ts_ns = ts;
 		uint32_t slot = two ? (uint32_t)(n & 1) : 0;
 		r.ifindex = hdr.ifaces[slot].ifindex;

@@ -16,7 +16,7 @@ if(TCREC_FUZZ)
   # libFuzzer's main.
   add_library(fuzz_code OBJECT ${FUZZ_FORMATS_SRC}
     ${PROJECT_SOURCE_DIR}/recorder/cli.c ${PROJECT_SOURCE_DIR}/recorder/time_arg.c
-    ${PROJECT_SOURCE_DIR}/recorder/diff_source.c ${PROJECT_SOURCE_DIR}/recorder/diff_parse.c
+    ${PROJECT_SOURCE_DIR}/recorder/diff_source.c
     ${PROJECT_SOURCE_DIR}/recorder/diff_key.c ${PROJECT_SOURCE_DIR}/recorder/log_input.c)
   target_include_directories(fuzz_code PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder)
   # clang, unlike gcc, flags vfprintf(fmt, ap) in a format-checked wrapper

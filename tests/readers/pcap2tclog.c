@@ -31,8 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "formats/packet_parse.h"
 #include "formats/tclog.h"
-#include "tests/export/trace_parse.h"
 
 struct gen {
 	uint32_t snap;
@@ -189,7 +189,10 @@ int main(int argc, char **argv)
 			}
 		}
 		struct tcrec_record r;
-		trace_parse(data, ph->caplen, ph->len, &r);
+		struct packet_l3 l3;
+		memset(&r, 0, sizeof(r));
+		r.wire_len = ph->len;
+		packet_parse(PACKET_DLT_EN10MB, data, ph->caplen, &r, &l3);
 		bool odd = g.two_ifaces && (idx & 1);
 		r.ts_ns = ts;
 		r.ifindex = odd ? 8 : 7;

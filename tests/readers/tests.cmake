@@ -3,7 +3,7 @@
 # reading the same traces.
 set(READERS_DIR ${CMAKE_CURRENT_LIST_DIR})
 
-add_executable(pcap2tclog ${READERS_DIR}/pcap2tclog.c ${PROJECT_SOURCE_DIR}/tests/export/trace_parse.c)
+add_executable(pcap2tclog ${READERS_DIR}/pcap2tclog.c)
 target_include_directories(pcap2tclog PRIVATE ${PROJECT_SOURCE_DIR})
 target_compile_options(pcap2tclog PRIVATE ${TCREC_WARNINGS})
 target_link_libraries(pcap2tclog PRIVATE tcrec_formats PkgConfig::PCAP)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Log format figures on real traffic: records are built from the packets
- * of pcap traces (a plain user-space parse, as the capture program would
- * fill them), written metadata only and with 128 captured bytes, read
+ * of pcap traces (parsed by formats/packet_parse.h, as the capture program
+ * would fill them), written metadata only and with 128 captured bytes, read
  * back and compared. Prints bytes per record on disk and records per
  * CPU-second (user + system) for writing and reading. Exit 1 when anything read back differs.
  *
@@ -14,94 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "formats/packet_parse.h"
 #include "testutil.h"
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void parse_l4(struct tcrec_record *r, const uint8_t *p, size_t len)
-{
-	if ((r->ip_proto == 6 || r->ip_proto == 17 || r->ip_proto == 132) && len >= 4) {
-		r->sport = be16(p);
-		r->dport = be16(p + 2);
-		r->flags |= TCREC_F_L4;
-	}
-	if (r->ip_proto == 6 && len >= 20) {
-		r->tcp_seq = be32(p + 4);
-		r->tcp_ack = be32(p + 8);
-		r->tcp_hlen = (uint8_t)((p[12] >> 4) * 4);
-		r->tcp_flags = p[13];
-		r->tcp_win = be16(p + 14);
-	} else if (r->ip_proto == 17 && len >= 8) {
-		r->udp_len = be16(p + 4);
-	} else if ((r->ip_proto == 1 || r->ip_proto == 58) && len >= 8) {
-		r->icmp_type = p[0];
-		r->icmp_code = p[1];
-		r->icmp_id = be16(p + 4);
-		r->icmp_seq = be16(p + 6);
-		r->flags |= TCREC_F_L4;
-	}
-}
-
-static void parse(struct tcrec_record *r, const uint8_t *p, size_t len)
-{
-	size_t off = 14;
-
-	if (len < 14) {
-		r->flags |= TCREC_F_TRUNC;
-		return;
-	}
-	memcpy(r->dmac, p, 6);
-	memcpy(r->smac, p + 6, 6);
-	r->ethertype = be16(p + 12);
-	while ((r->ethertype == 0x8100 || r->ethertype == 0x88a8) && len >= off + 4) {
-		if (r->vlan_count == 3) {
-			r->flags |= TCREC_F_VLAN_MORE;
-			break;
-		}
-		r->vlan_tpid[r->vlan_count] = r->ethertype;
-		r->vlan_tci[r->vlan_count++] = be16(p + off);
-		r->ethertype = be16(p + off + 2);
-		off += 4;
-	}
-	p += off;
-	len -= off;
-	if (r->ethertype == 0x0800 && len >= 20) {
-		r->flags |= TCREC_F_IPV4;
-		r->ip_hlen = (uint8_t)((p[0] & 15) * 4);
-		r->tos = p[1];
-		r->ip_len = be16(p + 2);
-		r->ip_id = be16(p + 4);
-		r->frag_off = be16(p + 6);
-		r->ttl = p[8];
-		r->ip_proto = p[9];
-		memcpy(r->saddr, p + 12, 4);
-		memcpy(r->daddr, p + 16, 4);
-		if (r->frag_off & (TCREC_IP_MF | TCREC_IP_OFFMASK))
-			r->flags |= TCREC_F_FRAG;
-		if (!(r->frag_off & TCREC_IP_OFFMASK) && len > r->ip_hlen)
-			parse_l4(r, p + r->ip_hlen, len - r->ip_hlen);
-	} else if (r->ethertype == 0x86dd && len >= 40) {
-		r->flags |= TCREC_F_IPV6;
-		r->tos = (uint8_t)(be16(p) >> 4);
-		r->ip_id = be32(p) & 0xfffff;
-		r->ip_len = be16(p + 4);
-		r->ip_proto = p[6];
-		r->ttl = p[7];
-		r->ip_hlen = 40;
-		memcpy(r->saddr, p + 8, 16);
-		memcpy(r->daddr, p + 24, 16);
-		if (len > 40)
-			parse_l4(r, p + 40, len - 40);
-	}
-}
 
 struct trace {
 	struct test_rec *recs;
@@ -122,6 +36,7 @@ static int load(const char *path, struct trace *t)
 	}
 	while (pcap_next_ex(pc, &ph, &data) == 1) {
 		struct test_rec *tr;
+		struct packet_l3 l3;
 
 		if (t->n == t->cap) {
 			t->cap = t->cap ? t->cap * 2 : 4096;
@@ -134,7 +49,7 @@ static int load(const char *path, struct trace *t)
 		tr->rec.ifindex = 2;
 		tr->rec.wire_len = ph->len;
 		tr->rec.cap_len = ph->caplen < 128 ? ph->caplen : 128;
-		parse(&tr->rec, data, ph->caplen);
+		packet_parse(PACKET_DLT_EN10MB, data, ph->caplen, &tr->rec, &l3);
 		tr->bytes = malloc(tr->rec.cap_len ? tr->rec.cap_len : 1);
 		REQUIRE(tr->bytes, "out of memory");
 		memcpy(tr->bytes, data, tr->rec.cap_len);

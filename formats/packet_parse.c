@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Captured bytes -> tcrec_record, by the rules of the capture program
- * (bpf/parse.bpf.h): same header window, same fragment and extension header
- * handling. A pcap packet and a tcrec record of the same packet must give the
- * same fields, or a mixed diff would report differences that are not there.
+ * Same header window, same fragment and extension header handling as
+ * bpf/parse.bpf.h: a pcap packet and a tcrec record of the same packet must
+ * give the same fields, or a mixed diff would report differences that are
+ * not there.
  */
+#include "packet_parse.h"
+
 #include <errno.h>
 #include <string.h>
-
-#include <pcap/dlt.h>
-
-#include "diff_pkt.h"
 
 #define HDR_WIN 256 /* as TCREC_HDR_WIN: fields beyond it are unknown to the kernel too */
 #define IPV6_EXT_MAX 6
@@ -198,7 +196,7 @@ static void parse_l3(const struct cursor *c, struct tcrec_record *r, uint32_t of
 		parse_ipv6(c, r, off);
 }
 
-static void parse_eth(const struct cursor *c, struct tcrec_record *r, struct diff_payload *pl)
+static void parse_eth(const struct cursor *c, struct tcrec_record *r, struct packet_l3 *pl)
 {
 	const uint8_t *h = at(c, 0, 14);
 	uint32_t off = 14;
@@ -234,7 +232,7 @@ static void parse_eth(const struct cursor *c, struct tcrec_record *r, struct dif
 }
 
 /* L3 with the protocol given by a cooked header (SLL/SLL2) or the IP version. */
-static void parse_at_l3(const struct cursor *c, struct tcrec_record *r, struct diff_payload *pl,
+static void parse_at_l3(const struct cursor *c, struct tcrec_record *r, struct packet_l3 *pl,
 			uint32_t off, uint16_t proto)
 {
 	r->flags |= TCREC_F_NO_ETH;
@@ -244,8 +242,8 @@ static void parse_at_l3(const struct cursor *c, struct tcrec_record *r, struct d
 	parse_l3(c, r, off);
 }
 
-int diff_parse_bytes(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
-		     struct diff_payload *pl)
+int packet_parse(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
+		 struct packet_l3 *pl)
 {
 	struct cursor c = { b, caplen };
 	const uint8_t *h;
@@ -253,26 +251,26 @@ int diff_parse_bytes(int linktype, const uint8_t *b, uint32_t caplen, struct tcr
 	pl->l3_off = 0;
 	pl->l3_known = false;
 	switch (linktype) {
-	case DLT_EN10MB:
+	case PACKET_DLT_EN10MB:
 		parse_eth(&c, rec, pl);
 		return 0;
-	case DLT_RAW:
-	case DLT_IPV4:
-	case DLT_IPV6:
+	case PACKET_DLT_RAW:
+	case PACKET_DLT_IPV4:
+	case PACKET_DLT_IPV6:
 		if (caplen < 1) {
 			rec->flags |= TCREC_F_TRUNC;
 			return 0;
 		}
 		parse_at_l3(&c, rec, pl, 0, b[0] >> 4 == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
 		return 0;
-	case DLT_LINUX_SLL:
+	case PACKET_DLT_LINUX_SLL:
 		if (!(h = at(&c, 0, 16))) {
 			rec->flags |= TCREC_F_TRUNC;
 			return 0;
 		}
 		parse_at_l3(&c, rec, pl, 16, rd16(h + 14));
 		return 0;
-	case DLT_LINUX_SLL2:
+	case PACKET_DLT_LINUX_SLL2:
 		if (!(h = at(&c, 0, 20))) {
 			rec->flags |= TCREC_F_TRUNC;
 			return 0;
