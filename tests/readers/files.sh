@@ -193,6 +193,9 @@ expect_exit 1 "print a missing second LOG" "$TCREC" print "$WORK/clean.tclog" "$
 grep -q "gone/x.tclog" "$WORK/err" && ok "missing second LOG is named, not taken for a filter" ||
 	fail "missing second LOG: $(cat "$WORK/err")"
 expect_exit 2 "print with a filter that does not compile" "$TCREC" print "$WORK/clean.tclog" tcp port
+expect_exit 2 "stats with a filter that does not compile" "$TCREC" stats "$WORK/clean.tclog" tcp port
+grep -q "filter 'tcp port'" "$WORK/err" && ok "stats names the bad filter" || fail "stats bad filter: $(cat "$WORK/err")"
+expect_exit 2 "export with a filter that does not compile" "$TCREC" export "$WORK/clean.tclog" -o "$WORK/f.pcapng" tcp port
 expect_exit 1 "stats a missing file" "$TCREC" stats "$WORK/nope.tclog"
 mkdir "$WORK/empty"
 expect_exit 1 "print an empty directory" "$TCREC" print "$WORK/empty"
