@@ -267,5 +267,8 @@ int main(int argc, char **argv)
 	       rate, (double)(t1 - t0) / 1e9, (unsigned long long)runs,
 	       (unsigned long long)(rec1 - rec0), (unsigned long long)(drop1 - drop0),
 	       (double)runs * 1e9 / (double)(t1 - t0), (double)(rec1 - rec0) * 1e9 / (double)(t1 - t0));
+	for (size_t k = 0; k < n; k++)
+		free(pk[k].data);
+	free(pk);
 	return 0;
 }
