@@ -91,8 +91,9 @@ fi
 # ---- time range: --since/--until against tcpdump's timestamps ----
 tcpdump -tt -nn -r "$TRACE" 2>/dev/null | awk '{print $1}' | tr -d . >"$WORK/us"
 tcpdump -tttt -nn -r "$TRACE" 2>/dev/null | awk '{print $1, $2}' >"$WORK/stamps"
-first_us=$(sort -n "$WORK/us" | head -1)
-last_us=$(sort -n "$WORK/us" | tail -1)
+# (awk, not sort | head: with pipefail an early-closing head can fail the pipe)
+first_us=$(awk 'NR == 1 || $1 < m { m = $1 } END { print m }' "$WORK/us")
+last_us=$(awk 'NR == 1 || $1 > m { m = $1 } END { print m }' "$WORK/us")
 rfc() { echo "$(date -u -d @$(($1 / 1000000)) +%Y-%m-%dT%H:%M:%S).$(printf %06d $(($1 % 1000000)))Z"; }
 since_us=$((first_us + (last_us - first_us) / 3))
 until_us=$((first_us + 2 * (last_us - first_us) / 3))
