@@ -14,6 +14,8 @@ import sys
 import tempfile
 import time
 
+from readers_log import make_log, run
+
 KEYS = ['time', 'ts_ns', 'ifindex', 'ifname', 'dir', 'wire_len', 'cap_len', 'ethertype', 'vlan',
         'smac', 'dmac', 'src', 'dst', 'ip_proto', 'ip_id', 'ttl', 'tos', 'ip_len', 'ip_hlen',
         'frag_off', 'sport', 'dport', 'tcp_seq', 'tcp_ack', 'tcp_flags', 'tcp_hlen', 'tcp_win',
@@ -24,11 +26,6 @@ FIELDS = ['frame.time_epoch', 'frame.len', 'eth.src', 'eth.dst', 'vlan.id', 'ip.
           'ip.len', 'ip.flags.mf', 'ip.frag_offset', 'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw',
           'tcp.ack_raw', 'tcp.flags', 'tcp.window_size_value', 'tcp.hdr_len', 'udp.srcport',
           'udp.dstport', 'udp.length', 'icmp.type', 'icmp.code', 'icmp.ident', 'icmp.seq']
-
-
-def run(cmd):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    return r.returncode, r.stdout, r.stderr
 
 
 def num(s):
@@ -86,19 +83,10 @@ def main():
         return 77
     work = tempfile.mkdtemp(prefix='tcrec-rd-')
     try:
-        if a.trace == 'edge':
-            a.trace = os.path.join(work, 'edge.pcap')
-            here = os.path.dirname(os.path.abspath(__file__))
-            rc, _, err = run([sys.executable, os.path.join(here, 'make_edge_pcap.py'), a.trace])
-            if rc:
-                print('make_edge_pcap.py failed: ' + err, file=sys.stderr)
-                return 1
-        log = os.path.join(work, 'trace.tclog')
-        gen = [a.gen] + (['-s', str(a.snap)] if a.snap is not None else []) + [a.trace, log]
-        rc, _, err = run(gen)
-        if rc:
-            print('pcap2tclog failed: ' + err, file=sys.stderr)
+        made = make_log(a.gen, a.trace, a.snap, work)
+        if not made:
             return 1
+        a.trace, log = made
         rc, ours, err = run([a.tcrec, 'print', '--json', log])
         if rc or err:
             print(f'tcrec print --json: exit {rc}, stderr: {err}', file=sys.stderr)

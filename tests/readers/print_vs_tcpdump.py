@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 
+from readers_log import make_log, run
+
 # tcpdump summaries tcrec claims to reproduce exactly (after the cuts).
 GENERIC = re.compile(r'^(Flags \[|UDP, length \d+$|ICMP echo |ip-proto-\d+$)')
 COLUMNS = re.compile(r'^(\S+ \S+) (\S+) +(In|Out) +')
@@ -25,11 +27,6 @@ VLANS = re.compile(r'^(vlan \d+, p \d+(, DEI)?, (ethertype [^,]+, )?)+')
 OPTIONS = re.compile(r', options \[[^\]]*\]')
 URG = re.compile(r', urg \d+')
 TCP_END = re.compile(r'^(.*?Flags \[.*?, length \d+)')
-
-
-def run(cmd, **kw):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
-    return r.returncode, r.stdout, r.stderr
 
 
 def split_summary(line, link):
@@ -71,19 +68,10 @@ def main():
         return 77
     work = tempfile.mkdtemp(prefix='tcrec-rd-')
     try:
-        if a.trace == 'edge':
-            a.trace = os.path.join(work, 'edge.pcap')
-            here = os.path.dirname(os.path.abspath(__file__))
-            rc, _, err = run([sys.executable, os.path.join(here, 'make_edge_pcap.py'), a.trace])
-            if rc:
-                print('make_edge_pcap.py failed: ' + err, file=sys.stderr)
-                return 1
-        log = os.path.join(work, 'trace.tclog')
-        gen = [a.gen] + (['-s', str(a.snap)] if a.snap is not None else []) + [a.trace, log]
-        rc, out, err = run(gen)
-        if rc:
-            print('pcap2tclog failed: ' + err, file=sys.stderr)
+        made = make_log(a.gen, a.trace, a.snap, work)
+        if not made:
             return 1
+        a.trace, log = made
         opt = ['-e'] if a.link else []
         rc, ours, err = run([a.tcrec, 'print'] + opt + [log])
         if rc or err:
