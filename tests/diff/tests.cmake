@@ -1,4 +1,4 @@
-# `tcrec diff`: ground truth by construction on every shared trace, delay by
+# `tcrec diff`: ground truth by construction on every trace, delay by
 # construction, mixed inputs, exit codes / FILTER / unmatched pcapng, the
 # matcher on its own, a live two-vantage-point run with nftables loss, and a
 # short benchmark smoke run (the full benchmark is tests/diff/bench_diff.sh).
@@ -24,9 +24,8 @@ set(DIFF_TCREC $<TARGET_FILE:tcrec>)
 set(DIFF_PCAPMUT $<TARGET_FILE:pcapmut>)
 set(DIFF_GEN $<TARGET_FILE:pcap2tclog>)
 
-file(GLOB DIFF_TRACES ${TCREC_TRACES_DIR}/*.pcap)
-foreach(trace ${DIFF_TRACES})
-  get_filename_component(name ${trace} NAME_WE)
+foreach(trace ${TCREC_WIRE_TRACES})
+  tcrec_trace_case(${trace} name label)
   add_test(NAME diff_groundtruth_${name}
     COMMAND bash ${DIFF_TEST_DIR}/groundtruth.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${trace})
   add_test(NAME diff_delay_${name}
@@ -35,23 +34,21 @@ foreach(trace ${DIFF_TRACES})
     COMMAND bash ${DIFF_TEST_DIR}/mixed.sh ${DIFF_TCREC} ${DIFF_GEN} ${trace})
   set_tests_properties(diff_groundtruth_${name} diff_delay_${name} diff_mixed_${name}
     PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
+  tcrec_label_tests(${label} diff_groundtruth_${name} diff_delay_${name} diff_mixed_${name})
 endforeach()
 
-foreach(name VlanPackets tls2)
-  if(EXISTS ${TCREC_TRACES_DIR}/${name}.pcap)
-    add_test(NAME diff_cli_${name}
-      COMMAND bash ${DIFF_TEST_DIR}/cli.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${DIFF_GEN}
-              ${TCREC_TRACES_DIR}/${name}.pcap)
-    set_tests_properties(diff_cli_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
-  endif()
+foreach(trace ${TCREC_TRACE_VLAN} ${TCREC_TRACE_MIXED})
+  tcrec_trace_case(${trace} name label)
+  add_test(NAME diff_cli_${name}
+    COMMAND bash ${DIFF_TEST_DIR}/cli.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${DIFF_GEN} ${trace})
+  set_tests_properties(diff_cli_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
 endforeach()
 
-foreach(name ip-frag tls2 VlanPackets)
-  if(EXISTS ${TCREC_TRACES_DIR}/${name}.pcap)
-    add_test(NAME diff_robust_${name}
-      COMMAND bash ${DIFF_TEST_DIR}/robust.sh ${DIFF_TCREC} ${TCREC_TRACES_DIR}/${name}.pcap)
-    set_tests_properties(diff_robust_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
-  endif()
+foreach(trace ${TCREC_TRACE_FRAG} ${TCREC_TRACE_MIXED} ${TCREC_TRACE_VLAN})
+  tcrec_trace_case(${trace} name label)
+  add_test(NAME diff_robust_${name}
+    COMMAND bash ${DIFF_TEST_DIR}/robust.sh ${DIFF_TCREC} ${trace})
+  set_tests_properties(diff_robust_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
 endforeach()
 
 # Live: ns1 -- router -- ns2, random loss by an nftables rule with a counter.
@@ -68,5 +65,5 @@ set_tests_properties(diff_live_pcap diff_live_tcrec PROPERTIES
 
 add_test(NAME diff_bench_smoke
   COMMAND bash ${DIFF_TEST_DIR}/bench_diff.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${DIFF_GEN}
-          ${TCREC_TRACES_DIR}/example.pcap 20000)
+          ${TCREC_TRACE_MIXED} 20000)
 set_tests_properties(diff_bench_smoke PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS "diff;bench")

@@ -5,10 +5,15 @@
 # - open file descriptors of tcrec stay the same from the first rotation on,
 #   its RSS grows by less than SOAK_RSS_KIB between the 20 s mark and the end;
 # - exactly 5 files remain, consecutive seconds, each opens alone;
-# - over the whole run, no ring-buffer drop and the records written add up to
-#   at least what tcpdump saw while tcrec was surely attached;
+# - over the whole run, no ring-buffer drop, captured + dropped = seen, and
+#   the records written are at least the traffic sent; they add up to at
+#   least what tcpdump saw while tcrec was surely attached, at most all it saw;
 # - the packets of the 5 kept files equal tcpdump's in their time window, one
 #   for one and field by field (tests/e2e/compare.py, tshark as the oracle).
+# The last two need tcpdump whole: when it drops packets, they are made on a
+# short recording at a quarter of the rate instead (twice at most), then
+# relaxed to "the files hold at least what tcpdump kept", saying so. All the
+# other checks are made on the soak itself.
 # Usage: soak.sh TCREC HOOKCTL UDPFLOOD
 set -euo pipefail
 TCREC=$1
@@ -110,7 +115,7 @@ tcrec_stop "$TR" "$W/rec"
 kill -0 "$FLOOD" 2>/dev/null || tl_fail "the sender stopped before tcrec: $(cat "$W/flood.out")"
 drops=$(tcpdump_stop "$TD" "$W/td.pcap")
 kill "$FLOOD" 2>/dev/null || true
-((drops == 0)) || tl_skip "tcpdump dropped $drops packets: no complete oracle"
+T_READY=$t0 T_STOP=$TCREC_T_STOP
 
 tl_log "samples (time since attach: fds, VmRSS): ${samples[*]}"
 [[ -n $fd_ref ]] || tl_fail "no rotation in ${SOAK_SECS}s"
@@ -120,49 +125,78 @@ tl_log "fds: $fd_ref from the first rotation to the end; VmRSS ${rss_20} KiB at 
 ((growth < SOAK_RSS_KIB)) ||
 	tl_fail "VmRSS grew by $growth KiB from 20 s to the end (limit $SOAK_RSS_KIB KiB)"
 
-# Every rotation said what it closed: no drop, and the whole run's records
-# are at least tcpdump's packets between attach and stop.
-read -r n_closed recorded dropped < <(awk '/ closed: / {
-	n++; for (i = 1; i < NF; i++) { if ($(i+1) == "packets,") p += $i; if ($(i+1) ~ /^dropped/) d += $i }
-	} END {print n + 0, p + 0, d + 0}' "$W/rec.err")
+# run_counts DIR: from what every rotation said it closed, sets n_closed,
+# recorded and dropped; fails on a drop or on an exit summary that does
+# not add up.
+run_counts() {
+	read -r n_closed recorded dropped < <(awk '/ closed: / {
+		n++; for (i = 1; i < NF; i++) { if ($(i+1) == "packets,") p += $i; if ($(i+1) ~ /^dropped/) d += $i }
+		} END {print n + 0, p + 0, d + 0}' "$1/rec.err")
+	((dropped == 0)) || tl_fail "tcrec reports $dropped ring-buffer drops over the run"
+	local captured seen sdropped
+	captured=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured$/\1/p' "$1/rec.err")
+	seen=$(sed -n 's/^\([0-9]*\) packets\{0,1\} seen on the hooks$/\1/p' "$1/rec.err")
+	sdropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by the ring buffer$/\1/p' "$1/rec.err")
+	[[ -n $captured && -n $seen && -n $sdropped ]] || tl_fail "no exit summary from tcrec in $1/rec.err"
+	((captured == recorded && sdropped == 0 && captured + sdropped == seen)) ||
+		tl_fail "exit summary: $captured captured, $seen seen, $sdropped dropped; the files closed: $recorded"
+}
+
+# ring_files DIR N: the ring left in DIR/ring: exactly the N newest seconds,
+# each file self-contained; sets files and secs.
+ring_files() {
+	local f m i n=$2 stop_s
+	mapfile -t files < <(ls "$1/ring")
+	((${#files[@]} == n)) || tl_fail "${#files[@]} files remain, not $n: ${files[*]}"
+	secs=()
+	for f in "${files[@]}"; do
+		[[ $f =~ ^s-([0-9]{8})-([0-9]{2})([0-9]{2})([0-9]{2})\.tclog[0-9]$ ]] ||
+			tl_fail "unexpected file name $f"
+		m=("${BASH_REMATCH[@]}")
+		secs+=("$(date -d "${m[1]} ${m[2]}:${m[3]}:${m[4]}" +%s)")
+		"$TCREC" stats "$1/ring/$f" >/dev/null 2>"$W/e" && [[ ! -s $W/e ]] ||
+			tl_fail "$f does not open alone: $(cat "$W/e")"
+	done
+	for ((i = 1; i < n; i++)); do
+		((secs[i] == secs[i - 1] + 1)) || tl_fail "kept files are not consecutive seconds: ${files[*]}"
+	done
+	stop_s=$((T_STOP / 1000000000))
+	((secs[n - 1] >= stop_s - 1 && secs[n - 1] <= stop_s + 1)) ||
+		tl_fail "the newest kept file ${files[n - 1]} is not the second tcrec stopped in ($stop_s)"
+}
+
+run_counts "$W"
+tl_log "whole run: $n_closed files closed, $recorded records written, $dropped dropped"
 ((n_closed >= SOAK_SECS - 5)) || tl_fail "only $n_closed files closed in ${SOAK_SECS}s of -G 1"
-((dropped == 0)) || tl_fail "tcrec reports $dropped ring-buffer drops over the run"
-lo_all=$(awk -v t="$t0" 'BEGIN {printf "%.6f", t / 1e9 + 0.05}')
-hi_all=$(awk -v t="$TCREC_T_STOP" 'BEGIN {printf "%.6f", t / 1e9 - 0.1}')
-editcap -A "$lo_all" -B "$hi_all" "$W/td.pcap" "$W/td-run.pcap" >/dev/null
-seen_run=$(pcap_count "$W/td-run.pcap")
-seen_all=$(pcap_count "$W/td.pcap")
-tl_log "whole run: $n_closed files closed, $recorded records written, $dropped dropped;" \
-	"tcpdump: $seen_run packets while tcrec was surely attached, $seen_all in all"
-((seen_run > SOAK_PPS * (SOAK_SECS - 5))) || tl_fail "only $seen_run packets: traffic did not flow"
-((recorded >= seen_run && recorded <= seen_all)) ||
-	tl_fail "tcrec wrote $recorded records, tcpdump saw $seen_run (attached) .. $seen_all (all)"
+((recorded > SOAK_PPS * (SOAK_SECS - 5))) || tl_fail "only $recorded records: traffic did not flow"
+ring_files "$W" "$SOAK_RING"
 
-# The ring: exactly the 5 newest seconds, each file self-contained.
-mapfile -t files < <(ls "$W/ring")
-((${#files[@]} == SOAK_RING)) || tl_fail "${#files[@]} files remain, not $SOAK_RING: ${files[*]}"
-secs=()
-for f in "${files[@]}"; do
-	[[ $f =~ ^s-([0-9]{8})-([0-9]{2})([0-9]{2})([0-9]{2})\.tclog[0-9]$ ]] ||
-		tl_fail "unexpected file name $f"
-	m=("${BASH_REMATCH[@]}")
-	secs+=("$(date -d "${m[1]} ${m[2]}:${m[3]}:${m[4]}" +%s)")
-	"$TCREC" stats "$W/ring/$f" >/dev/null 2>"$W/e" && [[ ! -s $W/e ]] ||
-		tl_fail "$f does not open alone: $(cat "$W/e")"
-done
-for ((i = 1; i < SOAK_RING; i++)); do
-	((secs[i] == secs[i - 1] + 1)) || tl_fail "kept files are not consecutive seconds: ${files[*]}"
-done
-stop_s=$((TCREC_T_STOP / 1000000000))
-((secs[SOAK_RING - 1] >= stop_s - 1 && secs[SOAK_RING - 1] <= stop_s + 1)) ||
-	tl_fail "the newest kept file ${files[SOAK_RING - 1]} is not the second tcrec stopped in ($stop_s)"
+# oracle DIR PPS: the checks against tcpdump's DIR/td.pcap (of a recording
+# from T_READY to T_STOP, into DIR/ring, files and secs set); relaxed while
+# drops is not 0.
+oracle() {
+	local d=$1 pps=$2 lo_all hi_all seen_run seen_all lo hi in_win f
+	lo_all=$(awk -v t="$T_READY" 'BEGIN {printf "%.6f", t / 1e9 + 0.05}')
+	hi_all=$(awk -v t="$T_STOP" 'BEGIN {printf "%.6f", t / 1e9 - 0.1}')
+	editcap -A "$lo_all" -B "$hi_all" "$d/td.pcap" "$d/td-run.pcap" >/dev/null
+	seen_run=$(pcap_count "$d/td-run.pcap")
+	seen_all=$(pcap_count "$d/td.pcap")
+	tl_log "tcpdump: $seen_run packets while tcrec was surely attached, $seen_all in all," \
+		"$drops dropped; tcrec: $recorded records"
+	if ((drops == 0)); then
+		((recorded >= seen_run && recorded <= seen_all)) ||
+			tl_fail "tcrec wrote $recorded records, tcpdump saw $seen_run (attached) .. $seen_all (all)"
+	else
+		((recorded >= seen_run)) ||
+			tl_fail "tcrec wrote $recorded records, tcpdump kept $seen_run while it was surely attached"
+	fi
 
-# Time window of the kept files: from their first second to the stop, each
-# end moved into the middle of a gap between two of tcpdump's packets so
-# that the µs between the two timestamps of a packet cannot put it inside
-# on one side and outside on the other.
-read -r lo hi < <("$TL_PYTHON" - "$W/td.pcap" $((secs[0] * 1000000000 + 20000000)) \
-	$((TCREC_T_STOP - 100000000)) <<'PY'
+	# Time window of the kept files: from their first second to the stop,
+	# each end moved into the middle of a gap between two of tcpdump's
+	# packets so that the µs between the two timestamps of a packet cannot
+	# put it inside on one side and outside on the other.
+	read -r lo hi < <("$TL_PYTHON" - "$d/td.pcap" $((secs[0] * 1000000000 + 20000000)) \
+		$((T_STOP - 100000000)) <<'PY'
 import struct, sys
 data = open(sys.argv[1], "rb").read()
 magic = data[:4]
@@ -181,17 +215,65 @@ def gap_mid(t):
 print(gap_mid(int(sys.argv[2])), gap_mid(int(sys.argv[3])))
 PY
 )
-((lo < hi)) || tl_fail "empty comparison window [$lo, $hi]"
+	((lo < hi)) || tl_fail "empty comparison window [$lo, $hi]"
+	editcap -A "$(fmt_s "$lo")" -B "$(fmt_s "$hi")" "$d/td.pcap" "$d/td-win.pcap" >/dev/null
+	local ring_paths=()
+	for f in "${files[@]}"; do ring_paths+=("$d/ring/$f"); done
+	"$TCREC" print "${ring_paths[@]}" --json >"$d/ring.json" 2>"$W/e" || tl_fail "print: $(cat "$W/e")"
+	in_win=$(pcap_count "$d/td-win.pcap")
+	tl_log "kept: ${files[*]}; window $(fmt_s "$lo") .. $(fmt_s "$hi"), $in_win tcpdump packets in it"
+	if ((drops == 0)); then
+		((in_win > pps * (${#files[@]} - 2))) || tl_fail "only $in_win tcpdump packets in the kept window"
+		"$TL_PYTHON" "$here/../e2e/compare.py" --pcap "$d/td-win.pcap" --json "$d/ring.json" \
+			--label "soak ring of ${#files[@]}" --window "$lo" "$hi" >"$d/cmp.out" ||
+			{ cat "$d/cmp.out" >&2; tl_fail "the kept files differ from tcpdump in their window"; }
+		cat "$d/cmp.out" >&2
+	else
+		# the same words on both sides, time left out: every line tcpdump
+		# kept must be among the files'
+		tcpdump -nn -S -r "$d/td-win.pcap" 2>/dev/null | cut -d' ' -f2- | sort >"$d/want"
+		"$TCREC" print "${ring_paths[@]}" --since "$(rfc3339 "$lo")" --until "$(rfc3339 "$hi")" |
+			sed -E 's/^[^ ]+ [^ ]+ [^ ]+ (In|Out) +//' | sort >"$d/got"
+		local missing
+		missing=$(comm -23 "$d/want" "$d/got" | wc -l)
+		((missing == 0)) || tl_fail "$missing packets tcpdump kept in the window are not in the kept files"
+		tl_log "RELAXED: tcpdump dropped $drops packets even at $pps packets/s: checked only that the" \
+			"$(wc -l <"$d/want") packets it kept in the window are among the $(wc -l <"$d/got") of the files"
+	fi
+}
 fmt_s() { awk -v t="$1" 'BEGIN {printf "%.9f", t / 1e9}'; }
-editcap -A "$(fmt_s "$lo")" -B "$(fmt_s "$hi")" "$W/td.pcap" "$W/td-win.pcap" >/dev/null
-ring_paths=()
-for f in "${files[@]}"; do ring_paths+=("$W/ring/$f"); done
-"$TCREC" print "${ring_paths[@]}" --json >"$W/ring.json" 2>"$W/e" || tl_fail "print: $(cat "$W/e")"
-in_win=$(pcap_count "$W/td-win.pcap")
-((in_win > SOAK_PPS * (SOAK_RING - 2))) || tl_fail "only $in_win tcpdump packets in the kept window"
-tl_log "kept: ${files[*]}; window $(fmt_s "$lo") .. $(fmt_s "$hi")"
-"$TL_PYTHON" "$here/../e2e/compare.py" --pcap "$W/td-win.pcap" --json "$W/ring.json" \
-	--label "soak ring of $SOAK_RING" --window "$lo" "$hi" >"$W/cmp.out" ||
-	{ cat "$W/cmp.out" >&2; tl_fail "the kept files differ from tcpdump in their window"; }
-cat "$W/cmp.out" >&2
+rfc3339() { date -u -d "@$(fmt_s "$1")" +%Y-%m-%dT%H:%M:%S.%NZ; }
+
+# A short recording like the soak's, slower, for the comparisons alone:
+# sets T_READY, T_STOP, drops, and (run_counts, ring_files) the rest.
+short_run() {
+	local d=$1 pps=$2 flood
+	mkdir -p "$d/ring"
+	tcpdump_start TD "$NS_A" "$IF_A" "$d/td.pcap"
+	ip netns exec "$NS_B" "$UDPFLOOD" -d "$ADDR_A" -r "$pps" -n $((pps * 60)) -s 200 >"$d/flood.out" 2>&1 &
+	flood=$!
+	tl_track_pid "$flood"
+	sleep 0.5
+	tcrec_start TR "$NS_A" "$IF_A" "$d/rec" "$HOOKCTL" \
+		-w "$d/ring/s-%Y%m%d-%H%M%S.tclog" -G 1 -C 1000 -W "$SOAK_RING"
+	T_READY=$TCREC_T_READY
+	sleep $((SOAK_RING + 5))
+	tcrec_stop "$TR" "$d/rec"
+	T_STOP=$TCREC_T_STOP
+	kill -0 "$flood" 2>/dev/null || tl_fail "the sender stopped before tcrec: $(cat "$d/flood.out")"
+	drops=$(tcpdump_stop "$TD" "$d/td.pcap")
+	kill "$flood" 2>/dev/null || true
+	run_counts "$d"
+	ring_files "$d" "$SOAK_RING"
+}
+
+d=$W pps=$SOAK_PPS
+for k in 1 2; do
+	((drops > 0)) || break
+	pps=$((pps / 4))
+	tl_log "tcpdump dropped $drops packets: its comparisons on a short recording at $pps packets/s"
+	d=$W/short$k
+	short_run "$d" "$pps"
+done
+oracle "$d" "$pps"
 echo PASS

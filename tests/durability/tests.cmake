@@ -14,7 +14,7 @@ set_tests_properties(${DUR_TESTS} PROPERTIES
 # (no kernel, no root).
 add_test(NAME durability.damage_cli
   COMMAND python3 ${DUR_DIR}/damage_cli.py $<TARGET_FILE:tcrec> $<TARGET_FILE:pcap2tclog>
-          $<TARGET_FILE:tclog_dump> ${TCREC_TRACES_DIR}/DnsPackets.pcap)
+          $<TARGET_FILE:tclog_dump> ${TCREC_TRACE_DNS})
 set_tests_properties(durability.damage_cli PROPERTIES TIMEOUT 300 LABELS durability)
 
 # Two minutes under steady traffic with a -G 1 -C -W 5 ring: fds and RSS

@@ -26,42 +26,40 @@ set_tests_properties(e2e_summary PROPERTIES FIXTURES_CLEANUP e2e_rows
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS e2e)
 
 set(E2E_TESTS)
-file(GLOB E2E_TRACES ${TCREC_TRACES_DIR}/*.pcap ${TCREC_TRACES_DIR}/*.pcapng)
-foreach(trace ${E2E_TRACES})
-  get_filename_component(name ${trace} NAME_WE)
+foreach(trace ${TCREC_WIRE_TRACES})
+  tcrec_trace_case(${trace} name label)
   add_test(NAME e2e_replay_${name}
     COMMAND bash ${E2E_DIR}/replay.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${trace} ${E2E_SUMMARY})
   set_tests_properties(e2e_replay_${name} PROPERTIES FIXTURES_REQUIRED e2e_rows)
   list(APPEND E2E_TESTS e2e_replay_${name})
+  tcrec_label_tests(${label} e2e_replay_${name})
 endforeach()
 
 # Packet bytes: the first 256 bytes (-s 256) or the whole packet (-s 0) equal
-# tcpdump's, with the offloaded VLAN tag put back (VlanPackets) and on
-# full-size frames (http-packets).
-foreach(case VlanPackets:256 http-packets:256 VlanPackets:0)
+# tcpdump's, with the offloaded VLAN tags put back (vlan) and on full-size
+# frames (bulk).
+foreach(case vlan:256 bulk:256 vlan:0)
   string(REPLACE ":" ";" parts ${case})
   list(GET parts 0 name)
   list(GET parts 1 snap)
-  if(EXISTS ${TCREC_TRACES_DIR}/${name}.pcap)
-    add_test(NAME e2e_snap${snap}_${name}
-      COMMAND bash ${E2E_DIR}/replay.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${TCREC_TRACES_DIR}/${name}.pcap
-              ${E2E_SUMMARY} -s ${snap})
-    set_tests_properties(e2e_snap${snap}_${name} PROPERTIES FIXTURES_REQUIRED e2e_rows)
-    list(APPEND E2E_TESTS e2e_snap${snap}_${name})
-  endif()
+  add_test(NAME e2e_snap${snap}_${name}
+    COMMAND bash ${E2E_DIR}/replay.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${TCREC_CORPUS_DIR}/${name}.pcap
+            ${E2E_SUMMARY} -s ${snap})
+  set_tests_properties(e2e_snap${snap}_${name} PROPERTIES FIXTURES_REQUIRED e2e_rows)
+  list(APPEND E2E_TESTS e2e_snap${snap}_${name})
 endforeach()
 
 add_test(NAME e2e_egress COMMAND bash ${E2E_DIR}/egress.sh ${E2E_TCREC} ${E2E_HOOKCTL}
-  ${TCREC_TRACES_DIR}/VlanPackets.pcap)
+  ${TCREC_TRACE_VLAN})
 foreach(mode tcx tc)
   add_test(NAME e2e_coexist_${mode}
     COMMAND bash ${E2E_DIR}/coexist.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${mode}
-            ${TCREC_TRACES_DIR}/DnsPackets.pcap)
+            ${TCREC_TRACE_DNS})
 endforeach()
 add_test(NAME e2e_stale_tc COMMAND bash ${E2E_DIR}/stale_tc.sh ${E2E_TCREC} ${E2E_HOOKCTL}
-  ${TCREC_TRACES_DIR}/VlanPackets.pcap)
+  ${TCREC_TRACE_VLAN})
 add_test(NAME e2e_limits COMMAND bash ${E2E_DIR}/limits.sh ${E2E_TCREC} ${E2E_HOOKCTL}
-  ${TCREC_TRACES_DIR}/DnsPackets.pcap)
+  ${TCREC_TRACE_DNS})
 add_test(NAME cli_bad_input COMMAND bash ${E2E_DIR}/cli_bad_input.sh ${E2E_TCREC} ${E2E_HOOKCTL})
 list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc e2e_limits
   cli_bad_input)

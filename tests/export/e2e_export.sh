@@ -20,7 +20,7 @@ PPS=${E2E_PPS:-20000}
 tl_require_root
 tl_require_tools ip tc tcpdump tshark tcpreplay editcap capinfos
 tl_require_bpf
-[[ -r $TRACE ]] || tl_skip "trace not readable: $TRACE"
+[[ -r $TRACE ]] || tl_fail "trace not readable: $TRACE"
 
 label=$(basename "$TRACE" .pcap)
 rec_args=()

@@ -5,7 +5,7 @@
 # Usage: export_cli.sh TCREC TRACE_TO_LOG TRACE
 set -euo pipefail
 tcrec=$1 to_log=$2 trace=$3
-[ -r "$trace" ] || { echo "skip: $trace missing" >&2; exit 77; }
+[ -r "$trace" ] || { echo "FAIL: cannot read $trace" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$to_log" "$trace" "$tmp/ok.tclog" >/dev/null

@@ -11,7 +11,7 @@ traces=$1 tcrec=$2 to_log=$3
 need_tools tshark tcpdump
 shopt -s nullglob
 files=("$traces"/*.pcap)
-[ ${#files[@]} -gt 0 ] || { echo "skip: no traces in $traces" >&2; exit 77; }
+[ ${#files[@]} -gt 0 ] || { echo "FAIL: no traces in $traces" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 filters=("tcp" "udp port 53" "tcp[tcpflags] & (tcp-syn|tcp-fin) != 0" "ip6" "vlan and vlan and icmp"

@@ -14,7 +14,7 @@ traces=$1 tcrec=$2 to_log=$3
 need_tools tshark tcpdump capinfos editcap zstd
 shopt -s nullglob
 files=("$traces"/*.pcap)
-[ ${#files[@]} -gt 0 ] || { echo "skip: no traces in $traces" >&2; exit 77; }
+[ ${#files[@]} -gt 0 ] || { echo "FAIL: no traces in $traces" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -4,14 +4,13 @@
 # pcapng: four interface blocks, the right interface and direction on every
 # packet, each host's packets equal to its original trace, epb_dropcount and
 # the interface statistics in agreement.
-# Usage: export_merge.sh TRACES_DIR TCREC TRACE_TO_LOG
+# Usage: export_merge.sh TRACE_A TRACE_B TCREC TRACE_TO_LOG
 set -euo pipefail
 here=$(dirname "$0")
 . "$here/fields.sh"
-traces=$1 tcrec=$2 to_log=$3
+ta=$1 tb=$2 tcrec=$3 to_log=$4
 need_tools tshark capinfos python3
-ta=$traces/http-packets.pcap tb=$traces/4KHttpRequests.pcap
-[ -r "$ta" ] && [ -r "$tb" ] || { echo "skip: traces missing" >&2; exit 77; }
+[ -r "$ta" ] && [ -r "$tb" ] || { echo "FAIL: cannot read $ta or $tb" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -3,14 +3,13 @@
 # holds exactly the packets of the original trace inside [since, until)
 # (times as tshark reads them), and only the chunks that overlap the range
 # are decompressed.
-# Usage: export_range.sh TRACES_DIR TCREC TRACE_TO_LOG
+# Usage: export_range.sh TRACE TCREC TRACE_TO_LOG
 set -euo pipefail
 here=$(dirname "$0")
 . "$here/fields.sh"
-traces=$1 tcrec=$2 to_log=$3
+t=$1 tcrec=$2 to_log=$3
 need_tools tshark
-t=$traces/example.pcap
-[ -r "$t" ] || { echo "skip: $t missing" >&2; exit 77; }
+[ -r "$t" ] || { echo "FAIL: cannot read $t" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 per_chunk=100

@@ -7,20 +7,19 @@
 #     tcrec still runs (flushed every second).
 #  3. -F pcap / -F pcapng -s 128 write a file that tcpdump reads and whose
 #     fields equal those of tcpdump's own capture of the same packets.
-#   stream.sh TCREC HOOKCTL TRACES_DIR
+#   stream.sh TCREC HOOKCTL TRACE
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/netns.sh"
 . "$here/../lib/capture.sh"
 . "$here/fields.sh"
 
-(($# == 3)) || tl_fail "usage: stream.sh TCREC HOOKCTL TRACES_DIR"
-TCREC=$1 HOOKCTL=$2 TRACES=$3
+(($# == 3)) || tl_fail "usage: stream.sh TCREC HOOKCTL TRACE"
+TCREC=$1 HOOKCTL=$2 trace=$3
 tl_require_root
 tl_require_tools ip tc tcpdump tshark tcpreplay capinfos editcap python3
 tl_require_bpf
-trace=$TRACES/example.pcap
-[[ -r $trace ]] || tl_skip "trace not readable: $trace"
+[[ -r $trace ]] || tl_fail "trace not readable: $trace"
 
 ns_s=exs$$ ns_r=exr$$ if_s=exa$$ if_r=exb$$
 tl_netns_add "$ns_s"

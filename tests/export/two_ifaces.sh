@@ -4,20 +4,19 @@
 # answered by RST, ARP, a replayed trace into r1), exported to pcapng: two interface blocks, and for each
 # (interface, direction) the packets tshark reads from the export equal
 # those of a tcpdump -Q in|out running on that interface at the same time.
-#   two_ifaces.sh TCREC HOOKCTL TRACES_DIR
+#   two_ifaces.sh TCREC HOOKCTL TRACE
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/netns.sh"
 . "$here/../lib/capture.sh"
 . "$here/fields.sh"
 
-(($# == 3)) || tl_fail "usage: two_ifaces.sh TCREC HOOKCTL TRACES_DIR"
-TCREC=$1 HOOKCTL=$2 TRACES=$3
+(($# == 3)) || tl_fail "usage: two_ifaces.sh TCREC HOOKCTL TRACE"
+TCREC=$1 HOOKCTL=$2 trace=$3
 tl_require_root
 tl_require_tools ip tc tcpdump tshark tcpreplay capinfos timeout
 tl_require_bpf
-trace=$TRACES/DnsPackets.pcap
-[[ -r $trace ]] || tl_skip "trace not readable: $trace"
+[[ -r $trace ]] || tl_fail "trace not readable: $trace"
 
 ns_1=ex1$$ ns_2=ex2$$ ns_r=exr$$
 s1=exa$$ r1=exb$$ s2=exc$$ r2=exd$$

@@ -13,7 +13,7 @@ for t in tshark tcpdump capinfos zstd; do
 done
 shopt -s nullglob
 files=("$traces"/*.pcap)
-[ ${#files[@]} -gt 0 ] || { echo "skip: no traces in $traces" >&2; exit 77; }
+[ ${#files[@]} -gt 0 ] || { echo "FAIL: no traces in $traces" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 count() { capinfos -c -M "$1" | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }'; }

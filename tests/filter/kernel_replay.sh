@@ -35,7 +35,7 @@ ip -n "$NS" link set "$PEER" up
 tl_wait_for 5 "veth $PEER up" tl__link_up "$NS" "$PEER"
 
 mapfile -t traces < <(ls "$TRACES"/*.pcap)
-((${#traces[@]})) || tl_skip "no traces in $TRACES"
+((${#traces[@]})) || tl_fail "no traces in $TRACES"
 mapfile -t exprs < <(grep -v -e '^#' -e '^$' "$EXPRS")
 ((${#exprs[@]} >= 30)) || tl_fail "only ${#exprs[@]} expressions in $EXPRS"
 

@@ -13,9 +13,6 @@ target_include_directories(cbpf_difftest PRIVATE ${PROJECT_SOURCE_DIR}/recorder 
 target_compile_options(cbpf_difftest PRIVATE ${TCREC_WARNINGS})
 target_link_libraries(cbpf_difftest PRIVATE PkgConfig::LIBBPF PkgConfig::PCAP)
 
-add_test(NAME filter_cbpf_difftest
-  COMMAND cbpf_difftest ${TCREC_TRACES_DIR} ${TCREC_FILTER_TEST_DIR}/expressions.txt 3000 1)
-set_tests_properties(filter_cbpf_difftest PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600)
 
 add_executable(capture_filter_test
   ${TCREC_FILTER_TEST_DIR}/capture_filter_test.c
@@ -28,18 +25,28 @@ target_include_directories(capture_filter_test PRIVATE ${PROJECT_SOURCE_DIR} ${P
 target_compile_options(capture_filter_test PRIVATE ${TCREC_WARNINGS})
 target_link_libraries(capture_filter_test PRIVATE tcrec_capture_skel PkgConfig::LIBBPF PkgConfig::PCAP)
 
-add_test(NAME filter_capture_test_run
-  COMMAND capture_filter_test ${TCREC_TRACES_DIR} ${TCREC_FILTER_TEST_DIR}/expressions.txt)
-set_tests_properties(filter_capture_test_run PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600)
-
-add_test(NAME filter_kernel_replay
-  COMMAND bash ${TCREC_FILTER_TEST_DIR}/kernel_replay.sh $<TARGET_FILE:tcrec> ${TCREC_TRACES_DIR}
-          ${TCREC_FILTER_TEST_DIR}/expressions.txt)
-set_tests_properties(filter_kernel_replay PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 900
-  RUN_SERIAL TRUE)
+# Per trace directory (the corpus; the extra traces when given): every
+# expression against libpcap's interpreter, through BPF_PROG_TEST_RUN, and
+# recorded live against tcpdump -r.
+foreach(dir ${TCREC_TRACE_DIRS})
+  tcrec_trace_case(${dir} name label)
+  add_test(NAME filter_cbpf_difftest_${name}
+    COMMAND cbpf_difftest ${dir} ${TCREC_FILTER_TEST_DIR}/expressions.txt 3000 1)
+  set_tests_properties(filter_cbpf_difftest_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600)
+  add_test(NAME filter_capture_test_run_${name}
+    COMMAND capture_filter_test ${dir} ${TCREC_FILTER_TEST_DIR}/expressions.txt)
+  set_tests_properties(filter_capture_test_run_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600)
+  add_test(NAME filter_kernel_replay_${name}
+    COMMAND bash ${TCREC_FILTER_TEST_DIR}/kernel_replay.sh $<TARGET_FILE:tcrec> ${dir}
+            ${TCREC_FILTER_TEST_DIR}/expressions.txt)
+  set_tests_properties(filter_kernel_replay_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 900
+    RUN_SERIAL TRUE)
+  tcrec_label_tests(${label} filter_cbpf_difftest_${name} filter_capture_test_run_${name}
+    filter_kernel_replay_${name})
+endforeach()
 
 add_test(NAME filter_bad_expression
-  COMMAND bash ${TCREC_FILTER_TEST_DIR}/bad_expression.sh $<TARGET_FILE:tcrec> ${TCREC_TRACES_DIR}/VlanPackets.pcap)
+  COMMAND bash ${TCREC_FILTER_TEST_DIR}/bad_expression.sh $<TARGET_FILE:tcrec> ${TCREC_TRACE_VLAN})
 set_tests_properties(filter_bad_expression PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE})
 
 add_test(NAME filter_l3_device

@@ -4,12 +4,14 @@
 # damaged files, several files and directories merged by time, bad usage.
 # Expected counts come from tcpdump reading the same trace and from the
 # chunking the generator was asked for (a chunk every 64 packets).
-#   files.sh TCREC PCAP2TCLOG TRACES_DIR
+#   files.sh TCREC PCAP2TCLOG DNS_TRACE MANY_FLOWS_TRACE VLAN_TRACE
 set -euo pipefail
 
 TCREC=$1
 GEN=$2
-TRACES=$3
+DNS_TRACE=$3
+FLOWS_TRACE=$4
+VLAN_TRACE=$5
 export TZ=UTC # tcpdump and tcrec both print local time: make it one zone
 command -v tcpdump >/dev/null || { echo "tcpdump not found: no oracle" >&2; exit 77; }
 
@@ -34,7 +36,7 @@ expect_exit() {
 	fi
 }
 
-TRACE=$TRACES/DnsPackets.pcap
+TRACE=$DNS_TRACE
 N=$(tcpdump -r "$TRACE" 2>/dev/null | wc -l)
 
 # ---- torn and killed files ----
@@ -136,7 +138,7 @@ fi
 expect_exit 1 "stats on a damaged file" "$TCREC" stats "$WORK/damaged.tclog"
 
 # ---- several files and directories, merged by time ----
-TRACE=$TRACES/4KHttpRequests.pcap
+TRACE=$FLOWS_TRACE
 N=$(tcpdump -r "$TRACE" 2>/dev/null | wc -l)
 "$GEN" "$TRACE" "$WORK/http.tclog" >/dev/null
 "$TCREC" print --nano "$WORK/http.tclog" >"$WORK/http.txt"
@@ -168,7 +170,7 @@ else
 fi
 
 # ---- interfaces, directions, options ----
-"$GEN" --two-ifaces "$TRACES/VlanPackets.pcap" "$WORK/two.tclog" >/dev/null
+"$GEN" --two-ifaces "$VLAN_TRACE" "$WORK/two.tclog" >/dev/null
 bad=$("$TCREC" print "$WORK/two.tclog" | awk '{ w = (NR % 2) ? "trace0 In" : "trace1 Out";
 	if ($3 " " $4 != w) n++ } END { print n + 0 }')
 [ "$bad" -eq 0 ] && ok "interface and In/Out columns follow each record" || fail "$bad lines with a wrong interface/direction"
@@ -200,8 +202,8 @@ expect_exit 2 "export with a filter that does not compile" "$TCREC" export "$WOR
 expect_exit 1 "stats a missing file" "$TCREC" stats "$WORK/nope.tclog"
 mkdir "$WORK/empty"
 expect_exit 1 "print an empty directory" "$TCREC" print "$WORK/empty"
-expect_exit 1 "print a pcap file (not a log)" "$TCREC" print "$TRACES/VlanPackets.pcap"
-grep -q "VlanPackets.pcap" "$WORK/err" && ok "not-a-log message names the file" || fail "not-a-log: $(cat "$WORK/err")"
+expect_exit 1 "print a pcap file (not a log)" "$TCREC" print "$VLAN_TRACE"
+grep -qF "$(basename "$VLAN_TRACE")" "$WORK/err" && ok "not-a-log message names the file" || fail "not-a-log: $(cat "$WORK/err")"
 for cmd in print stats; do
 	"$TCREC" $cmd --help | grep -q EXAMPLES && ok "$cmd --help has EXAMPLES" || fail "$cmd --help"
 done

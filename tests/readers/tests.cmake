@@ -11,11 +11,10 @@ target_link_libraries(pcap2tclog PRIVATE tcrec_formats PkgConfig::PCAP)
 set(READERS_TCREC $<TARGET_FILE:tcrec>)
 set(READERS_GEN $<TARGET_FILE:pcap2tclog>)
 
-find_program(READERS_PYTHON3 NAMES python3)
-file(GLOB READERS_TRACES CONFIGURE_DEPENDS ${TCREC_TRACES_DIR}/*.pcap)
+set(READERS_PYTHON3 ${TCREC_PYTHON3})
 set(READERS_TESTS)
-foreach(trace ${READERS_TRACES})
-  get_filename_component(name ${trace} NAME_WE)
+foreach(trace ${TCREC_OFFLINE_TRACES})
+  tcrec_trace_case(${trace} name label)
   set(args --tcrec ${READERS_TCREC} --gen ${READERS_GEN} --trace ${trace})
   # Metadata-only records, and whole packets (TCP options, ARP, ICMP errors
   # then print as tcpdump prints them), with and without -e.
@@ -28,17 +27,20 @@ foreach(trace ${READERS_TRACES})
     COMMAND bash ${READERS_DIR}/filter_vs_tcpdump.sh ${READERS_TCREC} ${READERS_GEN} ${trace})
   list(APPEND READERS_TESTS readers_print_${name} readers_print_e_s0_${name} readers_json_${name}
     readers_stats_${name} readers_filter_${name})
+  tcrec_label_tests(${label} readers_print_${name} readers_print_e_s0_${name} readers_json_${name}
+    readers_stats_${name} readers_filter_${name})
 endforeach()
-# Cases no shared trace has (IPv6 fragments, ICMPv6, QinQ, ICMP errors, URG,
-# truncated IP, unknown ethertypes), from a pcap make_edge_pcap.py writes.
+# Print wording on cases made for it (ICMP errors, URG, odd protocols),
+# from a pcap make_edge_pcap.py writes.
 set(edge --tcrec ${READERS_TCREC} --gen ${READERS_GEN} --trace edge)
-add_test(NAME readers_print_edge COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${edge})
-add_test(NAME readers_print_e_s0_edge
+add_test(NAME readers_print_wording COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${edge})
+add_test(NAME readers_print_e_s0_wording
   COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${edge} -e --snap 0)
-add_test(NAME readers_json_edge COMMAND ${READERS_PYTHON3} ${READERS_DIR}/json_vs_tshark.py ${edge})
-list(APPEND READERS_TESTS readers_print_edge readers_print_e_s0_edge readers_json_edge)
+add_test(NAME readers_json_wording COMMAND ${READERS_PYTHON3} ${READERS_DIR}/json_vs_tshark.py ${edge})
+list(APPEND READERS_TESTS readers_print_wording readers_print_e_s0_wording readers_json_wording)
 
-add_test(NAME readers_files COMMAND bash ${READERS_DIR}/files.sh ${READERS_TCREC} ${READERS_GEN} ${TCREC_TRACES_DIR})
+add_test(NAME readers_files COMMAND bash ${READERS_DIR}/files.sh ${READERS_TCREC} ${READERS_GEN}
+  ${TCREC_TRACE_DNS} ${TCREC_TRACE_SHORT} ${TCREC_TRACE_VLAN})
 list(APPEND READERS_TESTS readers_files)
 set_tests_properties(${READERS_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300 LABELS readers)
