@@ -11,7 +11,7 @@
 # python3. Exit 77 when one is missing, 1 when a section fails.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mode=full build=$here/../../build traces=$here/../../../shared/traces out=
+mode=full build=$here/../../build traces= out=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) mode=quick ;;
@@ -37,6 +37,7 @@ for b in "$tcrec" "$build/tests/bench_ingest" "$build/tests/pcap2tclog" \
 	"$build/tests/testrun_trace" "$build/tests/udpflood"; do
 	[ -x "$b" ] || { echo "run.sh: $b: not built" >&2; exit 1; }
 done
+traces=${traces:-$build/corpus}
 shopt -s nullglob
 pcaps=("$traces"/*.pcap)
 [ ${#pcaps[@]} -gt 0 ] || { echo "run.sh: $traces: no .pcap traces" >&2; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Average run time of the capture program per packet, per shared trace, from
+# Average run time of the capture program per packet, per trace (the build's corpus by default), from
 # BPF_PROG_TEST_RUN's own timing (each packet run REPEAT times), metadata only
 # and with 128 captured bytes. Every run is also checked: one record per run,
 # counters seen == recorded, nothing dropped.
@@ -9,7 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: testrun_bench.sh BUILD_DIR [TRACES_DIR] [REPEAT]}
-traces=${2:-$here/../../../shared/traces}
+traces=${2:-$build/corpus}
 repeat=${3:-200}
 harness=$build/tests/testrun_trace
 [ -x "$harness" ] || { echo "testrun_bench: $harness: not built" >&2; exit 1; }
