@@ -14,7 +14,8 @@ int main(int argc, char **argv)
 
 	fprintf(stderr, "canary: error: something went wrong (as expected)\n");
 	if (!strcmp(what, "use-after-free")) {
-		int *p = malloc(4 * sizeof(*p));
+		/* volatile: the compiler must not see the fault and refuse to build */
+		int *volatile p = malloc(4 * sizeof(int));
 
 		if (!p)
 			return 2;
