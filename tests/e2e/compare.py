@@ -16,21 +16,30 @@ Exit 0 when every count and field agrees, 1 otherwise, 2 on bad input.
 import argparse
 import ipaddress
 import json
+import os
 import struct
 import subprocess
 import sys
 
+# The record's flags and parse limits, read from the contract by the BPF
+# test-run oracle.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bpf"))
+from testrun_compare import F_VLAN_MORE, IPV6_EXT_MAX, VLAN_INPKT_MAX  # noqa: E402
+
 TIME_TOLERANCE_NS = 1_000_000
 FIELDS = [
     "frame.time_epoch", "frame.len", "frame.protocols", "eth.src", "eth.dst",
-    "vlan.id", "ip.src", "ip.dst", "ip.id", "ip.proto", "ip.ttl",
+    "vlan.id", "ip.src", "ip.dst", "ip.id", "ip.proto", "ip.ttl", "ip.hdr_len", "ip.len",
     "ipv6.src", "ipv6.dst", "ipv6.flow", "ipv6.hlim",
     "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.ack_raw", "tcp.flags",
     "udp.srcport", "udp.dstport", "sctp.srcport", "sctp.dstport",
     "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
 ]
 # Tokens of frame.protocols that may sit between Ethernet and the IP header.
-LINK_TOKENS = {"eth", "ethertype", "vlan"}
+LINK_TOKENS = {"eth", "ethertype", "vlan", "ieee8021ad"}
+TAG_TPIDS = (0x8100, 0x88A8, 0x9100)
+# Bytes of each L4 header the record's fields come from.
+L4_HEADER = {"tcp": 20, "udp": 8, "sctp": 12, "icmp": 4, "icmpv6": 4}
 
 
 def tshark_packets(pcap):
@@ -92,14 +101,33 @@ def norm_ip(s):
     return str(ipaddress.ip_address(s)) if s is not None else None
 
 
-def expected(p):
+def frame_tags(raw):
+    """VLAN IDs in the bytes tcpdump captured (offloaded tag put back),
+    outermost first: tshark names 802.1ad and 802.1Q tags in two fields
+    and loses their order."""
+    tags, off = [], 12
+    while off + 4 <= len(raw) and struct.unpack("!H", raw[off:off + 2])[0] in TAG_TPIDS:
+        tags.append(struct.unpack("!H", raw[off + 2:off + 4])[0] & 0xFFF)
+        off += 4
+    return tags
+
+
+def expected(p, raw, want_dir):
     """The record fields tshark's dissection implies, as tcrec names them."""
+    tags = frame_tags(raw)
+    # The program reads two in-packet tags; on receive the outer tag is in the
+    # skb already and counts apart from those.
+    room = VLAN_INPKT_MAX + (1 if want_dir == "in" and tags else 0)
     exp = {
         "wire_len": first(p, "frame.len", int),
         "smac": first(p, "eth.src", str.lower),
         "dmac": first(p, "eth.dst", str.lower),
-        "vlan_ids": [int(v) for v in p["vlan.id"]],
+        "vlan_ids": tags[:room],
+        "vlan_more": len(tags) > room,
     }
+    if exp["vlan_more"]:
+        exp["src"] = exp["dst"] = None   # the record stops at the tags it cannot hold
+        return exp
     protos = p["frame.protocols"][0].split(":") if p["frame.protocols"] else []
     l3 = None
     for i, tok in enumerate(protos):
@@ -121,6 +149,14 @@ def expected(p):
                    ip_id=first(p, "ipv6.flow", as_int), ttl=first(p, "ipv6.hlim", int))
     rest = [t for t in protos[i + 1:] if not t.startswith("ipv6.")]
     l4 = rest[0] if rest else None
+    # No L4 fields where the program cannot have them: an IPv4 packet (a
+    # first fragment) that ends inside the L4 header, or an IPv6 extension
+    # header chain longer than the program follows.
+    if tok == "ip" and l4 in L4_HEADER:
+        if first(p, "ip.len", int) - first(p, "ip.hdr_len", int) < L4_HEADER[l4]:
+            return exp
+    if tok == "ipv6" and sum(t.startswith("ipv6.") for t in protos[i + 1:]) > IPV6_EXT_MAX:
+        return exp
     if l4 in ("tcp", "udp", "sctp"):
         exp["sport"] = first(p, f"{l4}.srcport", int)
         exp["dport"] = first(p, f"{l4}.dstport", int)
@@ -128,7 +164,8 @@ def expected(p):
         exp["tcp_seq"] = first(p, "tcp.seq_raw", int)
         if p["tcp.ack_raw"]:  # only dissected when the ACK flag is set
             exp["tcp_ack"] = first(p, "tcp.ack_raw", int)
-        exp["tcp_flags"] = first(p, "tcp.flags", as_int) & 0xff
+        if p["tcp.flags"]:  # absent when the packet ends inside the TCP header
+            exp["tcp_flags"] = first(p, "tcp.flags", as_int) & 0xff
     if l4 in ("icmp", "icmpv6"):
         exp["icmp_type"] = first(p, f"{l4}.type", int)
         exp["icmp_code"] = first(p, f"{l4}.code", int)
@@ -138,6 +175,7 @@ def expected(p):
 def actual(r):
     got = dict(r)
     got["vlan_ids"] = [v["id"] for v in r.get("vlan", [])]
+    got["vlan_more"] = bool(r.get("flags", 0) & F_VLAN_MORE)
     got["src"] = norm_ip(r.get("src"))
     got["dst"] = norm_ip(r.get("dst"))
     return got
@@ -182,7 +220,7 @@ def compare(oracle, records, raw, snap, want_dir, stats):
     missing/extra: oracle packets tcrec lacks, tcrec records tcpdump lacks
     (lists of 0-based indexes). stats["max_dt_ns"]: largest time difference
     between paired packets."""
-    exps = [expected(p) for p in oracle]
+    exps = [expected(p, b, want_dir) for p, b in zip(oracle, raw)]
     gots = [actual(r) for r in records]
     matched, per_field, examples, missing, extra = 0, {}, [], [], []
     i = j = 0
@@ -203,7 +241,7 @@ def compare(oracle, records, raw, snap, want_dir, stats):
                 j += k
                 continue
         bad = field_diffs(oracle[i], exps[i], records[j], gots[j],
-                          raw[i] if raw else None, snap, want_dir)
+                          raw[i], snap, want_dir)
         dt = abs(records[j]["ts_ns"] - as_ns(oracle[i]["frame.time_epoch"][0]))
         stats["max_dt_ns"] = max(stats["max_dt_ns"], dt)
         if not bad:
@@ -239,7 +277,7 @@ def main():
     a = ap.parse_args()
 
     oracle = tshark_packets(a.pcap)
-    raw = pcap_bytes(a.pcap) if a.snap is not None else None
+    raw = pcap_bytes(a.pcap)
     records = []
     with open(a.json) as f:
         for n, line in enumerate(f, 1):
@@ -253,18 +291,18 @@ def main():
         records = [r for r in records if r["dir"] == a.dir]
         if others:
             print(f"({others} tcrec records of the other direction left out)")
-    if raw is not None and len(raw) != len(oracle):
+    if len(raw) != len(oracle):
         print(f"pcap reader saw {len(raw)} packets, tshark {len(oracle)}", file=sys.stderr)
         return 2
     if a.limit is not None:
         oracle = oracle[:a.limit]
-        raw = raw[:a.limit] if raw is not None else None
+        raw = raw[:a.limit]
     if a.window:
         lo, hi = a.window
         keep = [lo <= as_ns(p["frame.time_epoch"][0]) <= hi for p in oracle]
         n_o, n_r = len(oracle), len(records)
         oracle = [p for p, k in zip(oracle, keep) if k]
-        raw = [b for b, k in zip(raw, keep) if k] if raw is not None else None
+        raw = [b for b, k in zip(raw, keep) if k]
         records = [r for r in records if lo <= r["ts_ns"] <= hi]
         if n_o != len(oracle) or n_r != len(records):
             print(f"({n_o - len(oracle)} tcpdump packets and {n_r - len(records)} tcrec "
