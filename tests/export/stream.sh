@@ -75,7 +75,7 @@ if [[ $rec_rc != running ]]; then
 	n=$(grep -c '^[0-9]' "$tmp/dump.txt" || true)
 	status="$rec_rc $dump_rc"
 	summary=$(grep -c 'packets captured' "$tmp/rec.err" || true)
-	left=$(($(tc_hook_entries "$ns_r" "$if_r" ingress "$HOOKCTL") + $(tc_hook_entries "$ns_r" "$if_r" egress "$HOOKCTL")))
+	left=$({ tc_hook_state "$ns_r" "$if_r" ingress "$HOOKCTL"; tc_hook_state "$ns_r" "$if_r" egress "$HOOKCTL"; } | grep -c . || true)
 	echo "-w - | tcpdump -c 100: tcpdump printed $n packets; exit statuses (tcrec tcpdump): $status; summary lines: $summary; hooks left: $left"
 	[[ $n == 100 && $status == "0 0" && $summary == 1 && $left == 0 ]] || { cat "$tmp/rec.err" "$tmp/dump.err" >&2; fail=1; }
 else
