@@ -73,11 +73,16 @@ fail=0
 [[ $names == "$(printf '%s\n' "$r1" "$r2" | sort | tr '\n' ' ')" ]] || fail=1
 
 total=0
+lo=$((TCREC_T_READY / 1000000000)).$(printf %09d $((TCREC_T_READY % 1000000000)))
+hi=$((TCREC_T_STOP / 1000000000)).$(printf %09d $((TCREC_T_STOP % 1000000000)))
 for ifn in "$r1" "$r2"; do
 	for d in in out; do
 		[[ $d == in ]] && flag=0x00000001 || flag=0x00000002
-		tshark_fields "$tmp/$ifn.$d.pcap" f >"$tmp/want"
-		tshark_fields "$tmp/rec.pcapng" f -Y "frame.interface_name == \"$ifn\" && frame.packet_flags_direction == $flag" >"$tmp/got"
+		# Only what crossed while tcrec was surely attached: the kernel may
+		# send (ARP, RST) while either recorder is starting or stopping.
+		win="frame.time_epoch >= $lo && frame.time_epoch <= $hi"
+		tshark_fields "$tmp/$ifn.$d.pcap" f -Y "$win" >"$tmp/want"
+		tshark_fields "$tmp/rec.pcapng" f -Y "$win && frame.interface_name == \"$ifn\" && frame.packet_flags_direction == $flag" >"$tmp/got"
 		nw=$(wc -l <"$tmp/want")
 		ng=$(wc -l <"$tmp/got")
 		eq=$(count_equal "$tmp/want" "$tmp/got")
@@ -86,7 +91,7 @@ for ifn in "$r1" "$r2"; do
 		total=$((total + ng))
 	done
 done
-all=$(capinfos -c -M "$tmp/rec.pcapng" | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }')
-echo "export holds $all packets, $total of them matched above"
+all=$(tshark -r "$tmp/rec.pcapng" -Y "$win" 2>/dev/null | wc -l)
+echo "export holds $all packets in the window, $total of them matched above"
 ((all == total)) || fail=1
 exit $fail
