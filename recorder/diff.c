@@ -34,7 +34,7 @@ static void help(FILE *f)
 		"IPv6 flow label, fragment offset, IP and UDP lengths, TCP seq/ack/flags/window,\n"
 		"ICMP type/code/id/seq, and a hash of the first %d bytes after the fixed L4\n"
 		"header (TCP options, payload) when both sides captured them. TTL, MACs, VLAN\n"
-		"tags, TOS/ECN and checksums may differ.\n"
+		"tags, TOS/ECN, IP options and checksums may differ.\n"
 		"\n"
 		"Options:\n"
 		"  --window MS          how long a packet waits for its twin on the other side\n"
@@ -326,6 +326,10 @@ int cmd_diff(int argc, char **argv)
 		res.side[i].path = o.path[i];
 		res.side[i].kind = diff_src_kind(src[i]);
 	}
+	/* what only the bytes tell is used when both sides have them */
+	bool bytes = diff_src_has_bytes(src[0]) && diff_src_has_bytes(src[1]);
+	for (int i = 0; i < 2; i++)
+		diff_src_past_tags(src[i], bytes);
 	if (diff_flows_init(&r.flows) < 0) {
 		fprintf(stderr, "tcrec diff: out of memory\n");
 		goto out;

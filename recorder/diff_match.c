@@ -245,10 +245,14 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 		if (e->state == ST_PENDING) {
 			/* Packets that look alike (no payload to tell them apart)
 			 * pair by the delay nearest to the recent one: when one of
-			 * them was lost, oldest-first would blame the wrong one. */
+			 * them was lost, oldest-first would blame the wrong one.
+			 * Before the first pair there is no recent delay (0 would
+			 * favour the newest look-alike): the chain's order, oldest
+			 * first, decides. */
 			int64_t d = side ? t - e->t : e->t - t;
-			uint64_t off = d > m->delay_est ? (uint64_t)(d - m->delay_est)
-							: (uint64_t)(m->delay_est - d);
+			uint64_t off = !m->st.matched ? 0
+				       : d > m->delay_est ? (uint64_t)(d - m->delay_est)
+							  : (uint64_t)(m->delay_est - d);
 			if (off < best) {
 				best = off;
 				twin = e;

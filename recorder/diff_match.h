@@ -9,7 +9,8 @@
  *
  * Among waiting packets with the same key (identical headers and no payload
  * to tell them apart) the one whose delay is nearest to the running average
- * delay is taken; with a steady delay that is the oldest one.
+ * delay is taken; with a steady delay, and before the first pair, that is
+ * the oldest one.
  * Reordering is counted as in RFC 4737: a matched B packet whose A position
  * is lower than that of a B packet matched before it is reordered.
  */

@@ -26,6 +26,7 @@ struct diff_src {
 	const char *path;
 	uint64_t num;
 	uint64_t drops;
+	bool past_tags;      /* see diff_src_past_tags */
 	/* pcap, pcapng */
 	pcap_t *pc;
 	struct bpf_program prog;
@@ -182,6 +183,60 @@ int diff_src_open(const char *path, const char *filter, bool synth, struct diff_
 	return 0;
 }
 
+/* As the capture program's header window (formats/packet_parse.h). */
+#define HDR_WIN 256u
+
+/*
+ * A frame with more VLAN tags than a record holds (TCREC_F_VLAN_MORE) has no
+ * L3 fields in its record. Tags are not part of a packet's identity, and a
+ * switch may push one on a stack that was full already: when the bytes are
+ * there, the L3 header past the remaining tags is parsed into the record by
+ * the capture program's rules, so that the frame keeps the key it had with
+ * fewer tags.
+ */
+static void parse_past_tags(const struct diff_src *s, struct tcrec_record *r,
+			    struct packet_l3 *pl, const uint8_t *b, uint32_t caplen)
+{
+	if (!s->past_tags || !(r->flags & TCREC_F_VLAN_MORE) || !b || s->linktype != DLT_EN10MB)
+		return;
+	uint32_t win = caplen < HDR_WIN ? caplen : HDR_WIN;
+	uint32_t off = 14u + 4u * r->vlan_count;
+	uint16_t proto = r->ethertype;
+
+	while (proto == 0x8100 || proto == 0x88a8) {
+		if (off + 4 > win)
+			return;
+		proto = (uint16_t)(b[off + 2] << 8 | b[off + 3]);
+		off += 4;
+	}
+	uint8_t version = off < win ? b[off] >> 4 : 0;
+	if ((proto == 0x0800 && version == 4) || (proto == 0x86dd && version == 6)) {
+		struct tcrec_record l3 = { 0 };
+		struct packet_l3 pl3;
+		/* the window counts from the frame's start, as in the kernel */
+		packet_parse(PACKET_DLT_RAW, b + off, win - off, &l3, &pl3);
+		/* the L2 part stays the record's, L3 and L4 come from the bytes */
+		l3.flags = (uint16_t)((l3.flags & ~TCREC_F_NO_ETH) |
+				      (r->flags & (TCREC_F_VLAN_SKB | TCREC_F_VLAN_MORE)));
+		l3.ts_ns = r->ts_ns;
+		l3.ifindex = r->ifindex;
+		l3.wire_len = r->wire_len;
+		l3.mark = r->mark;
+		l3.drops = r->drops;
+		l3.cap_len = r->cap_len;
+		memcpy(l3.smac, r->smac, sizeof(l3.smac));
+		memcpy(l3.dmac, r->dmac, sizeof(l3.dmac));
+		memcpy(l3.vlan_tci, r->vlan_tci, sizeof(l3.vlan_tci));
+		memcpy(l3.vlan_tpid, r->vlan_tpid, sizeof(l3.vlan_tpid));
+		l3.vlan_count = r->vlan_count;
+		l3.dir = r->dir;
+		*r = l3;
+	}
+	r->ethertype = proto;
+	pl->l3_off = off;
+	pl->l3_known = true;
+}
+
 static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
@@ -205,6 +260,7 @@ static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t e
 		s->rec.wire_len = h->len;
 		s->rec.cap_len = h->caplen;
 		packet_parse(s->linktype, data, h->caplen, &s->rec, &pl);
+		parse_past_tags(s, &s->rec, &pl, data, h->caplen);
 		p->ts_ns = s->rec.ts_ns;
 		p->num = s->num;
 		p->wire_len = h->len;
@@ -246,6 +302,11 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 			.l3_off = 14u + 4u * r->vlan_count,
 			.l3_known = r->cap_len > 0 && !(r->flags & TCREC_F_VLAN_MORE),
 		};
+		if (s->past_tags && (r->flags & TCREC_F_VLAN_MORE) && r->cap_len) {
+			s->rec = *r;
+			r = &s->rec;
+			parse_past_tags(s, &s->rec, &pl, lp.bytes, r->cap_len);
+		}
 		p->ts_ns = r->ts_ns;
 		p->num = s->num;
 		p->wire_len = r->wire_len;
@@ -258,6 +319,19 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
 	return s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
+}
+
+bool diff_src_has_bytes(const struct diff_src *s)
+{
+	for (size_t i = 0; s->li && i < log_input_nfiles(s->li); i++)
+		if (!log_input_file(s->li, i)->hdr->snaplen)
+			return false;
+	return true;
+}
+
+void diff_src_past_tags(struct diff_src *s, bool on)
+{
+	s->past_tags = on;
 }
 
 enum diff_src_kind diff_src_kind(const struct diff_src *s)

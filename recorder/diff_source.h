@@ -31,6 +31,16 @@ int diff_src_open(const char *path, const char *filter, bool synth, struct diff_
  * 0 = end, -1 = damaged input with a message in err. */
 int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen);
 
+/* Whether every packet comes with its bytes: pcap and pcapng, tcrec logs
+ * recorded with a snap length; not metadata-only logs. */
+bool diff_src_has_bytes(const struct diff_src *s);
+/* Frames with more VLAN tags than a record holds are keyed by their L3
+ * header past the tags (read from their bytes); off by default. Only for
+ * runs where both inputs have bytes: a metadata-only record of such a frame
+ * has no L3 header, and must keep the key its twin gets. Call before the
+ * first diff_src_next. */
+void diff_src_past_tags(struct diff_src *s, bool on);
+
 enum diff_src_kind diff_src_kind(const struct diff_src *s);
 const char *diff_src_kind_name(enum diff_src_kind k);
 int diff_src_linktype(const struct diff_src *s);

@@ -139,6 +139,26 @@ static void test_identical_fifo(void)
 	dm_free(m);
 }
 
+/* The very first B packet has look-alikes waiting and no delay measured
+ * yet: the oldest is its twin, not the one nearest to a delay of 0. */
+static void test_identical_first(void)
+{
+	struct seen s;
+	struct dm *m = mk(&s);
+
+	push(m, 0, 9, 1, 0);
+	push(m, 0, 9, 2, 1 * MS);
+	push(m, 1, 9, 1, 5 * MS);
+	push(m, 1, 9, 2, 6 * MS);
+	dm_finish(m);
+	const struct diff_hist *h = dm_delays(m);
+	CHECK(dm_stats(m)->matched == 2 && h->min_ns == 5 * MS && h->max_ns == 5 * MS,
+	      "first look-alikes paired oldest first: delays %lld..%lld", (long long)h->min_ns,
+	      (long long)h->max_ns);
+	CHECK(dm_stats(m)->reordered == 0, "reordered %llu", (unsigned long long)dm_stats(m)->reordered);
+	dm_free(m);
+}
+
 static void test_payload(void)
 {
 	struct seen s;
@@ -210,6 +230,7 @@ int main(void)
 	test_negative_delay();
 	test_dup_reorder();
 	test_identical_fifo();
+	test_identical_first();
 	test_payload();
 	test_memory_bound();
 	test_percentiles();

@@ -58,7 +58,8 @@ if [ "$rc" -ne 0 ]; then
 	echo "FAIL: $name: TTL/MAC/time rewrite alone is not 'same' (exit $rc)" >&2
 	exit 1
 fi
-# A VLAN tag pushed on the way (on tagged traces: the outer tag replaced)
+# A VLAN tag pushed on the way, outside the tags a frame has (a stack of
+# three then holds more than a record does: diff reads past it)
 "$pcapmut" --strip-padding "$trace" "$work/unpadded0.pcap"
 tcprewrite --enet-vlan=add --enet-vlan-tag=20 --enet-vlan-cfi=0 --enet-vlan-pri=0 \
 	-i "$work/unpadded0.pcap" -o "$work/vlan.pcap"

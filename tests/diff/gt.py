@@ -13,9 +13,12 @@
 
 Only packets that cannot be confused with another packet of the trace are
 edited: a packet is ambiguous when another one within AMBIG_S seconds has the
-same bytes from the IP header on, TTL/hop limit and IPv4 checksum aside
-(traces do hold identical packets, and which copy of two identical packets
-went missing cannot be told by anyone).
+same identity as recorder/DIFF.md defines it ("In the key", and the first
+PAYLOAD_MAX bytes after the fixed L4 header): what DIFF.md leaves out (TTL,
+TOS, checksums, IPv4 options, IPv6 extension header contents, VLAN tags,
+bytes further on) is left out here too. Traces do hold packets that are
+identical in that sense, and which copy of two of them went missing cannot be
+told by anyone.
 """
 import hashlib
 import json
@@ -50,18 +53,85 @@ def read_pcap(path):
     return pkts
 
 
+PAYLOAD_MAX = 64      # DIFF.md: bytes after the fixed L4 header that count
+IPV6_EXT = (0, 43, 44, 51, 60)
+IPV6_EXT_MAX = 6      # the capture program follows six extension headers
+
+
+def l4_key(proto, b, frag_later):
+    """Fields of the L4 header DIFF.md keys on, and where the compared bytes
+    start; None when the header is not there (cut short)."""
+    if frag_later:
+        return b'', 0
+    if proto == 6:
+        if len(b) < 20:
+            return None
+        # ports, seq, ack, data offset, flags, window: not the checksum,
+        # urgent pointer or reserved bits
+        return b[0:12] + bytes([b[12] >> 4, b[13]]) + b[14:16], 20
+    if proto in (17, 136):
+        return (b[0:6], 8) if len(b) >= 8 else None
+    if proto == 132:
+        return (b[0:4], 12) if len(b) >= 4 else None
+    if proto in (1, 58):
+        if len(b) < 4:
+            return None
+        echo = (proto, b[0]) in ((1, 0), (1, 8), (58, 128), (58, 129))
+        if echo:
+            return (b[0:2] + b[4:8], 8) if len(b) >= 8 else None
+        return b[0:2], 8
+    return b'', 0
+
+
 def content_key(frame):
+    """The packet's identity for `tcrec diff` (recorder/DIFF.md), hashed."""
     off, et = 14, struct.unpack('>H', frame[12:14])[0]
     while et in (0x8100, 0x88a8) and off + 4 <= len(frame):
         et = struct.unpack('>H', frame[off + 2:off + 4])[0]
         off += 4
-    b = bytearray(frame[off:])
-    if et == 0x0800 and len(b) >= 20:
-        b[8] = 0
-        b[10:12] = b'\0\0'
-    elif et == 0x86dd and len(b) >= 40:
-        b[7] = 0
-    return hashlib.sha1(bytes(b) + struct.pack('>H', et)).digest()
+    b = bytes(frame[off:])
+    fields = None
+    if et == 0x0800 and len(b) >= 20 and b[0] >> 4 == 4:
+        hlen, total = (b[0] & 15) * 4, struct.unpack('>H', b[2:4])[0]
+        later = struct.unpack('>H', b[6:8])[0] & 0x1fff != 0
+        # length, ID, flags+offset, protocol, addresses
+        fields = b'4' + b[2:8] + b[9:10] + b[12:20]
+        proto, l4, end = b[9], b[hlen:total], total - hlen
+    elif et == 0x86dd and len(b) >= 40 and b[0] >> 4 == 6:
+        flow = struct.unpack('>I', b[0:4])[0] & 0xfffff
+        plen = struct.unpack('>H', b[4:6])[0]
+        nh, pos, frag, later = b[6], 40, 0, False
+        for _ in range(IPV6_EXT_MAX):
+            if nh not in IPV6_EXT or pos + 8 > len(b):
+                break
+            if nh == 44:
+                fo = struct.unpack('>H', b[pos + 2:pos + 4])[0]
+                frag, later = fo & 0xfff9, fo & 0xfff8 != 0
+                step = 8
+            elif nh == 51:
+                step = (b[pos + 1] + 2) * 4
+            else:
+                step = (b[pos + 1] + 1) * 8
+            nh, pos = b[pos], pos + step
+        # flow label, payload length, addresses, fragment field, the
+        # protocol after the extension headers
+        fields = b'6' + struct.pack('>IHHB', flow, plen, frag, nh) + b[8:40]
+        if nh in IPV6_EXT:  # a chain longer than followed: no L4 known
+            return hashlib.sha1(fields).digest()
+        l4, end = b[pos:40 + plen], 40 + plen - pos
+        proto = nh
+    if fields is None:
+        # not IP: ethertype, L2 payload length, its first bytes
+        return hashlib.sha1(struct.pack('>HI', et, len(b)) + b[:PAYLOAD_MAX]).digest()
+    k = l4_key(proto, l4, later)
+    if k is None:
+        return hashlib.sha1(fields).digest()
+    hdr, start = k
+    want = min(PAYLOAD_MAX, max(0, end - start))
+    pay = l4[start:start + want]
+    if len(pay) < want:  # not all captured: DIFF.md compares no payload then
+        pay = b''
+    return hashlib.sha1(fields + b'|' + hdr + b'|' + pay).digest()
 
 
 def ambiguous(pkts):
