@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: MIT
 # A ring buffer too small for a burst: every packet is either recorded or
 # counted as dropped (seen = recorded + dropped = packets sent), the log holds
-# exactly the recorded ones, and the records' drops fields account for the
-# drops (never more than counted). Then -c N stops after exactly N records.
+# exactly the recorded ones, and the records' drops fields account for every
+# drop. Then -c N stops after exactly N records.
 #
 # Two rounds with a one-page ring and whole packets (-s 0): a burst as fast
 # as tcpreplay goes, where the reader may or may not keep up (the counters
 # must add up either way), then the same burst while the reader is stopped
-# (SIGSTOP), where at most two full-size records fit and the rest must be
-# counted as dropped. A recorder that loses records without counting them
-# fails both rounds' sums; one that counts no drop at all fails the second.
+# (SIGSTOP), where the ring fills at once (two full-size records) and the
+# rest must be counted as dropped. A recorder that loses records without
+# counting them fails both rounds' sums; one that counts no drop at all
+# fails the second.
 #
 #   ring_drops.sh TCREC HOOKCTL [TRACE]
 # The burst is made here (full-size UDP frames, numbered); TRACE, when
@@ -31,6 +32,8 @@ tl_require_bpf
 [[ -x $TCREC ]] || tl_fail "tcrec binary not found: $TCREC"
 [[ -z $TRACE || -r $TRACE ]] || tl_fail "trace not readable: $TRACE"
 
+# set by tl_tmpdir / tcrec_start
+tmp='' rec_pid=''
 ns_s=rd$$s ns_r=rd$$r if_s=rd$$a if_r=rd$$b
 tl_netns_add "$ns_s"
 tl_netns_add "$ns_r"
@@ -139,7 +142,7 @@ print(sum(json.loads(l)["drops"] for l in open(sys.argv[1])))' "$tmp/$name.jsonl
 # 1. the reader running: overflows or not, everything adds up
 round fast 0
 ((dropped > 0)) || echo "fast: no drop counted in this round (the reader may have kept up): the stopped round decides"
-# 2. the reader stopped: a 4 KiB ring holds at most two 1514-byte records
+# 2. the reader stopped: a 4 KiB ring holds two full-size records, a few small ones
 round stopped 1
 ((dropped > 0)) ||
 	fail "stopped: a $RING-byte ring with its reader stopped took a burst and no drop was counted"

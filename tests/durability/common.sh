@@ -28,16 +28,22 @@ du_net() {
 		"$(tl_in "$DU_A" cat "/sys/class/net/$DU_IF/address")" dev "$DU_PEER"
 }
 
-# du_send N [PPS]: N UDP datagrams of 1400 random (incompressible) bytes from
-# B to A, PPS per second (0: in bursts as fast as it goes).
+# du_send N [PPS] [FIRST] [STOPFILE]: N UDP datagrams of 1400 bytes from B
+# to A, PPS per second (0: in bursts as fast as it goes), fewer if STOPFILE
+# appears. Each payload is "TCRS", the datagram's 8-byte sequence number
+# (FIRST, FIRST+1, ...; default 0), then random (incompressible) bytes:
+# du_seqs finds the numbers in a log.
 du_send() {
-	tl_in "$DU_B" "$TL_PYTHON" - "$DU_ADDR_A" "$1" "${2:-0}" <<'PY'
-import os, socket, sys, time
-dst, n, pps = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+	tl_in "$DU_B" "$TL_PYTHON" - "$DU_ADDR_A" "$1" "${2:-0}" "${3:-0}" "${4:-}" <<'PY'
+import os, socket, struct, sys, time
+dst, n, pps, first = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+stop = sys.argv[5]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 t0 = time.monotonic()
 for i in range(n):
-    s.sendto(os.urandom(1400), (dst, 9999))
+    if stop and i % 10 == 0 and os.path.exists(stop):
+        break
+    s.sendto(b"TCRS" + struct.pack("!Q", first + i) + os.urandom(1388), (dst, 9999))
     if pps > 0:
         delay = t0 + (i + 1) / pps - time.monotonic()
         if delay > 0:
@@ -45,6 +51,31 @@ for i in range(n):
     elif i % 50 == 49:
         time.sleep(0.002)
 PY
+}
+
+# du_seqs LOG...: the sequence numbers of du_send's datagrams in tcrec logs
+# recorded with -s 54 or more, one a line, in the order `tcrec print` gives
+# (time). Other packets (the ICMP errors A answers with) are left out.
+du_seqs() {
+	"$TCREC" print --json "$@" | "$TL_PYTHON" -c '
+import json, struct, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    if r.get("dir") != "in" or r.get("ip_proto") != 17 or r.get("dport") != 9999:
+        continue
+    b = bytes.fromhex(r.get("bytes", ""))
+    off = 14 + (b[14] & 15) * 4 + 8 if len(b) > 14 else 0
+    if b[off:off + 4] != b"TCRS" or len(b) < off + 12:
+        sys.exit("record without the du_send marker at byte %d: %s" % (off, b[:64].hex()))
+    print(struct.unpack("!Q", b[off + 4:off + 12])[0])
+'
+}
+
+# du_contiguous FILE: FILE's numbers (one a line) go up by exactly one from
+# each line to the next; otherwise says where they do not and fails.
+du_contiguous() {
+	awk 'NR > 1 && $1 != prev + 1 { printf "after %d comes %d (line %d)\n", prev, $1, NR; bad = 1; exit }
+		{ prev = $1 } END { exit bad }' "$1"
 }
 
 # du_lines_tcpdump PCAP: its packets as `tcrec print` words them, no time.

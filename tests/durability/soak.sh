@@ -178,7 +178,7 @@ oracle() {
 	local d=$1 pps=$2 lo_all hi_all seen_run seen_all lo hi in_win f
 	lo_all=$(awk -v t="$T_READY" 'BEGIN {printf "%.6f", t / 1e9 + 0.05}')
 	hi_all=$(awk -v t="$T_STOP" 'BEGIN {printf "%.6f", t / 1e9 - 0.1}')
-	editcap -A "$lo_all" -B "$hi_all" "$d/td.pcap" "$d/td-run.pcap" >/dev/null
+	editcap -F nsecpcap -A "$lo_all" -B "$hi_all" "$d/td.pcap" "$d/td-run.pcap" >/dev/null
 	seen_run=$(pcap_count "$d/td-run.pcap")
 	seen_all=$(pcap_count "$d/td.pcap")
 	tl_log "tcpdump: $seen_run packets while tcrec was surely attached, $seen_all in all," \
@@ -216,7 +216,7 @@ print(gap_mid(int(sys.argv[2])), gap_mid(int(sys.argv[3])))
 PY
 )
 	((lo < hi)) || tl_fail "empty comparison window [$lo, $hi]"
-	editcap -A "$(fmt_s "$lo")" -B "$(fmt_s "$hi")" "$d/td.pcap" "$d/td-win.pcap" >/dev/null
+	editcap -F nsecpcap -A "$(fmt_s "$lo")" -B "$(fmt_s "$hi")" "$d/td.pcap" "$d/td-win.pcap" >/dev/null
 	local ring_paths=()
 	for f in "${files[@]}"; do ring_paths+=("$d/ring/$f"); done
 	"$TCREC" print "${ring_paths[@]}" --json >"$d/ring.json" 2>"$W/e" || tl_fail "print: $(cat "$W/e")"

@@ -63,8 +63,14 @@ add_test(NAME e2e_limits COMMAND bash ${E2E_DIR}/limits.sh ${E2E_TCREC} ${E2E_HO
 add_test(NAME cli_bad_input COMMAND bash ${E2E_DIR}/cli_bad_input.sh ${E2E_TCREC} ${E2E_HOOKCTL})
 list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc e2e_limits
   cli_bad_input)
+# Traffic the test makes itself (ping, iperf3, HTTP from python3's server),
+# recorded with -s 128 beside tcpdump.
+add_test(NAME e2e_live_traffic COMMAND bash ${E2E_DIR}/live_traffic.sh ${E2E_TCREC} ${E2E_HOOKCTL})
+list(APPEND E2E_TESTS e2e_live_traffic)
 
 # One at a time: tcpdump is the oracle and must not drop packets because
 # another replay is eating the CPU.
 set_tests_properties(${E2E_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 120 LABELS e2e RESOURCE_LOCK e2e_net)
+# Up to three rounds when tcpdump drops under load.
+set_tests_properties(e2e_live_traffic PROPERTIES TIMEOUT 300)

@@ -10,7 +10,8 @@
  * filter, with each expression, and of the expression alone.
  *
  * Usage: capture_filter_test TRACES_DIR EXPRESSIONS [MAX_EXPRESSIONS | --bench N]
- * Exit: 0 all agree, 1 a difference, 77 no BPF here.
+ * Exit: 0 all agree, 1 a difference or a load failure, 77 not root or no
+ * bpf() syscall here (missing or refused).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +70,27 @@ static struct tcrec_capture *load(const struct cbpf_insn *p, size_t n, char *err
 		return NULL;
 	}
 	return skel;
+}
+
+/* 1 when the bpf() syscall loads a program here; 0 when it does not exist or
+ * is refused (no BPF here: skip); -1 when it fails for another reason. */
+static int bpf_usable(void)
+{
+	struct bpf_insn ret0[] = { { .code = BPF_ALU64 | BPF_MOV | BPF_K },
+				   { .code = BPF_JMP | BPF_EXIT } };
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "bpf_probe", "GPL", ret0, 2, NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	int e = errno;
+	if (e == ENOSYS || e == EPERM || e == EACCES) {
+		fprintf(stderr, "SKIP: the bpf() syscall is not usable here: %s\n", strerror(e));
+		return 0;
+	}
+	fprintf(stderr, "FAIL: loading a two-instruction program: %s\n", strerror(e));
+	return -1;
 }
 
 /* ns per run, averaged over `repeat` runs; -errno on failure */
@@ -282,10 +304,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "SKIP: needs root (BPF programs and maps)\n");
 		return SKIP;
 	}
+	int usable = bpf_usable();
+	if (usable <= 0)
+		return usable ? 1 : SKIP;
+	/* bpf() works here: from now on a load failure (verifier rejection,
+	 * ENOMEM, ...) is the capture object's, libbpf's message is above */
 	struct tcrec_capture *probe = load(NULL, 0, err, sizeof(err));
 	if (!probe) {
-		fprintf(stderr, "SKIP: cannot load the capture programs here: %s\n", err);
-		return SKIP;
+		fprintf(stderr, "FAIL: cannot load the capture programs: %s\n", err);
+		return 1;
 	}
 	tcrec_capture__destroy(probe);
 	if (packets_load_dir(&pk, argv[1]))
