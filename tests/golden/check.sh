@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# `tcrec print` on a log made from a shared trace (metadata only, UTC) must
-# print exactly the golden file. The golden files are written by update.sh
-# only after the same output agreed with tcpdump line by line.
+# `tcrec print` on a log made from a trace (metadata only, UTC) must print
+# exactly the golden file. update.sh writes a golden file only after
+# oracle.py accounted for every one of its lines against tcpdump and tshark;
+# a trace without one fails here.
 #   check.sh TCREC PCAP2TCLOG TRACE GOLDEN
 set -euo pipefail
 tcrec=$1 gen=$2 trace=$3 golden=$4
-[ -f "$trace" ] || { echo "no trace $trace" >&2; exit 77; }
+[ -f "$trace" ] || { echo "no trace $trace" >&2; exit 1; }
+if [ ! -f "$golden" ]; then
+	echo "no golden file $golden: run tests/golden/update.sh BUILD_DIR, which writes it" \
+		"once every line of the output is accounted for by tcpdump or tshark" >&2
+	exit 1
+fi
 work=$(mktemp -d /tmp/tcrec-golden.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 "$gen" "$trace" "$work/t.tclog" >/dev/null
@@ -16,4 +22,6 @@ if ! cmp -s "$golden" "$work/out.txt"; then
 	diff -u "$golden" "$work/out.txt" | head -40 >&2
 	exit 1
 fi
-echo "$(wc -l <"$golden") lines equal to $(basename "$golden")"
+lines=$(wc -l <"$golden")
+[ "$lines" -gt 0 ] || { echo "$golden is empty" >&2; exit 1; }
+echo "$lines lines equal to $(basename "$golden")"

@@ -51,8 +51,8 @@ FIELDS = [
     'ipv6.routing.nxt', 'ipv6.routing.len_oct', 'ipv6.fraghdr.nxt', 'ipv6.fraghdr.offset',
     'ipv6.fraghdr.more', 'ah.next_header', 'ah.length',
     'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.hdr_len',
-    'tcp.window_size_value',
-    'udp.srcport', 'udp.dstport', 'udp.length',
+    'tcp.window_size_value', 'tcp.len',
+    'udp.srcport', 'udp.dstport', 'udp.length', 'udp.checksum_coverage',
     'sctp.srcport', 'sctp.dstport',
     'icmp.type', 'icmp.code', 'icmp.ident', 'icmp.seq',
     'icmpv6.type', 'icmpv6.code', 'icmpv6.echo.identifier', 'icmpv6.echo.sequence_number',
@@ -64,8 +64,7 @@ VLAN_MAX = 3
 IPV6_EXT_MAX = 6
 F_IPV4, F_IPV6, F_L4, F_FRAG, F_TRUNC, F_EXT_LIMIT, F_VLAN_MORE = 2, 4, 8, 16, 32, 64, 256
 TPIDS = (0x8100, 0x88a8)
-# IPv6 extension headers the record walks: tshark's protocol name, next-header field,
-# and how long the header is.
+# IPv6 extension headers the record walks: tshark's protocol name and next-header field.
 EXTS = {0: ('ipv6.hopopts', 'ipv6.hopopts.nxt'), 43: ('ipv6.routing', 'ipv6.routing.nxt'),
         44: ('ipv6.fraghdr', 'ipv6.fraghdr.nxt'), 51: ('ah', 'ah.next_header'),
         60: ('ipv6.dstopts', 'ipv6.dstopts.nxt')}
@@ -83,8 +82,8 @@ class Bogus(Exception):
 class Packet:
     """tshark's fields of one frame; every occurrence, outermost first."""
 
-    def __init__(self, line):
-        self.f = {k: (v.split(',') if v else []) for k, v in zip(FIELDS, line.split('\t'))}
+    def __init__(self, line, names=FIELDS):
+        self.f = {k: (v.split(',') if v else []) for k, v in zip(names, line.split('\t'))}
         self.used = {}
         self.alt = None  # the same frame with a sane IPv4 length, see sane_ipv4()
 
@@ -127,7 +126,7 @@ def fits(off, size, caplen):
 def l4(p, e, off, caplen):
     """TCP/UDP/SCTP/ICMP header at off (ip_proto already known)."""
     proto = e['ip_proto']
-    size = {6: 20, 17: 8, 132: 4, 1: 4, 58: 4}.get(proto)
+    size = {6: 20, 17: 8, 136: 8, 132: 4, 1: 4, 58: 4}.get(proto)
     if size is None:
         return 0
     if not fits(off, size, caplen):
@@ -140,6 +139,10 @@ def l4(p, e, off, caplen):
     elif proto == 17:
         e.update(sport=p.num('udp.srcport'), dport=p.num('udp.dstport'),
                  udp_len=p.num('udp.length'))
+    elif proto == 136:
+        # UDP-Lite: the record keeps the field where UDP has its length.
+        e.update(sport=p.num('udp.srcport'), dport=p.num('udp.dstport'),
+                 udp_len=p.num('udp.checksum_coverage'))
     elif proto == 132:
         e.update(sport=p.num('sctp.srcport'), dport=p.num('sctp.dstport'))
     else:
@@ -207,8 +210,8 @@ def ipv6(p, e, off, caplen):
             later_frag = offset != 0
             off += 8
         elif nh == 51:
-            # tshark shows the AH length in bytes: (field + 2) * 4.
-            off += p.nth('ah.length', i)
+            # tshark shows AH's length field as is: (field + 2) * 4 bytes.
+            off += (p.nth('ah.length', i) + 2) * 4
         else:
             off += p.nth(proto + '.len_oct', i)
         nh = p.nth(nxt, i)
@@ -301,17 +304,20 @@ def read_pcapng(data):
     return struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1), out
 
 
-def tshark(trace):
-    """Packet per frame, or None (said on stderr)."""
+def tshark(trace, more=(), opts=()):
+    """Packet per frame, or None (said on stderr). more: fields wanted besides
+    FIELDS; opts: more tshark arguments."""
+    names = FIELDS + list(more)
     cmd = ['tshark', '-n', '-r', trace, '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE',
            '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,']
-    for f in FIELDS:
+    cmd += list(opts)
+    for f in names:
         cmd += ['-e', f]
     rc, out, err = run(cmd)
     if rc:
         print('tshark failed: ' + err, file=sys.stderr)
         return None
-    return [Packet(line) for line in out.splitlines()]
+    return [Packet(line, names) for line in out.splitlines()]
 
 
 def sane_ipv4(ref, frames, work):
