@@ -134,7 +134,7 @@ int tclog_header_decode(const uint8_t *buf, size_t len, struct tclog_header *h,
 		return fail(why, whylen, "header length mismatch");
 	end = len - 4;
 	crc = le32_get(buf + end);
-	if (tclog_crc32c(0, buf, end) != crc)
+	if (!tclog_crc32c_ok(tclog_crc32c(0, buf, end), crc))
 		return fail(why, whylen, "header checksum mismatch");
 	if (le16_get(buf + 10) != 0)
 		return fail(why, whylen, "header: unknown flags 0x%x", le16_get(buf + 10));
@@ -194,7 +194,7 @@ int tclog_chunk_hdr_decode(const uint8_t in[TCLOG_CHUNK_HDR_SIZE], struct tclog_
 {
 	if (memcmp(in, TCLOG_CHUNK_MAGIC, 4))
 		return fail(why, whylen, "bad chunk magic");
-	if (tclog_crc32c(0, in, 44) != le32_get(in + 44))
+	if (!tclog_crc32c_ok(tclog_crc32c(0, in, 44), le32_get(in + 44)))
 		return fail(why, whylen, "chunk header checksum mismatch");
 	c->encoding = le16_get(in + 4);
 	c->flags = le16_get(in + 6);
@@ -297,7 +297,7 @@ int tclog_trailer_decode(const uint8_t *buf, size_t len, struct tclog_chunk_info
 		return -1;
 	if (le32_get(buf + 4) != len)
 		return fail(why, whylen, "trailer length mismatch");
-	if (tclog_crc32c(0, buf, len - 4) != le32_get(buf + len - 4))
+	if (!tclog_crc32c_ok(tclog_crc32c(0, buf, len - 4), le32_get(buf + len - 4)))
 		return fail(why, whylen, "trailer checksum mismatch");
 	n = le32_get(buf + 8);
 	n_slots = le32_get(buf + 12);
@@ -353,7 +353,8 @@ void tclog_footer_encode(const struct tclog_footer *f, uint8_t out[TCLOG_FOOTER_
 
 int tclog_footer_decode(const uint8_t in[TCLOG_FOOTER_SIZE], struct tclog_footer *f)
 {
-	if (memcmp(in + 16, TCLOG_FOOTER_MAGIC, 8) || tclog_crc32c(0, in, 12) != le32_get(in + 12))
+	if (memcmp(in + 16, TCLOG_FOOTER_MAGIC, 8) ||
+	    !tclog_crc32c_ok(tclog_crc32c(0, in, 12), le32_get(in + 12)))
 		return -1;
 	f->trailer_off = le64_get(in);
 	f->trailer_len = le32_get(in + 8);

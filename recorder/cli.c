@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int tcrec_verbose;
 bool tcrec_quiet;
@@ -61,7 +62,8 @@ int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uin
 {
 	char *end;
 	errno = 0;
-	if (!s || !*s || *s == '-')
+	/* strtoull negates a '-' after white space: " -5" would be 2^64 - 5 */
+	if (!s || !*s || strchr(s, '-'))
 		goto bad;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || *end)

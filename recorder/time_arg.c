@@ -54,7 +54,8 @@ static int parse_offset(const char *s, uint64_t base_ns, uint64_t *ns)
 		double off = v * units[i].ns;
 		if (off >= 1.8e19 || (double)base_ns + off >= 1.8e19)
 			return -EINVAL;
-		*ns = base_ns + (uint64_t)llround(off);
+		/* round, not llround: off may be past LLONG_MAX */
+		*ns = base_ns + (uint64_t)round(off);
 		return 0;
 	}
 	return -EINVAL;

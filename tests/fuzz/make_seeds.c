@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_make_seeds CORPUS EXPRESSIONS PCAP...: writes the generated seeds of
+ * the fuzz corpora (files named gen-*) from the packets of the pcaps:
+ *   packet_text/, json_out/  one record each (fuzz_record.h layout), the
+ *                            three record modes and the options in turn
+ *   read_filter/             each expression of EXPRESSIONS with a record
+ *   tclog_reader/            logs in encoding 1 (columnar is the default
+ *                            the other seeds have), with bytes and without
+ * The output depends on the inputs only. make_seeds.sh runs it.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/packet_parse.h"
+#include "formats/tclog.h"
+#include "formats/tclog_codec.h"
+#include "tests/fuzz/fuzz_record.h"
+
+#define MAX_PKTS 256
+
+struct pkt {
+	struct tcrec_record rec;
+	uint8_t bytes[2048];
+	uint32_t caplen;
+	char name[64];
+};
+
+static struct pkt pkts[MAX_PKTS];
+static size_t npkts;
+
+static int load(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *in = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	struct pcap_pkthdr *ph;
+	const u_char *data;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int stem = (int)strcspn(base, ".");
+
+	if (!in) {
+		fprintf(stderr, "fuzz_make_seeds: %s\n", errbuf);
+		return -1;
+	}
+	for (unsigned i = 0; npkts < MAX_PKTS && pcap_next_ex(in, &ph, &data) == 1; i++) {
+		struct pkt *p = &pkts[npkts++];
+		struct packet_l3 l3;
+		memset(p, 0, sizeof(*p));
+		p->caplen = ph->caplen < sizeof(p->bytes) ? ph->caplen : sizeof(p->bytes);
+		memcpy(p->bytes, data, p->caplen);
+		p->rec.wire_len = ph->len;
+		packet_parse(PACKET_DLT_EN10MB, p->bytes, p->caplen, &p->rec, &l3);
+		p->rec.ts_ns = (uint64_t)ph->ts.tv_sec * 1000000000ull + (uint64_t)ph->ts.tv_usec;
+		p->rec.ifindex = 7;
+		p->rec.dir = i & 1;
+		p->rec.cap_len = p->caplen;
+		snprintf(p->name, sizeof(p->name), "%.*s%02u", stem, base, i);
+	}
+	pcap_close(in);
+	return 0;
+}
+
+static int put(const char *dir, const char *sub, const char *name, const void *a, size_t len)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/gen-%s", dir, sub, name);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(a, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "fuzz_make_seeds: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* [prefix] mode, record, bytes: the input fuzz_record_take reads back */
+static int put_record(const char *dir, const char *sub, const char *prefix, const char *name,
+		      const struct pkt *p, uint8_t mode)
+{
+	static uint8_t buf[512 + 1 + TCLOG_RECORD_SIZE + sizeof(p->bytes)];
+	size_t len = strlen(prefix);
+
+	struct tcrec_record r = p->rec;
+	/* parsed modes take wire_len as what the capture lacks */
+	if (mode & FUZZ_REC_PARSED)
+		r.wire_len -= p->caplen;
+	memcpy(buf, prefix, len);
+	buf[len++] = mode;
+	tclog_record_put(buf + len, &r);
+	len += TCLOG_RECORD_SIZE;
+	/* a metadata-only record carries no bytes; parsed ones need them */
+	size_t n = (mode & FUZZ_REC_PARSED) || (mode & FUZZ_REC_META) == 0 ? p->caplen : 0;
+	memcpy(buf + len, p->bytes, n);
+	return put(dir, sub, name, buf, len + n);
+}
+
+static int write_log(const char *dir, const char *name, uint16_t encoding, uint32_t snap,
+		     size_t from, size_t count, unsigned per_chunk)
+{
+	char path[4096];
+	struct tclog_header h;
+	struct tclog_final fin;
+
+	memset(&h, 0, sizeof(h));
+	memset(&fin, 0, sizeof(fin));
+	snprintf(path, sizeof(path), "%s/tclog_reader/gen-%s", dir, name);
+	h.start_ns = pkts[from].rec.ts_ns;
+	h.snaplen = snap;
+	snprintf(h.host, sizeof(h.host), "seedhost");
+	snprintf(h.kernel, sizeof(h.kernel), "6.0.0-seed");
+	h.n_ifaces = 1;
+	h.ifaces[0].ifindex = 7;
+	h.ifaces[0].mtu = 1500;
+	h.ifaces[0].mac[0] = 2;
+	snprintf(h.ifaces[0].name, sizeof(h.ifaces[0].name), "seed0");
+	struct tclog_writer *w = tclog_writer_open(path, &h);
+	if (!w || tclog_writer_set_encoding(w, encoding)) {
+		fprintf(stderr, "fuzz_make_seeds: %s: cannot open\n", path);
+		return -1;
+	}
+	for (size_t i = from; i < from + count && i < npkts; i++) {
+		struct tcrec_record r = pkts[i].rec;
+		if (snap == 0)
+			r.cap_len = 0;
+		else if (r.cap_len > snap)
+			r.cap_len = snap;
+		fin.c[0][r.dir].seen++;
+		fin.c[0][r.dir].recorded++;
+		if (tclog_writer_append(w, &r, pkts[i].bytes) ||
+		    ((i - from + 1) % per_chunk == 0 && tclog_writer_flush(w))) {
+			fprintf(stderr, "fuzz_make_seeds: %s: write failed\n", path);
+			tclog_writer_close(w, NULL);
+			return -1;
+		}
+	}
+	return tclog_writer_close(w, &fin) ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: fuzz_make_seeds CORPUS EXPRESSIONS PCAP...\n");
+		return 2;
+	}
+	const char *dir = argv[1];
+	for (int i = 3; i < argc; i++)
+		if (load(argv[i]))
+			return 1;
+	if (!npkts)
+		return 1;
+
+	int rc = 0;
+	/* modes: raw record with bytes, parsed with bytes, parsed metadata only;
+	 * option bits (0x04..0x20) in turn */
+	static const uint8_t modes[] = { 0x00, FUZZ_REC_PARSED, FUZZ_REC_PARSED | FUZZ_REC_META };
+	for (size_t i = 0; i < npkts; i++) {
+		uint8_t mode = modes[i % 3] | (uint8_t)(((i / 3) % 16) << 2);
+		rc |= put_record(dir, "packet_text", "", pkts[i].name, &pkts[i], mode);
+		rc |= put_record(dir, "json_out", "", pkts[i].name, &pkts[i], mode);
+	}
+
+	FILE *ex = fopen(argv[2], "r");
+	char line[512];
+	unsigned n = 0;
+	if (!ex) {
+		fprintf(stderr, "fuzz_make_seeds: %s: %s\n", argv[2], strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), ex)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		char name[32];
+		const struct pkt *p = &pkts[(n * 7) % npkts];
+		snprintf(name, sizeof(name), "expr%02u", n);
+		/* metadata-only every other one: the rebuilt headers and the probe */
+		rc |= put_record(dir, "read_filter", line, name, p,
+				 n & 1 ? FUZZ_REC_PARSED | FUZZ_REC_META : FUZZ_REC_PARSED);
+		n++;
+	}
+	fclose(ex);
+
+	rc |= write_log(dir, "enc1-bytes.tclog", TCLOG_ENC_FIELDS, 96, 0, 12, 5);
+	rc |= write_log(dir, "enc1-meta.tclog", TCLOG_ENC_FIELDS, 0, 12, 16, 8);
+	rc |= write_log(dir, "enc2-meta.tclog", TCLOG_ENC_COLUMNAR, 0, 0, npkts, 16);
+	return rc ? 1 : 0;
+}
