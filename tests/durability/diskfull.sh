@@ -39,7 +39,10 @@ n=$("$TCREC" print "$W/full/cap.tclog" 2>"$W/pr.err" | wc -l)
 cut_at=$(sed -n 's/.*last complete chunk (\([0-9]*\) bytes).*/\1/p' "$W/full.log.err" | head -1)
 size=$(stat -c %s "$W/full/cap.tclog")
 ((size == cut_at)) || tl_fail "file is $size bytes, tcrec said it ends at $cut_at"
-((n > 500)) || tl_fail "only $n packets readable from $size bytes"
+# Where the disk filled depends on how much one flush held (the sender's
+# pace): what matters is that the bytes kept are packets, ~1.45 kB each
+# (incompressible), all of them readable.
+((n > 0 && n * 1600 > size)) || tl_fail "only $n packets readable from $size bytes"
 if ((drops == 0)); then
 	du_lines_tcpdump "$W/td.pcap" >"$W/want"
 	du_lines_tcrec "$W/full/cap.tclog" >"$W/got"
