@@ -7,7 +7,9 @@
  *
  * What cannot be rebuilt: IP and TCP options (replaced by padding of the
  * same length, so header lengths stay right), L4 checksums (zero), the
- * IPv6 fragment identification (zero), payload.
+ * IPv6 fragment identification (zero), payload, and whatever the record
+ * does not hold: the packet an ICMP error quotes, an L4 header the parser
+ * did not keep (no TCREC_F_L4), tags beyond the third (formats/EXPORT.md).
  */
 #ifndef TCREC_SYNTH_H
 #define TCREC_SYNTH_H

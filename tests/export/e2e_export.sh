@@ -1,8 +1,9 @@
 #!/bin/bash
 # A trace replayed into a veth pair, recorded on the far end by tcrec and by
 # tcpdump (the oracle) at the same time; tcrec's log exported to pcapng must
-# read in tshark as tcpdump's capture does: the same header fields for every
-# packet, metadata only (synthesized headers) or with -s N (and then the
+# read in tshark as tcpdump's capture does: every packet the same for
+# everything a record holds of it but the time (record_view.py), metadata
+# only (synthesized headers) or with -s N (and then the
 # same bytes up to N as tcpdump's capture cut by editcap), inbound on the
 # recorded interface.
 #
@@ -18,7 +19,7 @@ TCREC=$1 HOOKCTL=$2 TRACE=$3 SNAP=$4
 PPS=${E2E_PPS:-20000}
 
 tl_require_root
-tl_require_tools ip tc tcpdump tshark tcpreplay editcap capinfos
+tl_require_tools ip tc tcpdump tshark tcpreplay editcap capinfos python3
 tl_require_bpf
 [[ -r $TRACE ]] || tl_fail "trace not readable: $TRACE"
 
@@ -62,8 +63,9 @@ n_oracle=$(count "$tmp/oracle.pcap")
 n_export=$(count "$tmp/rec.pcapng")
 n_pcap=$(count "$tmp/rec.pcap")
 
-tshark_fields "$tmp/oracle.pcap" f >"$tmp/want"
-tshark_fields "$tmp/rec.pcapng" f >"$tmp/got"
+# Without times: tcrec and tcpdump stamp the same packet apart.
+record_view --no-time "$tmp/oracle.pcap" >"$tmp/want" || tl_fail "no record view of tcpdump's capture"
+record_view --no-time "$tmp/rec.pcapng" >"$tmp/got" || tl_fail "no record view of the export"
 eq=$(count_equal "$tmp/want" "$tmp/got")
 
 fail=0
@@ -87,7 +89,7 @@ fi
 wrong_if=$(tshark -r "$tmp/rec.pcapng" -T fields -e frame.interface_name -e frame.packet_flags_direction 2>/dev/null |
 	awk -v i="$if_r" '$1 != i || $2 != "0x00000001"' | wc -l)
 
-echo "$label: sent $sent, tcpdump $n_oracle, export $n_export (pcap $n_pcap); $eq/$n_oracle packets with all fields equal; $bytes; wrong interface/direction: $wrong_if"
+echo "$label: sent $sent, tcpdump $n_oracle, export $n_export (pcap $n_pcap); $eq/$n_oracle packets reading the same; $bytes; wrong interface/direction: $wrong_if"
 ((n_oracle > 0 && n_export == n_oracle && n_pcap == n_oracle && eq == n_oracle && wrong_if == 0)) || fail=1
 if ((fail)); then
 	diff <(cat -n "$tmp/want") <(cat -n "$tmp/got") | head -8 >&2 || true
