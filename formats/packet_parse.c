@@ -242,6 +242,15 @@ static void parse_at_l3(const struct cursor *c, struct tcrec_record *r, struct p
 	parse_l3(c, r, off);
 }
 
+void packet_parse_l4(uint8_t proto, const uint8_t *b, uint32_t avail, struct tcrec_record *rec)
+{
+	struct cursor c = { b, avail };
+
+	rec->ip_proto = proto;
+	rec->flags &= (uint16_t)~(TCREC_F_L4 | TCREC_F_TRUNC);
+	parse_l4(&c, rec, 0);
+}
+
 int packet_parse(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
 		 struct packet_l3 *pl)
 {

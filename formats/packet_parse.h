@@ -40,4 +40,13 @@ struct packet_l3 {
 int packet_parse(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
 		 struct packet_l3 *l3);
 
+/*
+ * The transport fields of rec (ports, TCP, ICMP) from the avail bytes at b,
+ * a header of protocol proto, by the same rules: for a reader that walks
+ * further than the capture parser (an IPv6 extension header chain longer
+ * than it follows). Sets ip_proto; TCREC_F_L4 or TCREC_F_TRUNC as parsing
+ * does.
+ */
+void packet_parse_l4(uint8_t proto, const uint8_t *b, uint32_t avail, struct tcrec_record *rec);
+
 #endif

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "formats/packet_parse.h"
+
 /* Append-only line buffer: like snprintf, len counts what the whole line
  * needs even when buf is too short, so callers can size and retry. */
 struct sbuf {
@@ -214,61 +216,153 @@ static const uint8_t *l4_bytes(const struct tcrec_record *r, const uint8_t *byte
 	return v.p + r->ip_hlen;
 }
 
-static void put_tcp_options(struct sbuf *b, const uint8_t *opt, size_t len)
+/* Where the captured bytes of the TCP header start and how many of them
+ * there are (0 when the bytes end before it, or there are none). */
+static const uint8_t *tcp_header_bytes(const struct tcrec_record *r, const uint8_t *bytes,
+				       size_t *have)
 {
+	struct l3_view v = l3_bytes(r, bytes);
+	*have = 0;
+	if (!v.p || v.len <= r->ip_hlen)
+		return NULL;
+	*have = v.len - r->ip_hlen;
+	return v.p + r->ip_hlen;
+}
+
+static const char *tcp_option_name(uint8_t kind)
+{
+	switch (kind) {
+	case 0: return "eol";
+	case 1: return "nop";
+	case 2: return "mss";
+	case 3: return "wscale";
+	case 4: return "sackOK";
+	case 5: return "sack";
+	case 8: return "TS";
+	default: return NULL;
+	}
+}
+
+/*
+ * TCP options (len bytes, have of them captured) in tcpdump's words, down to
+ * its way of saying that the capture ended inside them: " [|tcp]" where it
+ * could not read a kind or length byte, " [|tcp]>" (after the first option)
+ * where it could not read an option's data. Returns false when the line
+ * ends there, as tcpdump's does.
+ */
+static bool put_tcp_options(struct sbuf *b, const uint8_t *opt, size_t len, size_t have)
+{
+	char sep = 0;
+	size_t i = 0;
+
 	sb_printf(b, ", options [");
-	for (size_t i = 0; i < len;) {
+	while (i < len) {
+		if (sep)
+			sb_printf(b, "%c", sep);
+		if (i >= have)
+			goto cut;
 		uint8_t kind = opt[i];
-		if (i)
-			sb_printf(b, ",");
-		if (kind == 0) {
-			sb_printf(b, "eol");
-			break;
+		size_t olen = 1, left = len - i - 1;
+		if (kind > 1) {
+			if (i + 1 >= have)
+				goto cut;
+			olen = opt[i + 1];
+			if (olen < 2 || olen > len - i)
+				goto bad;
+			left--;
 		}
-		if (kind == 1) {
-			sb_printf(b, "nop");
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len) {
-			sb_printf(b, "bad opt");
-			break;
-		}
-		const uint8_t *d = opt + i + 2;
-		unsigned dl = opt[i + 1] - 2u;
-		if (kind == 2 && dl == 2)
-			sb_printf(b, "mss %u", be16(d));
-		else if (kind == 3 && dl == 1)
-			sb_printf(b, "wscale %u", d[0]);
-		else if (kind == 4 && dl == 0)
-			sb_printf(b, "sackOK");
-		else if (kind == 5 && dl % 8 == 0) {
-			sb_printf(b, "sack %u ", dl / 8);
-			for (unsigned k = 0; k < dl; k += 8)
-				sb_printf(b, "{%u:%u}", be32(d + k), be32(d + k + 4));
-		} else if (kind == 8 && dl == 8)
-			sb_printf(b, "TS val %u ecr %u", be32(d), be32(d + 4));
+		const uint8_t *d = opt + i + (kind > 1 ? 2 : 1);
+		size_t dhave = have > (size_t)(d - opt) ? have - (size_t)(d - opt) : 0;
+		size_t dl = 0;
+		const char *name = tcp_option_name(kind);
+		if (name)
+			sb_printf(b, "%s", name);
 		else
 			sb_printf(b, "unknown-%u", kind);
-		i += opt[i + 1];
+		switch (kind) {
+		case 0:
+		case 1:
+		case 4:
+			break;
+		case 2:
+		case 3:
+		case 8:
+			dl = kind == 2 ? 2 : kind == 3 ? 1 : 8;
+			if (dl > left)
+				goto bad;
+			if (dl > dhave)
+				goto cut_data;
+			if (kind == 2)
+				sb_printf(b, " %u", be16(d));
+			else if (kind == 3)
+				sb_printf(b, " %u", d[0]);
+			else
+				sb_printf(b, " val %u ecr %u", be32(d), be32(d + 4));
+			break;
+		case 5:
+			dl = olen - 2;
+			if (dl % 8) {
+				sb_printf(b, " invalid sack");
+				break;
+			}
+			sb_printf(b, " %zu ", dl / 8);
+			for (size_t k = 0; k < dl; k += 8) {
+				if (k + 8 > left)
+					goto bad;
+				if (k + 8 > dhave)
+					goto cut_data;
+				sb_printf(b, "{%u:%u}", be32(d + k), be32(d + k + 4));
+			}
+			break;
+		default:
+			dl = olen - 2;
+			if (dl)
+				sb_printf(b, " 0x");
+			for (size_t k = 0; k < dl; k++) {
+				if (k + 1 > left)
+					goto bad;
+				if (k + 1 > dhave)
+					goto cut_data;
+				sb_printf(b, "%02x", d[k]);
+			}
+			break;
+		}
+		if (dl + (kind > 1 ? 2 : 1) != olen)
+			sb_printf(b, "[len %zu]", olen);
+		i += olen;
+		sep = ',';
+		if (kind == 0)
+			break;
 	}
 	sb_printf(b, "]");
+	return true;
+bad:
+	sb_printf(b, "[bad opt]%s", sep ? "]" : "");
+	return false;
+cut_data:
+	sb_printf(b, " [|tcp]%s", sep ? ">" : "");
+	return false;
+cut:
+	sb_printf(b, " [|tcp]");
+	return false;
 }
 
 static void put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
 {
 	unsigned len = ip_payload(r);
 	if (r->tcp_hlen < 20) {
-		sb_printf(b, " tcp %u [bad hdr length %u - too short, < 20]", len, r->tcp_hlen);
+		/* sic: tcpdump subtracts the short header length */
+		sb_printf(b, "  tcp %u [bad hdr length %u - too short, < 20]", len - r->tcp_hlen,
+			  r->tcp_hlen);
 		return;
 	}
+	sb_printf(b, " ");
+	put_tcp_flags(b, r->tcp_flags);
 	if (r->tcp_hlen > len) {
-		sb_printf(b, " tcp %u [bad hdr length %u - too long, > %u]", len, r->tcp_hlen, len);
+		sb_printf(b, " [bad hdr length %u - too long, > %u]", r->tcp_hlen, len);
 		return;
 	}
 	len -= r->tcp_hlen;
-	sb_printf(b, " ");
-	put_tcp_flags(b, r->tcp_flags);
 	if (len > 0 || (r->tcp_flags & 0x07)) {
 		sb_printf(b, ", seq %u", r->tcp_seq);
 		if (len > 0)
@@ -277,11 +371,15 @@ static void put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t 
 	if (r->tcp_flags & 0x10)
 		sb_printf(b, ", ack %u", r->tcp_ack);
 	sb_printf(b, ", win %u", r->tcp_win);
-	const uint8_t *th = l4_bytes(r, bytes, r->tcp_hlen);
-	if (th && (r->tcp_flags & 0x20))
+	size_t have;
+	const uint8_t *th = tcp_header_bytes(r, bytes, &have);
+	if (th && have >= 20 && (r->tcp_flags & 0x20))
 		sb_printf(b, ", urg %u", be16(th + 18));
-	if (th && r->tcp_hlen > 20)
-		put_tcp_options(b, th + 20, r->tcp_hlen - 20u);
+	/* The options are in the bytes only: where bytes were kept but end
+	 * inside them, the line ends as tcpdump's does on those bytes. */
+	if (r->tcp_hlen > 20 && r->cap_len && bytes &&
+	    !put_tcp_options(b, th ? th + 20 : NULL, r->tcp_hlen - 20u, have > 20 ? have - 20 : 0))
+		return;
 	sb_printf(b, ", length %u", len);
 }
 
@@ -289,17 +387,25 @@ static void put_udp(struct sbuf *b, const struct tcrec_record *r)
 {
 	unsigned len = ip_payload(r);
 	unsigned ulen = r->udp_len;
+	if (len < 8) {
+		sb_printf(b, " truncated-udp %u", len);
+		return;
+	}
 	if (ulen < 8) {
 		sb_printf(b, " truncated-udplength %u", ulen);
 		return;
 	}
-	/* tcpdump trusts the smaller of the UDP and IP lengths, except on a
-	 * first fragment, where the UDP length is the whole datagram's. */
+	/* tcpdump takes the smaller of the UDP and IP lengths, and calls a UDP
+	 * length beyond the IP one bad, except in a fragment, which carries
+	 * part of a longer datagram. */
 	ulen -= 8;
-	len = len >= 8 ? len - 8 : 0;
-	if ((r->flags & TCREC_F_FRAG) || (rec_is_v4(r) && (r->frag_off & TCREC_IP_MF)))
+	len -= 8;
+	if (ulen < len)
 		len = ulen;
-	sb_printf(b, " UDP, length %u", ulen < len ? ulen : len);
+	if (ulen > len && !(r->flags & TCREC_F_FRAG))
+		sb_printf(b, " UDP, bad length %u > %u", ulen, len);
+	else
+		sb_printf(b, " UDP, length %u", ulen);
 }
 
 static const char *icmp_unreach_name(uint8_t code)
@@ -355,6 +461,13 @@ static bool put_icmp_unreach_inner(struct sbuf *b, const struct tcrec_record *r,
 static void put_icmp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
 {
 	unsigned len = ip_payload(r);
+	if (r->icmp_type == 3 && r->icmp_code <= 3 && r->cap_len && bytes &&
+	    !l4_bytes(r, bytes, 8 + 20)) {
+		/* tcpdump reads the quoted header before it prints anything:
+		 * where the kept bytes end before it, so does its line */
+		sb_printf(b, "  [|icmp]");
+		return;
+	}
 	sb_printf(b, " ICMP");
 	switch (r->icmp_type) {
 	case 0:
@@ -444,74 +557,147 @@ static void put_endpoints(struct sbuf *b, const struct tcrec_record *r, bool por
 	sb_printf(b, ":");
 }
 
-static void put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
-		   bool ports_only)
+/* "a.sport > b.dport:", or "sport > dport:" after IPv6 extension headers
+ * (tcpdump names the addresses of such a packet once, before them). */
+static void put_ports(struct sbuf *b, const struct tcrec_record *r, uint16_t sport, uint16_t dport,
+		      bool after_ext)
 {
-	bool l4 = r->flags & TCREC_F_L4;
-	if (ports_only && l4 && (r->ip_proto == IPPROTO_TCP_ || r->ip_proto == IPPROTO_UDP_)) {
-		/* After an IPv6 extension header tcpdump names the ports only. */
-		sb_printf(b, "%u > %u:", r->sport, r->dport);
-		if (r->ip_proto == IPPROTO_TCP_)
-			put_tcp(b, r, bytes);
-		else
-			put_udp(b, r);
+	if (after_ext) {
+		sb_printf(b, " %u > %u:", sport, dport);
 		return;
 	}
-	switch (r->ip_proto) {
+	put_addr(b, r, r->saddr);
+	sb_printf(b, ".%u > ", sport);
+	put_addr(b, r, r->daddr);
+	sb_printf(b, ".%u:", dport);
+}
+
+/* The ports of a transport header the capture parser found cut short (it
+ * wants the whole header), when the kept bytes hold them: tcpdump names
+ * them before saying where the capture ended. */
+static bool cut_ports(const struct tcrec_record *r, const uint8_t *bytes, uint16_t *sport,
+		      uint16_t *dport)
+{
+	const uint8_t *h = l4_bytes(r, bytes, 4);
+	if (!h)
+		return false;
+	*sport = be16(h);
+	*dport = be16(h + 2);
+	return true;
+}
+
+/*
+ * The transport part. tcpdump's IP printers name the addresses before any
+ * protocol but TCP, UDP and SCTP, whose printers name addresses and ports
+ * themselves; after IPv6 extension headers the addresses came first, so
+ * TCP and UDP name only the ports. Where the capture ended inside the
+ * header, the line ends in tcpdump's "[|proto]".
+ */
+static void put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		   bool after_ext)
+{
+	bool l4 = r->flags & TCREC_F_L4;
+	uint16_t sp, dp;
+	uint8_t p = r->ip_proto;
+	if (p != IPPROTO_TCP_ && p != IPPROTO_UDP_ && p != IPPROTO_SCTP_ && !after_ext)
+		put_endpoints(b, r, false);
+	switch (p) {
 	case IPPROTO_TCP_:
-		put_endpoints(b, r, l4);
-		if (l4)
+		if (l4) {
+			put_ports(b, r, r->sport, r->dport, after_ext);
 			put_tcp(b, r, bytes);
-		else
-			sb_printf(b, " tcp [|tcp]");
+		} else if (cut_ports(r, bytes, &sp, &dp)) {
+			put_ports(b, r, sp, dp, after_ext);
+			sb_printf(b, "  [|tcp]");
+		} else {
+			/* Not even the ports: tcpdump names the addresses, after
+			 * extension headers too. */
+			sb_printf(b, "%s", after_ext ? " " : "");
+			put_endpoints(b, r, false);
+			sb_printf(b, " [|tcp]");
+		}
 		return;
 	case IPPROTO_UDP_:
-		put_endpoints(b, r, l4);
-		if (l4)
+		if (l4) {
+			put_ports(b, r, r->sport, r->dport, after_ext);
 			put_udp(b, r);
-		else
-			sb_printf(b, " udp [|udp]");
+		} else if (cut_ports(r, bytes, &sp, &dp)) {
+			put_ports(b, r, sp, dp, after_ext);
+			sb_printf(b, "  [|udp]");
+		} else if (after_ext) {
+			sb_printf(b, "  [|udp]");
+		} else {
+			put_endpoints(b, r, false);
+			sb_printf(b, "  [|udp]");
+		}
 		return;
 	case IPPROTO_SCTP_:
-		put_endpoints(b, r, l4);
+		sb_printf(b, "%s", after_ext ? " " : "");
+		if (!l4) {
+			sb_printf(b, " [|sctp]");
+			return;
+		}
+		put_endpoints(b, r, true);
 		sb_printf(b, " sctp");
+		/* tcpdump goes on with the chunks, which only the bytes hold:
+		 * where they were kept but end before the first one, it says so */
+		if (r->cap_len && bytes && l3_bytes(r, bytes).p && ip_payload(r) > 12 &&
+		    !l4_bytes(r, bytes, 16))
+			sb_printf(b, " [|sctp]");
 		return;
 	case IPPROTO_ICMP_:
-		put_endpoints(b, r, false);
 		if (l4)
 			put_icmp(b, r, bytes);
 		else
-			sb_printf(b, " [|icmp]");
+			sb_printf(b, "  [|icmp]");
 		return;
 	case IPPROTO_ICMPV6_:
-		put_endpoints(b, r, false);
-		if (l4)
+		if (l4) {
 			put_icmp6(b, r, bytes);
-		else
-			sb_printf(b, " [|icmp6]");
+		} else {
+			/* With the type byte kept, tcpdump names the message first. */
+			const uint8_t *h = l4_bytes(r, bytes, 1);
+			const char *name = h ? icmp6_name(h[0]) : NULL;
+			if (name)
+				sb_printf(b, " ICMP6, %s [|icmp6]", name);
+			else if (h)
+				sb_printf(b, " ICMP6, unknown icmp6 type (%u) [|icmp6]", h[0]);
+			else
+				sb_printf(b, "  [|icmp6]");
+		}
+		return;
+	case 59:
+		sb_printf(b, " no next header");
 		return;
 	default:
-		put_endpoints(b, r, false);
-		sb_printf(b, "  ip-proto-%u %u", r->ip_proto, ip_payload(r)); /* sic: two spaces */
+		sb_printf(b, "  ip-proto-%u %u", p, ip_payload(r)); /* sic: two spaces */
 		return;
 	}
 }
 
 /* tcpdump flags an IP packet whose length field claims more than the frame
- * carried. */
+ * carried (sic: no space after the IPv6 one). */
 static void put_ip_missing(struct sbuf *b, const struct tcrec_record *r)
 {
 	unsigned l3 = ETH_HLEN + 4u * r->vlan_count;
 	unsigned have = r->wire_len > l3 ? r->wire_len - l3 : 0;
 	unsigned want = rec_is_v4(r) ? r->ip_len : r->ip_len + 40u;
 	if (want > have)
-		sb_printf(b, "truncated-ip%s - %u bytes missing! ", rec_is_v4(r) ? "" : "6",
-			  want - have);
+		sb_printf(b, "truncated-ip%s - %u bytes missing!%s", rec_is_v4(r) ? "" : "6",
+			  want - have, rec_is_v4(r) ? " " : "");
 }
 
 static void put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
 {
+	if (r->ip_hlen < 20) {
+		sb_printf(b, "bad-hlen %u", r->ip_hlen);
+		return;
+	}
 	put_ip_missing(b, r);
+	if (r->ip_len < r->ip_hlen) {
+		sb_printf(b, "bad-len %u", r->ip_len);
+		return;
+	}
 	if (r->frag_off & TCREC_IP_OFFMASK) {
 		/* Not the first fragment: no transport header to read. */
 		put_endpoints(b, r, false);
@@ -521,31 +707,256 @@ static void put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t
 	put_l4(b, r, bytes, false);
 }
 
+static bool is_ipv6_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60;
+}
+
+/* tcpdump's name for an extension header in its "[|name]" */
+static const char *ipv6_ext_cut_name(uint8_t nh)
+{
+	switch (nh) {
+	case 0: return "hbhopt";
+	case 43: return "rt6";
+	case 44: return "frag6";
+	case 51: return "ah";
+	default: return "dstopt";
+	}
+}
+
+/* tcpdump follows any chain of extension headers, however long, but a line
+ * must stay a line (print's buffer is 4 KiB): at most this many headers,
+ * routing addresses and AH ICV bytes, and no further header once the line
+ * is this long. */
+#define IPV6_EXT_PRINT_MAX 16
+#define RT6_ADDR_PRINT_MAX 16
+#define AH_ICV_PRINT_MAX 64
+#define IPV6_EXT_LINE_MAX 2048
+
+/* Hop-by-hop options are checked for their framing even without -v;
+ * false when an option runs past the header (tcpdump: "[|hbhopt]"). */
+static bool hbh_options_framed(const uint8_t *h, size_t hlen)
+{
+	for (size_t i = 2; i < hlen;) {
+		if (h[i] == 0) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hlen || i + h[i + 1] + 2u > hlen)
+			return false;
+		i += h[i + 1] + 2u;
+	}
+	return true;
+}
+
+/* "RT6 (len=.., type=.., segleft=.., [0]addr)" as far as the bytes go;
+ * returns false where they end (the marker is printed). */
+static bool put_rt6(struct sbuf *b, const uint8_t *h, size_t have)
+{
+	char a[INET6_ADDRSTRLEN];
+	sb_printf(b, " RT6");
+	if (have < 2)
+		goto cut;
+	sb_printf(b, " (len=%u", h[1]);
+	if (have < 3)
+		goto cut;
+	sb_printf(b, ", type=%u%s", h[2], h[2] == 0 ? " [Deprecated]" : "");
+	if (have < 4)
+		goto cut;
+	sb_printf(b, ", segleft=%u", h[3]);
+	if (h[2] != 0 && h[2] != 2 && h[2] != 4) {
+		sb_printf(b, " (unknown type) (invalid)");
+		return false;
+	}
+	if (have < 8)
+		goto cut;
+	if (h[2] == 4) {
+		/* segment routing header */
+		sb_printf(b, ", last-entry=%u", h[4]);
+		if (h[5])
+			sb_printf(b, ", flags=0x%x", h[5]);
+		sb_printf(b, ", tag=%x", be16(h + 6));
+	} else if (be32(h + 4)) {
+		sb_printf(b, ", rsv=0x%x", be32(h + 4));
+	}
+	if (h[1] % 2) {
+		sb_printf(b, " (invalid length %u) (invalid)", h[1]);
+		return false;
+	}
+	for (unsigned i = 0; i < h[1] / 2u; i++) {
+		if (i == RT6_ADDR_PRINT_MAX) {
+			sb_printf(b, ", ...");
+			break;
+		}
+		if (have < 8 + 16 * (i + 1u))
+			goto cut;
+		inet_ntop(AF_INET6, h + 8 + 16 * i, a, sizeof(a));
+		sb_printf(b, ", [%u]%s", i, a);
+	}
+	sb_printf(b, ")");
+	return true;
+cut:
+	sb_printf(b, " [|rt6]");
+	return false;
+}
+
+/* "AH(spi=..,seq=..,icv=0x..): " as far as the bytes go. */
+static bool put_ah(struct sbuf *b, const uint8_t *h, size_t have, size_t hlen)
+{
+	sb_printf(b, " AH");
+	if (have < 2)
+		goto cut;
+	sb_printf(b, "(");
+	if (have < 4)
+		goto cut;
+	if (be16(h + 2))
+		sb_printf(b, "reserved=0x%x[MustBeZero],", be16(h + 2));
+	if (have < 8)
+		goto cut;
+	sb_printf(b, "spi=0x%08x,", be32(h + 4));
+	if (have < 12)
+		goto cut;
+	sb_printf(b, "seq=0x%x,icv=0x", be32(h + 8));
+	for (size_t i = 12; i < hlen; i++) {
+		if (i == 12 + AH_ICV_PRINT_MAX) {
+			sb_printf(b, "...");
+			break;
+		}
+		if (i >= have)
+			goto cut;
+		sb_printf(b, "%02x", h[i]);
+	}
+	sb_printf(b, "):");
+	return true;
+cut:
+	sb_printf(b, " [|ah]");
+	return false;
+}
+
+/*
+ * The extension headers of an IPv6 packet whose bytes were kept, named as
+ * tcpdump names them, then the transport part. The record gives the
+ * transport fields where its parser walked as far; past a chain longer
+ * than the parser follows, they come from the bytes.
+ */
+static void put_ipv6_chain(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+			   const uint8_t *ip6, size_t caplen)
+{
+	/* tcpdump reads nothing past the IP length */
+	size_t end = caplen;
+	if (r->ip_len && end > 40u + r->ip_len)
+		end = 40u + r->ip_len;
+	uint8_t nh = ip6[6];
+	size_t off = 40;
+	for (unsigned n = 0; is_ipv6_ext(nh); n++) {
+		const uint8_t *h = ip6 + off;
+		size_t have = end > off ? end - off : 0, hlen;
+		if (n == IPV6_EXT_PRINT_MAX || b->len > IPV6_EXT_LINE_MAX) {
+			sb_printf(b, " ...");
+			return;
+		}
+		switch (nh) {
+		case 0:
+		case 60:
+			if (have < 2 || have < (h[1] + 1u) * 8) {
+				sb_printf(b, "  [|%s]", ipv6_ext_cut_name(nh));
+				return;
+			}
+			hlen = (h[1] + 1u) * 8;
+			sb_printf(b, nh ? " DSTOPT" : " HBH");
+			if (!nh && !hbh_options_framed(h, hlen)) {
+				sb_printf(b, "  [|hbhopt]");
+				return;
+			}
+			break;
+		case 43:
+			if (!put_rt6(b, h, have))
+				return;
+			hlen = (h[1] + 1u) * 8;
+			break;
+		case 44: {
+			if (have < 4) {
+				sb_printf(b, "  [|frag6]");
+				return;
+			}
+			unsigned fo = be16(h + 2) & 0xfff8u;
+			sb_printf(b, " frag (%u|%zu)", fo, (size_t)40 + r->ip_len - off - 8);
+			/* a later fragment has nothing to decode; tcpdump also
+			 * stops where the bytes end with the fragment header */
+			if (fo || end <= off + 8)
+				return;
+			hlen = 8;
+			break;
+		}
+		default: /* 51 */
+			hlen = have >= 2 ? (h[1] + 2u) * 4 : 0;
+			if (!put_ah(b, h, have, hlen))
+				return;
+			break;
+		}
+		nh = h[0];
+		off += hlen;
+	}
+	if (off == r->ip_hlen && nh == r->ip_proto) {
+		put_l4(b, r, bytes, true);
+	} else if ((r->flags & TCREC_F_EXT_LIMIT) && off <= 255) {
+		struct tcrec_record past = *r;
+		past.ip_hlen = (uint8_t)off;
+		past.flags &= (uint16_t)~TCREC_F_EXT_LIMIT;
+		packet_parse_l4(nh, ip6 + off, caplen > off ? (uint32_t)(caplen - off) : 0, &past);
+		put_l4(b, &past, bytes, true);
+	} else {
+		put_l4(b, r, bytes, true);
+	}
+}
+
 static void put_ipv6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
 {
 	put_ip_missing(b, r);
+	if (r->ip_hlen <= 40 && !is_ipv6_ext(r->ip_proto)) {
+		put_l4(b, r, bytes, false);
+		return;
+	}
+	put_endpoints(b, r, false);
+	struct l3_view v = l3_bytes(r, bytes);
+	if (r->cap_len && v.p && v.len >= 40) {
+		put_ipv6_chain(b, r, bytes, v.p, v.len);
+		return;
+	}
+	/* Without bytes the headers cannot be named; the record knows a
+	 * fragment header, and which header the packet ended in. */
 	if (r->flags & TCREC_F_FRAG) {
 		unsigned off = r->frag_off & 0xfff8u;
-		put_endpoints(b, r, false);
 		sb_printf(b, " frag (%u|%u)", off, ip_payload(r));
 		if (off)
 			return;
-		sb_printf(b, " ");
-		put_l4(b, r, bytes, true);
+	}
+	if ((r->flags & TCREC_F_TRUNC) && is_ipv6_ext(r->ip_proto)) {
+		sb_printf(b, "  [|%s]", ipv6_ext_cut_name(r->ip_proto));
 		return;
 	}
-	put_l4(b, r, bytes, false);
+	put_l4(b, r, bytes, true);
 }
 
-static void put_vlans(struct sbuf *b, const struct tcrec_record *r, const struct packet_text_opts *o)
+/* The tags, each followed by what it carries; where the capture ended
+ * inside a tag (the record's ethertype is then that tag's TPID), tcpdump
+ * names nothing after the last whole one. */
+static void put_vlans(struct sbuf *b, const struct tcrec_record *r, const struct packet_text_opts *o,
+		      bool cut)
 {
 	unsigned n = r->vlan_count < 3 ? r->vlan_count : 3;
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t tci = r->vlan_tci[i];
 		uint16_t next = i + 1 < n ? r->vlan_tpid[i + 1] : r->ethertype;
 		sb_printf(b, "vlan %u, p %u%s, ", tci & 0x0fffu, tci >> 13, (tci & 0x1000) ? ", DEI" : "");
-		if (next < 0x0600)
-			continue; /* 802.3 length: the LLC part says it */
+		if (cut && i + 1 == n)
+			continue;
+		if (next < 0x0600) {
+			/* an 802.3 length: tcpdump -e says so, sic without a space
+			 * before the LLC part */
+			sb_printf(b, "%s", o->link ? "802.3" : "");
+			continue;
+		}
 		if (o->link)
 			sb_printf(b, "ethertype %s (0x%04x), ", ethertype_name(next), next);
 		else
@@ -560,16 +971,58 @@ static void put_link(struct sbuf *b, const struct tcrec_record *r)
 	put_mac(b, r->smac);
 	sb_printf(b, " > ");
 	put_mac(b, r->dmac);
-	if (outer < 0x0600)
-		sb_printf(b, ", 802.3");
-	else
-		sb_printf(b, ", ethertype %s (0x%04x)", ethertype_name(outer), outer);
-	sb_printf(b, ", length %u", r->wire_len);
+	if (outer < 0x0600) {
+		/* tcpdump gives an 802.3 frame the length its header says,
+		 * unless the frame is shorter */
+		unsigned rest = r->wire_len > ETH_HLEN ? r->wire_len - ETH_HLEN : 0;
+		sb_printf(b, ", 802.3, length %u", outer < rest ? outer : rest);
+		return;
+	}
+	sb_printf(b, ", ethertype %s (0x%04x), length %u", ethertype_name(outer), outer, r->wire_len);
 }
 
 static bool known_ethertype(uint16_t et)
 {
 	return et < 0x0600 || et == ETH_P_IP || et == ETH_P_IPV6 || et == ETH_P_ARP || et == 0x88cc;
+}
+
+/* The packet ended inside the Ethernet header: the record has no link
+ * header at all (its parser stops before setting any field). */
+static bool ether_cut(const struct tcrec_record *r)
+{
+	return (r->flags & TCREC_F_TRUNC) && !(r->flags & (TCREC_F_IPV4 | TCREC_F_IPV6 | TCREC_F_NO_ETH)) &&
+	       !r->ethertype && !r->vlan_count;
+}
+
+/* An IP ethertype whose header the record could not read: cut short, or of
+ * another IP version. tcpdump reads an IPv4 header's version before it says
+ * "IP", an IPv6 header's only once all of it is there. */
+static void put_ip_unparsed(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+			    const struct packet_text_opts *o)
+{
+	struct l3_view v = l3_bytes(r, bytes);
+	int ver = v.p && v.len ? v.p[0] >> 4 : -1;
+	if (r->ethertype == ETH_P_IPV6) {
+		if (r->flags & TCREC_F_TRUNC)
+			sb_printf(b, " [|ip6]");
+		else if (ver >= 0)
+			sb_printf(b, "%sversion error: %d != 6", o->link ? "" : "IP6 ", ver);
+		else
+			sb_printf(b, "%sversion error", o->link ? "" : "IP6 ");
+		return;
+	}
+	if (ver == 6)
+		sb_printf(b, "IP6, wrong link-layer encapsulation (invalid)");
+	else if (ver >= 0 && ver != 4)
+		sb_printf(b, "IP%d (invalid)", ver);
+	else if (!(r->flags & TCREC_F_TRUNC))
+		sb_printf(b, "IP (invalid)"); /* another version; the record does not say which */
+	else if (ver >= 0)
+		sb_printf(b, "%s [|ip]", o->link ? "" : "IP ");
+	else
+		/* no byte of the header, or none kept: what tcpdump says of a
+		 * frame that ends where the IP header starts */
+		sb_printf(b, " [|ip]");
 }
 
 size_t packet_text_summary(char *buf, size_t len, const struct tcrec_record *r,
@@ -579,6 +1032,24 @@ size_t packet_text_summary(char *buf, size_t len, const struct tcrec_record *r,
 	if (len)
 		buf[0] = 0;
 	uint16_t et = r->ethertype;
+	if (ether_cut(r)) {
+		/* tcpdump prints nothing of a link header it could not read whole. */
+		sb_printf(&b, " [|ether]");
+		return b.len;
+	}
+	bool vlan_cut = (r->flags & TCREC_F_TRUNC) && !(r->flags & TCREC_F_VLAN_MORE) &&
+			(et == ETH_P_8021Q || et == ETH_P_8021AD || et == 0x9100);
+	if (vlan_cut && !r->vlan_count) {
+		/* the first tag is cut: tcpdump -e stops before the ethertype */
+		if (o->link) {
+			put_mac(&b, r->smac);
+			sb_printf(&b, " > ");
+			put_mac(&b, r->dmac);
+			sb_printf(&b, ", ");
+		}
+		sb_printf(&b, " [|vlan]");
+		return b.len;
+	}
 	if (!known_ethertype(et) && !r->vlan_count) {
 		/* Nothing to decode: tcpdump shows the link header, -e or not. */
 		put_link(&b, r);
@@ -588,8 +1059,10 @@ size_t packet_text_summary(char *buf, size_t len, const struct tcrec_record *r,
 		put_link(&b, r);
 		sb_printf(&b, ": ");
 	}
-	put_vlans(&b, r, o);
-	if ((r->flags & TCREC_F_IPV4) && et == ETH_P_IP) {
+	put_vlans(&b, r, o, vlan_cut);
+	if (vlan_cut) {
+		sb_printf(&b, " [|vlan]");
+	} else if ((r->flags & TCREC_F_IPV4) && et == ETH_P_IP) {
 		if (!o->link)
 			sb_printf(&b, "IP ");
 		put_ipv4(&b, r, bytes);
@@ -602,9 +1075,7 @@ size_t packet_text_summary(char *buf, size_t len, const struct tcrec_record *r,
 	} else if (et < 0x0600) {
 		sb_printf(&b, "LLC, length %u", frame_payload(r));
 	} else if (et == ETH_P_IP || et == ETH_P_IPV6) {
-		/* The record says the IP header itself was cut short. */
-		sb_printf(&b, "%s [|%s], length %u", et == ETH_P_IP ? "IP" : "IP6",
-			  et == ETH_P_IP ? "ip" : "ip6", frame_payload(r));
+		put_ip_unparsed(&b, r, bytes, o);
 	} else if (et == 0x88cc) {
 		sb_printf(&b, "LLDP, length %u", frame_payload(r));
 	} else {

@@ -2,8 +2,13 @@
 /*
  * One record as one line of text, in the words tcpdump uses for the same
  * packet (`tcpdump -nn -S -tttt`), so that people who read tcpdump read us
- * and scripts written for tcpdump's output keep working. What the record
- * does not hold (TCP options, application payloads) is not printed.
+ * and scripts written for tcpdump's output keep working. Application
+ * payloads are not decoded. What the record does not hold (TCP options,
+ * IPv6 extension header names) is printed from the packet bytes kept with
+ * it, if any; where those bytes end inside such a header, the line ends as
+ * tcpdump's ends on the same bytes ("[|tcp]"). A record whose packet ended
+ * inside a header says what tcpdump says of the packet cut at the start of
+ * that header.
  */
 #ifndef TCREC_PACKET_TEXT_H
 #define TCREC_PACKET_TEXT_H

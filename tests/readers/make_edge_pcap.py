@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Writes a small pcap of the cases the shared traces lack (IPv6 fragments,
-ICMPv6, QinQ and DEI, odd IP protocols, ICMP errors, TCP URG/ECN flags,
-truncated IP, unknown ethertypes), so that print_vs_tcpdump.py can hold
+"""Writes a small pcap of the cases the shared traces lack (IPv6 fragments
+and extension headers, ICMPv6, QinQ and DEI, odd IP protocols, ICMP errors,
+TCP URG/ECN flags, lengths that disagree, truncated IP, captures cut short
+inside a header, unknown ethertypes), so that print_vs_tcpdump.py can hold
 `tcrec print` to tcpdump's wording on them too. Checksums are left zero:
 tcpdump does not check them without -v.
     make_edge_pcap.py OUT.pcap
 """
+import ipaddress
 import struct
 import sys
 
@@ -33,7 +35,6 @@ def ipv4(proto, payload, frag=0x4000, ident=0x1234, total=None, src='10.1.0.1', 
 
 
 def ipv6(nh, payload, src='2001:db8::1', dst='2001:db8::2', flow=0x12345):
-    import ipaddress
     return struct.pack('!IHBB', 0x60000000 | flow, len(payload), nh, 64) + \
         ipaddress.ip_address(src).packed + ipaddress.ip_address(dst).packed + payload
 
@@ -83,7 +84,6 @@ def frames():
     f.append(eth(0x86dd, ipv6(17, udp(1000, 2000, b'u' * 12))))
     f.append(eth(0x86dd, ipv6(58, icmp(128, 0, struct.pack('!HH', 9, 1), b'e' * 16))))
     f.append(eth(0x86dd, ipv6(58, icmp(129, 0, struct.pack('!HH', 9, 1), b'e' * 16))))
-    import ipaddress
     tgt = ipaddress.ip_address('2001:db8::2').packed
     f.append(eth(0x86dd, ipv6(58, icmp(135, 0, b'\0' * 4, tgt))))
     f.append(eth(0x86dd, ipv6(58, icmp(136, 0, b'\x60\0\0\0', tgt))))
@@ -101,7 +101,35 @@ def frames():
     f.append(eth(0x0806, arp + b'\0' * 18))
     f.append(eth(0x88b5, b'\0' * 46))
     f.append(eth(0x88cc, b'\0' * 46))
+    # IPv6 extension headers tcpdump names from the bytes: hop-by-hop, routing
+    # type 2, authentication, destination options with no next header, a
+    # fragment header after hop-by-hop
+    hbh = bytes([0, 0, 1, 4, 0, 0, 0, 0])
+    rt2 = bytes([0, 2, 2, 1, 0, 0, 0, 0]) + ipaddress.ip_address('2001:db8::9').packed
+    ah = bytes([0, 4, 0, 0]) + struct.pack('!II', 0x1234, 7) + b'\xaa' * 12
+    f.append(eth(0x86dd, ipv6(0, bytes([43]) + hbh[1:] + bytes([17]) + rt2[1:] + udp(3000, 4000, b'r' * 6))))
+    f.append(eth(0x86dd, ipv6(51, bytes([6]) + ah[1:] + tcp(80, 3000, 1, 2, 0x10))))
+    f.append(eth(0x86dd, ipv6(60, bytes([59]) + hbh[1:])))
+    f.append(eth(0x86dd, ipv6(0, bytes([44]) + hbh[1:] + struct.pack('!BBHI', 58, 0, 1, 5) +
+                              icmp(128, 0, struct.pack('!HH', 4, 4), b'f' * 8))))
+    # lengths that disagree: UDP longer than the IP payload, a TCP header
+    # longer than the IP payload
+    f.append(eth(0x0800, ipv4(17, udp(7, 9, b'l' * 4, length=40))))
+    t = bytearray(tcp(1234, 80, 1, 2, 0x10))
+    t[12] = 0xf0
+    f.append(eth(0x0800, ipv4(6, bytes(t))))
     return f
+
+
+def cut_frames():
+    """Frames whose capture ends inside a header: (frame, bytes captured)."""
+    syn = eth(0x0800, ipv4(6, tcp(1234, 80, 9, 0, 0x02, opts=bytes([2, 4, 5, 180, 4, 2, 1, 3, 3, 7]) +
+                                                                  b'\x01\x01')))
+    hbh = bytes([17, 0, 1, 4, 0, 0, 0, 0])
+    v6 = eth(0x86dd, ipv6(0, hbh + udp(3000, 4000, b'c' * 8)))
+    tagged = eth(0x0800, ipv4(17, udp(1, 2, b'q' * 8)), tags=[(0x88a8, 5), (0x8100, 6)])
+    return [(syn, 14 + 20 + 20), (syn, 14 + 20 + 23), (v6, 14 + 40 + 4), (v6, 14 + 40 + 8 + 2),
+            (tagged, 14 + 2), (tagged, 14 + 4 + 2), (eth(0x0800, ipv4(17, udp(1, 2, b''))), 14 + 1)]
 
 
 def main():
@@ -115,6 +143,9 @@ def main():
         fr = eth(0x0800, ipv4(17, udp(9, 9, b'r' * 8), total=400))
         fh.write(struct.pack('<IIII', 1700000100, 0, len(fr), len(fr)))
         fh.write(fr)
+        for i, (fr, cap) in enumerate(cut_frames()):
+            fh.write(struct.pack('<IIII', 1700000200 + i, 0, cap, len(fr)))
+            fh.write(fr[:cap])
 
 
 if __name__ == '__main__':

@@ -5,10 +5,18 @@ on the trace itself, line for line.
 
 Where tcpdump prints what a record holds (TCP flags/seq/ack/win/length,
 "UDP, length N", ICMP echo, fragments, ARP with bytes), the lines must be
-equal once tcpdump's extras that need the payload are cut (TCP options when
-no bytes were kept, application decoding after the TCP length). Where
-tcpdump decodes a payload (DNS, NFS, CDP, ...) the time, protocol and
-addresses/ports must still be equal. Exit 0 ok, 1 mismatch, 77 no tcpdump.
+equal once tcpdump's extras that need the payload are cut (TCP options and
+IPv6 extension header names when no bytes were kept, application decoding
+after the TCP length). Where tcpdump decodes a payload (DNS, NFS, CDP, STP
+...) the time, protocol and addresses/ports must still be equal. With -e
+the link header (MACs, ethertypes, VLAN tags, frame length) must be equal.
+
+A capture cut short inside a header ("[|tcp]"): with the bytes kept the line
+must be tcpdump's; a metadata-only record holds only the headers its parser
+read whole, so its line must say the capture was cut in the same header,
+in tcpdump's words but for the ports, which the record has only from a
+whole transport header.
+Exit 0 ok, 1 mismatch, 77 no tcpdump.
 """
 import argparse
 import os
@@ -21,30 +29,65 @@ import tempfile
 from readers_log import make_log, run
 
 # tcpdump summaries tcrec claims to reproduce exactly (after the cuts).
-GENERIC = re.compile(r'^(Flags \[|UDP, length \d+$|ICMP echo |ip-proto-\d+$)')
-COLUMNS = re.compile(r'^(\S+ \S+) (\S+) +(In|Out) +')
+GENERIC = re.compile(r'^(Flags \[|UDP, (bad )?length [\d> ]+$|truncated-udp(length)? \d+$|ICMP echo |'
+                     r'ip-proto-\d+$)')
+# print's columns: time, interface name padded to 5, direction padded to 3,
+# one space; a summary may itself start with a space (" [|ether]").
+COLUMNS = re.compile(r'^(\S+ \S+) (\S+) +(In |Out) ')
 VLANS = re.compile(r'^(vlan \d+, p \d+(, DEI)?, (ethertype [^,]+, )?)+')
-OPTIONS = re.compile(r', options \[[^\]]*\]')
+# TCP options, also a list the capture cut short ("options [mss 1460, [|tcp]")
+OPTIONS = re.compile(r', options \[[^\]]*\]>?')
 URG = re.compile(r', urg \d+')
 TCP_END = re.compile(r'^(.*?Flags \[.*?, length \d+)')
+# IPv6 extension headers as tcpdump names them from their bytes
+EXT6 = re.compile(r'(?<=: )((HBH|DSTOPT|RT6 \([^)]*\)|AH\([^)]*\):) )+')
+# Where tcrec's line reaches the payload that tcpdump may go on to decode.
+PAYLOAD_AT = re.compile(r'(UDP, (bad )?length [\d> ]+|sctp)$')
+# tcpdump's "the capture ended inside this header"
+CUT = re.compile(r'\[\|(ether|vlan|ip|ip6|tcp|udp|sctp|icmp|icmp6|hbhopt|dstopt|rt6|frag6|ah)\]>?$')
 
 
 def split_summary(line, link):
-    """(time, summary) of a tcpdump-style line; with -e the summary starts
-    after the link header ("...: ")."""
+    """(time, link header, summary) of a tcpdump-style line; with -e the
+    link header is everything up to "length N: " and the VLAN tags after it
+    (tcpdump prints tags with -e only; print prints them always)."""
     parts = line.split(' ', 2)
     rest = parts[2] if len(parts) > 2 else ''
+    head = ''
     if link:
         m = re.match(r'^.*?, length \d+: ', rest)
         if m:
-            rest = rest[m.end():]
-    return parts[0] + ' ' + parts[1], rest
+            head, rest = rest[:m.end()], rest[m.end():]
+    v = VLANS.match(rest)
+    if v:
+        head, rest = head + v.group(0), rest[v.end():]
+    return parts[0] + ' ' + parts[1], head, rest
 
 
 def endpoints(summary):
     """'IP a.p > b.p' or 'a > b' part of an IP summary, None otherwise."""
-    m = re.match(r'^((?:IP6? )?(?:truncated-ip6? - \d+ bytes missing! )?\S+ > [^:]+):', summary)
+    m = re.match(r'^((?:IP6? )?(?:truncated-ip6? - \d+ bytes missing! ?)?\S+ > \S+):(?: |$)', summary)
     return m.group(1) if m else None
+
+
+def cut_agrees(ours, ref):
+    """A metadata-only record of a packet the capture cut inside a header:
+    tcrec says it was cut in the same header, with tcpdump's words before
+    that, but the ports where the record has none (its parser wants the
+    whole transport header) and the spacing that goes with them."""
+    if ours == ref:
+        return True
+    co, cr = CUT.search(ours), CUT.search(ref)
+    if not co or co.group(0) != cr.group(0):
+        return False
+    if not ours[:co.start()].strip() and ref[:cr.start()].strip() in ('', 'IP'):
+        # the IP header cut: tcpdump says "IP" once it could read the
+        # version, the record holds none of the header
+        return True
+    eo, er = endpoints(ours), endpoints(ref)
+    if eo and er and eo != er:
+        ref = ref.replace(er, ' > '.join(re.sub(r'\.\d+$', '', x) for x in er.split(' > ')), 1)
+    return ' '.join(ours.split()) == ' '.join(ref.split())
 
 
 def non_ip_agrees(ours, ref, link):
@@ -91,7 +134,8 @@ def main():
     if len(ours) != len(ref):
         print(f'line count: tcrec {len(ours)}, tcpdump {len(ref)}', file=sys.stderr)
         return 1
-    # Only whole packets let tcrec print TCP options as tcpdump does.
+    # Only whole packets let tcrec print TCP options and IPv6 extension
+    # headers as tcpdump does.
     whole = a.snap == 0
     exact = cut = partial = 0
     bad = []
@@ -101,22 +145,38 @@ def main():
             bad.append((i, 'no time/interface/direction columns', o, r))
             continue
         o = m.group(1) + ' ' + o[m.end():]
+        ot, ohead, osum = split_summary(o, a.link)
+        rt, rhead, rsum = split_summary(r, a.link)
         if not a.link:
-            t, s = o.split(' ', 2)[:2], o.split(' ', 2)[2]
-            o = ' '.join(t) + ' ' + VLANS.sub('', s)
+            o = ot + ' ' + osum
         if o == r:
             exact += 1
             continue
-        ot, osum = split_summary(o, a.link)
-        rt, rsum = split_summary(r, a.link)
         if ot != rt:
             bad.append((i, 'time', o, r))
             continue
-        # Without the TCP header bytes, options and the urgent pointer are unknown.
-        r2 = rsum if whole else URG.sub('', OPTIONS.sub('', rsum))
+        if a.link and ohead != rhead:
+            bad.append((i, 'link header', o, r))
+            continue
+        # Without the bytes, TCP options, the urgent pointer and the names of
+        # IPv6 extension headers are unknown.
+        r2 = rsum if whole else EXT6.sub('', URG.sub('', OPTIONS.sub('', rsum)))
         mt = TCP_END.match(r2)
-        if mt and osum == mt.group(1):
+        if osum == r2 or (mt and osum == mt.group(1)):
             cut += 1
+            continue
+        if not whole and CUT.search(rsum) and not CUT.search(r2) and 'Flags [' in r2 and \
+                osum.startswith(r2 + ', length '):
+            # tcpdump stopped in TCP options the capture cut; the record has
+            # the header before them, and the length
+            cut += 1
+            continue
+        if CUT.search(r2):
+            # with the bytes kept, the line must be tcpdump's
+            if not whole and cut_agrees(osum, r2):
+                cut += 1
+            else:
+                bad.append((i, 'capture cut inside a header', o, r))
             continue
         ep = endpoints(rsum)
         rest = rsum[len(ep) + 2:] if ep else rsum
@@ -126,7 +186,20 @@ def main():
         if ep and endpoints(osum) != ep:
             bad.append((i, 'addresses/ports', o, r))
             continue
-        if not ep and 'LLC' not in rsum and not rsum.startswith('CDP') and not non_ip_agrees(osum, rsum, a.link):
+        t = PAYLOAD_AT.search(osum)
+        if t and (not r2.startswith(osum[:t.start()]) or GENERIC.match(r2[t.start():])):
+            # all before the payload (fragments, extension headers, ports)
+            # is tcpdump's, and so is the rest unless tcpdump decodes it
+            bad.append((i, 'headers before the payload', o, r))
+            continue
+        llc = re.match(r'^(802\.3)?LLC, length ', osum)
+        if not ep and llc and not re.match(r'(IP6? |ARP|LLDP)', rsum) and \
+                (not a.link or rsum.startswith((llc.group(1) or '') + 'LLC')):
+            # an 802.3 frame (-e shows the link header to agree): tcpdump
+            # decodes what the LLC header carries (CDP, STP, ...)
+            partial += 1
+            continue
+        if not ep and not non_ip_agrees(osum, rsum, a.link):
             bad.append((i, 'protocol or length', o, r))
             continue
         partial += 1

@@ -13,9 +13,12 @@ import ipaddress
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+
+from readers_log import read_frames
 
 
 def run(cmd):
@@ -42,36 +45,102 @@ def capinfos(trace):
             'last_ns': epoch_ns(v['Last packet time'])}
 
 
+# The record's flow key, from tshark's dissection of the same packet, by the
+# record's rules (bpf/tcrec.h): the protocol after at most 6 IPv6 extension
+# headers (past them, the extension header the parser stopped at), ports from
+# a whole TCP (20 bytes), UDP (8) or SCTP (4) header of a first fragment, and
+# nothing for a packet whose IP header was not captured whole.
+IPV6_EXT_MAX = 6
+EXT_NXT = {0: 'ipv6.hopopts.nxt', 43: 'ipv6.routing.nxt', 44: 'ipv6.fraghdr.nxt',
+           51: 'ah.next_header', 60: 'ipv6.dstopts.nxt'}
+# a field that tshark shows only when the transport header was captured whole
+WHOLE = {6: 'tcp.urgent_pointer', 17: 'udp.checksum', 132: 'sctp.dstport'}
+PORTS = {6: 'tcp', 17: 'udp', 132: 'sctp'}
+
+
+def ipv6_proto(t):
+    """(upper-layer protocol, later fragment) after the extension headers."""
+    nh = int(t['ipv6.nxt'][0])
+    used = collections.Counter()
+    later = False
+    for _ in range(IPV6_EXT_MAX):
+        if nh not in EXT_NXT:
+            break
+        vals = t[EXT_NXT[nh]]
+        if used[nh] >= len(vals):
+            break  # not captured: the record stops there too
+        if nh == 44:
+            later = later or t['ipv6.fraghdr.offset'][used[nh]] != '0'
+        used[nh] += 1
+        nh = int(vals[used[nh] - 1])
+    return nh, later
+
+
+def bogus_len_key(frame):
+    """The flow key of an IPv4 packet whose header length is below 20 or
+    whose total length is below its header length: tshark shows nothing of
+    it, the record's parser reads the header, and in the second case the
+    transport header that was captured anyway. None without a whole IP
+    header."""
+    off = 12
+    while frame[off:off + 2] in (b'\x81\x00', b'\x88\xa8'):
+        off += 4
+    off += 2
+    h = frame[off:off + 20]
+    if len(h) < 20:
+        return None  # the record holds no IP header either
+    hlen = (h[0] & 15) * 4
+    frag = struct.unpack('!H', h[6:8])[0]
+    proto, l4 = h[9], off + hlen
+    sp = dp = 0
+    need = {6: 20, 17: 8, 132: 4}.get(proto)
+    if need and hlen >= 20 and not frag & 0x1fff and len(frame) >= l4 + need:
+        sp, dp = struct.unpack('!HH', frame[l4:l4 + 4])
+    return (proto, str(ipaddress.ip_address(h[12:16])), sp, str(ipaddress.ip_address(h[16:20])), dp)
+
+
 def tshark_flows(trace):
-    """Directional 5-tuple -> [packets, bytes]; ports only on TCP/UDP/SCTP
-    packets that carry the transport header (no later fragments)."""
-    cmd = ['tshark', '-r', trace, '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE',
-           '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=f']
+    """Directional 5-tuple -> [packets, bytes], keyed as the record keys."""
+    cmd = ['tshark', '-n', '-r', trace, '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE',
+           '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,']
     fields = ['frame.len', 'ip.src', 'ip.dst', 'ip.proto', 'ipv6.src', 'ipv6.dst', 'ipv6.nxt',
               'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'sctp.srcport',
-              'sctp.dstport', 'ip.frag_offset']
+              'sctp.dstport', 'ip.frag_offset', 'ipv6.fraghdr.offset', 'ip.len', 'ip.hdr_len'] + \
+        sorted(set(EXT_NXT.values()) | set(WHOLE.values()))
+    fields = list(dict.fromkeys(fields))
     for f in fields:
         cmd += ['-e', f]
     rc, out, err = run(cmd)
     if rc:
         raise RuntimeError('tshark: ' + err)
     flows = collections.defaultdict(lambda: [0, 0])
-    for line in out.splitlines():
-        t = dict(zip(fields, line.split('\t')))
-        if t['ip.src']:
-            src, dst, proto = t['ip.src'], t['ip.dst'], int(t['ip.proto'])
-        elif t['ipv6.src']:
-            src, dst, proto = t['ipv6.src'], t['ipv6.dst'], int(t['ipv6.nxt'])
-        else:
+    frames = None
+    for n, line in enumerate(out.splitlines()):
+        t = {k: [x for x in v.split(',') if x] for k, v in zip(fields, line.split('\t'))}
+        # the first IP header only (ICMP errors quote another)
+        if t['ip.len'] and t['ip.hdr_len'] and not 20 <= int(t['ip.hdr_len'][0]) <= int(t['ip.len'][0]):
+            frames = frames or read_frames(trace)
+            key = bogus_len_key(frames[n])
+            if key is None:
+                continue
+            flows[key][0] += 1
+            flows[key][1] += int(t['frame.len'][0])
             continue
+        if t['ip.src'] and t['ip.dst']:
+            src, dst, proto = t['ip.src'][0], t['ip.dst'][0], int(t['ip.proto'][0])
+            later_frag = t['ip.frag_offset'][:1] not in ([], ['0'])
+        elif t['ipv6.src'] and t['ipv6.dst']:
+            src, dst = t['ipv6.src'][0], t['ipv6.dst'][0]
+            proto, later_frag = ipv6_proto(t)
+        else:
+            continue  # no IP header, or not all of it
         sp = dp = 0
-        later_frag = t['ip.frag_offset'] not in ('', '0')
-        ports = {6: 'tcp', 17: 'udp', 132: 'sctp'}.get(proto)
-        if ports and not later_frag and t[ports + '.srcport']:
-            sp, dp = int(t[ports + '.srcport']), int(t[ports + '.dstport'])
+        ports = PORTS.get(proto)
+        if ports and not later_frag and t[WHOLE[proto]] and t[ports + '.srcport']:
+            sp, dp = int(t[ports + '.srcport'][0]), int(t[ports + '.dstport'][0])
         key = (proto, str(ipaddress.ip_address(src)), sp, str(ipaddress.ip_address(dst)), dp)
         flows[key][0] += 1
-        flows[key][1] += int(t['frame.len'])
+        flows[key][1] += int(t['frame.len'][0])
     return flows
 
 
