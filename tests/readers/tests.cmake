@@ -17,18 +17,21 @@ foreach(trace ${TCREC_OFFLINE_TRACES})
   tcrec_trace_case(${trace} name label)
   set(args --tcrec ${READERS_TCREC} --gen ${READERS_GEN} --trace ${trace})
   # Metadata-only records, and whole packets (TCP options, ARP, ICMP errors
-  # then print as tcpdump prints them), with and without -e.
+  # then print as tcpdump prints them, cut short where the capture was), with
+  # and without -e.
   add_test(NAME readers_print_${name} COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args})
   add_test(NAME readers_print_e_s0_${name}
     COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args} -e --snap 0)
+  add_test(NAME readers_print_s0_${name}
+    COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args} --snap 0)
   add_test(NAME readers_json_${name} COMMAND ${READERS_PYTHON3} ${READERS_DIR}/json_vs_tshark.py ${args})
   add_test(NAME readers_stats_${name} COMMAND ${READERS_PYTHON3} ${READERS_DIR}/stats_vs_oracles.py ${args})
   add_test(NAME readers_filter_${name}
     COMMAND bash ${READERS_DIR}/filter_vs_tcpdump.sh ${READERS_TCREC} ${READERS_GEN} ${trace})
-  list(APPEND READERS_TESTS readers_print_${name} readers_print_e_s0_${name} readers_json_${name}
-    readers_stats_${name} readers_filter_${name})
-  tcrec_label_tests(${label} readers_print_${name} readers_print_e_s0_${name} readers_json_${name}
-    readers_stats_${name} readers_filter_${name})
+  list(APPEND READERS_TESTS readers_print_${name} readers_print_e_s0_${name} readers_print_s0_${name}
+    readers_json_${name} readers_stats_${name} readers_filter_${name})
+  tcrec_label_tests(${label} readers_print_${name} readers_print_e_s0_${name} readers_print_s0_${name}
+    readers_json_${name} readers_stats_${name} readers_filter_${name})
 endforeach()
 # Print wording on cases made for it (ICMP errors, URG, odd protocols),
 # from a pcap make_edge_pcap.py writes.
