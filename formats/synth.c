@@ -61,7 +61,9 @@ static uint8_t *put_ipv4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 	h[9] = r->ip_proto;
 	memcpy(h + 12, r->saddr, 4);
 	memcpy(h + 16, r->daddr, 4);
-	put16(h + 10, synth_ip_checksum(h, hlen));
+	/* The record does not keep the packet's own checksum: computed for a
+	 * valid header, or the filler when a reader probes for unknown bytes. */
+	put16(h + 10, fill ? (uint16_t)(fill << 8 | fill) : synth_ip_checksum(h, hlen));
 	return p + hlen;
 }
 

@@ -34,7 +34,8 @@ size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf);
  * IPv6 extension header padding, L4 checksums, the urgent pointer) set to
  * fill instead of the padding synth_headers writes; SCTP's verification
  * tag and checksum too. Lets a reader find out whether a filter looks at
- * such bytes. The IPv4 header checksum covers the fill. */
+ * such bytes. The IPv4 header checksum is the fill too, except with fill 0
+ * (what synth_headers writes), where it is computed. */
 size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill);
 
 /* The standard Internet checksum of len bytes (RFC 1071), ready to store. */
