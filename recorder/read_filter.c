@@ -81,12 +81,15 @@ const char *read_filter_expr(const struct read_filter *f)
 }
 
 /* Marks what the record does not know about the packet (what differs
- * between headers rebuilt with all-zero and all-one filler, and everything
- * after them up to the wire length) and runs the program over it. */
+ * between headers rebuilt with two fillers, and everything after them up to
+ * the wire length) and runs the program over it. */
 static void probe_unknown_bytes(struct read_filter *f, const struct tcrec_record *r)
 {
-	size_t n = synth_headers_fill(r, f->probe, 0);
-	synth_headers_fill(r, f->probe_ones, 0xff);
+	/* Two fillers that differ in every bit of every byte the record does
+	 * not know, neither of them 0: with 0 the IPv4 checksum is computed,
+	 * and a computed byte can equal the other filler by chance. */
+	size_t n = synth_headers_fill(r, f->probe, 0x01);
+	synth_headers_fill(r, f->probe_ones, 0xfe);
 	size_t len = r->wire_len < sizeof(f->probe) ? r->wire_len : sizeof(f->probe);
 	if (len < n)
 		len = n;

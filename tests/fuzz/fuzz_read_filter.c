@@ -138,17 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail(expr, "the verdict changed on the same record");
 	read_filter_close(f);
 
-	/* The differential check below still finds packets with malformed IPv4
-	 * headers (cut inside options, IHL past the capture) on which rebuilt
-	 * headers select differently without a warning: a known open defect of
-	 * the probe. Until it is fixed the check runs by hand only
-	 * (TCREC_FUZZ_DIFFERENTIAL=1), so that CI's fuzzing stays about memory
-	 * safety and the verdict's stability. */
-	static int differential = -1;
-	if (differential < 0)
-		differential = getenv("TCREC_FUZZ_DIFFERENTIAL") != NULL;
 	uint8_t meta = FUZZ_REC_PARSED | FUZZ_REC_META;
-	if (!differential || (fr.mode & meta) != meta || warned ||
+	if ((fr.mode & meta) != meta || warned ||
 	    (fr.rec.wire_len != fr.pkt_len && fr.pkt_len < PARSE_WINDOW) || renormalized(&fr.rec))
 		return 0;
 	struct cbpf_insn *prog;
