@@ -15,7 +15,8 @@ set_tests_properties(${DUR_TESTS} PROPERTIES
 add_test(NAME durability.damage_cli
   COMMAND python3 ${DUR_DIR}/damage_cli.py $<TARGET_FILE:tcrec> $<TARGET_FILE:pcap2tclog>
           $<TARGET_FILE:tclog_dump> ${TCREC_TRACE_DNS})
-set_tests_properties(durability.damage_cli PROPERTIES TIMEOUT 300 LABELS durability)
+# Hundreds of damaged logs through print and stats: slow under the sanitizers.
+set_tests_properties(durability.damage_cli PROPERTIES TIMEOUT 900 LABELS durability)
 
 # Two minutes under steady traffic with a -G 1 -C -W 5 ring: fds and RSS
 # flat, 5 files left, equal to tcpdump in their window.
