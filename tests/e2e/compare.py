@@ -23,8 +23,10 @@ import sys
 
 # The record's flags and parse limits, read from the contract by the BPF
 # test-run oracle.
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bpf"))
+_TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+sys.path[:0] = [os.path.join(_TESTS, "bpf"), os.path.join(_TESTS, "readers")]
 from testrun_compare import F_VLAN_MORE, IPV6_EXT_MAX, VLAN_INPKT_MAX  # noqa: E402
+from readers_log import read_frames  # noqa: E402  (the oracle for --snap and VLAN tags)
 
 TIME_TOLERANCE_NS = 1_000_000
 FIELDS = [
@@ -59,28 +61,6 @@ def tshark_packets(pcap):
             raise ValueError(f"tshark line with {len(vals)} fields: {line!r}")
         pkts.append({f: (v.split(",") if v else []) for f, v in zip(FIELDS, vals)})
     return pkts
-
-
-def pcap_bytes(pcap):
-    """Packet data from a classic pcap file (the oracle for --snap)."""
-    with open(pcap, "rb") as f:
-        data = f.read()
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        endian = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        endian = ">"
-    else:
-        raise ValueError(f"{pcap}: not a classic pcap file")
-    out, off = [], 24
-    while off + 16 <= len(data):
-        _, _, caplen, _ = struct.unpack(endian + "IIII", data[off:off + 16])
-        off += 16
-        if off + caplen > len(data):
-            break
-        out.append(data[off:off + caplen])
-        off += caplen
-    return out
 
 
 def first(p, field, conv=str):
@@ -277,7 +257,7 @@ def main():
     a = ap.parse_args()
 
     oracle = tshark_packets(a.pcap)
-    raw = pcap_bytes(a.pcap)
+    raw = read_frames(a.pcap)
     records = []
     with open(a.json) as f:
         for n, line in enumerate(f, 1):
