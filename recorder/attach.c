@@ -73,6 +73,7 @@ int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *if
 		err = tcx_attach(e, prog_fd);
 		if (!err) {
 			pr_debug("%s %s: attached (tcx link)", ifname, dir_name(dir));
+			clsact_remove_stale(e);
 			set->n++;
 			return 0;
 		}

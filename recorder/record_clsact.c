@@ -138,6 +138,37 @@ static void destroy_qdisc_if_empty(const struct attach_entry *e)
 		pr_warn("%s: cannot remove the clsact qdisc tcrec created: %s", e->ifname, strerror(-err));
 }
 
+int clsact_remove_stale(const struct attach_entry *e)
+{
+	struct bpf_tc_hook hook;
+
+	hook_of(e, &hook);
+	__u32 old = filter_at_our_place(&hook);
+	if (!old)
+		return 0;
+	char name[BPF_OBJ_NAME_LEN] = "";
+	if (prog_name(old, name, sizeof(name)) ||
+	    strncmp(name, TCREC_PROG_PREFIX, strlen(TCREC_PROG_PREFIX)))
+		return 0; /* someone else's filter at our place: not ours to judge */
+	long holder = prog_holder(old);
+	if (holder) {
+		pr_debug("%s %s: the tcrec filter (program id %u) belongs to pid %ld, still running",
+			 e->ifname, dir_name(e->dir), old, holder);
+		return 0;
+	}
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TCREC_TC_HANDLE, .priority = TCREC_TC_PRIO);
+	int err = bpf_tc_detach(&hook, &opts);
+	if (err && err != -ENOENT) {
+		pr_warn("%s %s: cannot remove a stale tcrec clsact filter (program id %u) left by an "
+			"earlier run: %s", e->ifname, dir_name(e->dir), old, strerror(-err));
+		return err;
+	}
+	/* The qdisc may be the earlier run's or anyone's: it stays. */
+	pr_info("%s %s: removed a stale tcrec clsact filter (program id %u) left by an earlier run",
+		e->ifname, dir_name(e->dir), old);
+	return 1;
+}
+
 int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if)
 {
 	struct bpf_tc_hook hook;

@@ -1,17 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # A tcrec killed with SIGKILL in `--attach tc` mode leaves its clsact filters
-# behind; the next run replaces them (no duplicates), and when it exits only
-# the foreign filters and the clsact qdisc are left, exactly as they were.
+# behind; the next run, in tc mode (RUN2=tc) or with tcx links (RUN2=tcx),
+# takes them away and says so (no duplicates, no stale filter left running),
+# and when it exits only the foreign filters and the clsact qdisc are left,
+# exactly as they were.
 #
-#   stale_tc.sh TCREC HOOKCTL TRACE
+#   stale_tc.sh TCREC HOOKCTL TRACE [RUN2]
 set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/netns.sh"
 . "$here/../lib/capture.sh"
 
 (($# >= 3)) || tl_fail "usage: stale_tc.sh TCREC HOOKCTL TRACE"
-TCREC=$1 HOOKCTL=$2 TRACE=$3
+TCREC=$1 HOOKCTL=$2 TRACE=$3 RUN2=${4:-tc}
+[[ $RUN2 == tc || $RUN2 == tcx ]] || tl_fail "RUN2 must be tc or tcx, not '$RUN2'"
 PRIO_FOREIGN=10
 
 tl_require_root
@@ -73,7 +76,7 @@ has_clsact || tl_fail "clsact qdisc gone after kill -9"
 
 # Run 2, with tcpdump as the oracle, ended cleanly.
 tcpdump_start dump_pid "$ns_r" "$if_r" "$tmp/oracle.pcap"
-tcrec_start pid2 "$ns_r" "$if_r" "$tmp/run2.tclog" "$HOOKCTL" --attach tc
+tcrec_start pid2 "$ns_r" "$if_r" "$tmp/run2.tclog" "$HOOKCTL" --attach "$RUN2"
 run2_in=$(state ingress) run2_out=$(state egress)
 sent2=$(replay)
 tl_wait_for 15 "tcpdump to write $sent2 packets" pcap_has_at_least "$tmp/oracle.pcap" "$sent2" || true
@@ -92,18 +95,24 @@ fail() {
 }
 for dir in in out; do
 	stale=stale_$dir foreign=foreign_$dir run2=run2_$dir end=end_$dir
+	hook=ingress
+	[[ $dir == in ]] || hook=egress
 	n_stale=$(entries "${!stale}")
 	n_expected=$(($(entries "${!foreign}") + n_stale))
 	(($(entries "${!run2}") == n_expected)) ||
-		fail "${dir}gress during run 2 has $(entries "${!run2}") filters, expected $n_expected (foreign + one set of tcrec's)"
+		fail "${hook} during run 2 has $(entries "${!run2}") filters, expected $n_expected (foreign + one set of tcrec's)"
 	! grep -qxF -f <(printf '%s\n' "${!stale}") <<<"${!run2}" ||
-		fail "${dir}gress: the stale filter is still there unchanged during run 2"
+		fail "${hook}: the stale filter is still there unchanged during run 2"
 	grep -qxF "${!foreign}" <<<"${!run2}" ||
-		fail "${dir}gress: the foreign filter changed when run 2 started"
+		fail "${hook}: the foreign filter changed when run 2 started"
 	[[ ${!end} == "${!foreign}" ]] ||
-		fail "${dir}gress after run 2: '${!end}', expected only the foreign '${!foreign}'"
+		fail "${hook} after run 2: '${!end}', expected only the foreign '${!foreign}'"
 done
 has_clsact || fail "the clsact qdisc (not tcrec's) was deleted"
+said=$(grep -c 'stale tcrec' "$tmp/run2.tclog.err" || true)
+echo "run 2 ($RUN2) said, about the stale filters:"
+grep 'stale tcrec' "$tmp/run2.tclog.err" | sed 's/^/  /' || true
+((said == 2)) || fail "run 2 ($RUN2) named $said stale filters on stderr, expected 2 (one per hook)"
 counted=$("$HOOKCTL" count "$pins/ingress")
 ((counted == sent1 + sent2)) ||
 	fail "foreign ingress counter saw $counted packets, $((sent1 + sent2)) were sent"

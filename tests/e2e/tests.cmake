@@ -56,12 +56,14 @@ foreach(mode tcx tc)
     COMMAND bash ${E2E_DIR}/coexist.sh ${E2E_TCREC} ${E2E_HOOKCTL} ${mode}
             ${TCREC_TRACE_DNS})
 endforeach()
-add_test(NAME e2e_stale_tc COMMAND bash ${E2E_DIR}/stale_tc.sh ${E2E_TCREC} ${E2E_HOOKCTL}
-  ${TCREC_TRACE_VLAN})
+foreach(mode tc tcx)
+  add_test(NAME e2e_stale_tc_${mode} COMMAND bash ${E2E_DIR}/stale_tc.sh ${E2E_TCREC} ${E2E_HOOKCTL}
+    ${TCREC_TRACE_VLAN} ${mode})
+endforeach()
 add_test(NAME e2e_limits COMMAND bash ${E2E_DIR}/limits.sh ${E2E_TCREC} ${E2E_HOOKCTL}
   ${TCREC_TRACE_DNS})
 add_test(NAME cli_bad_input COMMAND bash ${E2E_DIR}/cli_bad_input.sh ${E2E_TCREC} ${E2E_HOOKCTL})
-list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc e2e_limits
+list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc_tc e2e_stale_tc_tcx e2e_limits
   cli_bad_input)
 # Traffic the test makes itself (ping, iperf3, HTTP from python3's server),
 # recorded with -s 128 beside tcpdump.
