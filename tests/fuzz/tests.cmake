@@ -67,7 +67,8 @@ else()
 endif()
 
 # A run of each, the corpus (seeds and kept crashers) replayed first.
-set(TCREC_FUZZ_SECONDS 60 CACHE STRING "Seconds each fuzz target runs in ctest")
+set(TCREC_FUZZ_SECONDS 30 CACHE STRING
+  "Seconds each fuzz target runs in ctest (longer runs: -DTCREC_FUZZ_SECONDS=600)")
 set(FUZZ_RUNS)
 foreach(t ${FUZZ_TARGETS})
   add_test(NAME fuzz.${t} COMMAND bash ${FUZZ_DIR}/run.sh ${t} ${TCREC_FUZZ_SECONDS})
