@@ -59,6 +59,11 @@ struct tclog_writer;
 /* Creates (truncates) path and writes the header. NULL with errno on error. */
 struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_header *hdr);
 
+/* The same on a descriptor open for writing at offset 0 of an empty file
+ * (made by a caller that creates its files its own way). On success the
+ * writer owns fd and closes it; on failure fd is left open. */
+struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr);
+
 /* Buffers one record (+ rec->cap_len bytes); compresses and writes a chunk
  * when the chunk buffer is full. 0 or -errno (sticky). */
 int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, const void *bytes);
@@ -75,6 +80,13 @@ int tclog_writer_close(struct tclog_writer *w, const struct tclog_final *fin);
 /* Bytes written to the file so far (for rotation and stats). */
 uint64_t tclog_writer_bytes(const struct tclog_writer *w);
 uint64_t tclog_writer_records(const struct tclog_writer *w);
+/* Records in chunks written to the file (buffered ones are not). */
+uint64_t tclog_writer_records_stored(const struct tclog_writer *w);
+/* Sets fin's `recorded` counters to the records of each interface and
+ * direction written to the file so far; the other counters are left. */
+void tclog_writer_stored_counts(const struct tclog_writer *w, struct tclog_final *fin);
+/* The descriptor written to (to check that the path still names it). */
+int tclog_writer_fd(const struct tclog_writer *w);
 
 /* Tuning, best between open and the first append (0 or -EINVAL):
  * zstd level (default 3), raw bytes per chunk before an automatic flush
@@ -114,6 +126,24 @@ const struct tclog_header *tclog_reader_header(const struct tclog_reader *r);
  * an error: it returns 0 and sets tclog_reader_warning(). */
 int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
 		      const uint8_t **bytes, char *err, size_t errlen);
+
+/* After tclog_reader_next returned -1 for damage: moves past the damaged
+ * region to the next chunk that checks out (from the trailer index when it
+ * is trusted, else by scanning forward for a valid chunk header), so that
+ * tclog_reader_next goes on with the records after it. An index entry that
+ * disagrees with its chunk is dropped instead and the walk goes on without
+ * the index. 0 with a one-line report in err (file, offset, what, records
+ * lost when known, where reading resumes); -1 with err when the scan itself
+ * failed (read error). Cost follows the data in the file, not its size:
+ * holes are skipped. */
+struct tclog_resync {
+	uint64_t damage_off;   /* where the damaged chunk (or trailer) starts */
+	uint64_t resume_off;   /* next valid chunk; end of the chunks when at_end */
+	uint64_t records_lost; /* a lower bound unless lost_exact */
+	int lost_exact;
+	int at_end;            /* nothing readable after the damage */
+};
+int tclog_reader_resync(struct tclog_reader *r, struct tclog_resync *out, char *err, size_t errlen);
 
 /* Non-NULL after the reader met a recoverable problem (torn tail, missing
  * trailer): a one-line warning naming the file and the offset. */

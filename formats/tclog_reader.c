@@ -8,7 +8,14 @@
  * Chunks are found by walking the chain of chunk headers from the end of
  * the file header; the trailer, when present, ends the walk and provides
  * the index. Without it the index is rebuilt by walking the headers only.
+ *
+ * After damage a caller may resynchronise (tclog_reader_resync): the next
+ * chunk comes from the trusted index, else from a forward scan for a chunk
+ * header that passes its checks. Scans and zero-tail checks step over holes
+ * (SEEK_DATA) and search large blocks, so their cost follows the data in
+ * the file, not its size.
  */
+#define _GNU_SOURCE /* memmem, SEEK_DATA */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -47,12 +54,19 @@ struct tclog_reader {
 	size_t n_idx;
 	bool idx_complete;
 	bool idx_rebuilt;
+	bool idx_distrusted; /* an entry disagreed with its chunk: walk without it */
+	char trailer_why[200]; /* why a trailer that decodes was not trusted */
 	char *warning;
 
 	/* sequential reading */
 	uint64_t pos;      /* next chunk header */
 	int state;         /* 0 reading, 1 at end, -1 damaged */
 	char errmsg[MSG_MAX];
+	/* what the damage at pos was, for a resync */
+	bool bad_hdr_ok;   /* the chunk header at pos passed its checks */
+	bool bad_trailer;  /* pos is a trailer (TCTR) */
+	bool bad_index;    /* only the index disagreed with the chunk at pos */
+	struct tclog_chunk_hdr bad_hdr;
 	size_t walk_k;     /* the next chunk's position in the trailer index */
 	struct tclog_decoded dec;
 	uint32_t cur;
@@ -139,6 +153,38 @@ static void warn_torn(struct tclog_reader *r, uint64_t good_end)
 			    (unsigned long long)good_end, (unsigned long long)(r->size - good_end));
 }
 
+/* Next offset >= pos that may hold data: holes of a sparse file read as
+ * zeros and are skipped without reading them. r->size when only a hole is
+ * left. File systems without SEEK_DATA get pos back (read everything). */
+static uint64_t next_data(const struct tclog_reader *r, uint64_t pos)
+{
+	off_t d = lseek(r->fd, (off_t)pos, SEEK_DATA);
+
+	if (d < 0)
+		return errno == ENXIO ? r->size : pos;
+	return (uint64_t)d < r->size ? (uint64_t)d : r->size;
+}
+
+/* A file whose size reached the disk before its data (power loss on a
+ * delayed-allocation file system) ends in zeros: that is a torn tail too. */
+static bool zero_tail(const struct tclog_reader *r, uint64_t pos)
+{
+	static const uint8_t zeros[4096];
+	uint8_t buf[65536];
+
+	while ((pos = next_data(r, pos)) < r->size) {
+		size_t n = r->size - pos < sizeof(buf) ? (size_t)(r->size - pos) : sizeof(buf);
+
+		if (read_at(r, buf, n, pos))
+			return false;
+		for (size_t i = 0; i < n; i += sizeof(zeros))
+			if (memcmp(buf + i, zeros, n - i < sizeof(zeros) ? n - i : sizeof(zeros)))
+				return false;
+		pos += n;
+	}
+	return true;
+}
+
 /* A trailer met while walking chunks, where no valid footer pointed: it is
  * either cut short (torn close) or damaged. */
 static enum scan scan_trailer(struct tclog_reader *r, uint64_t pos, char *why, size_t whylen)
@@ -185,28 +231,22 @@ static enum scan scan_trailer(struct tclog_reader *r, uint64_t pos, char *why, s
 	end = pos + (uint64_t)len;
 	if (r->size - end < TCLOG_FOOTER_SIZE)
 		return SCAN_TORN; /* killed between trailer and footer */
-	msg(why, whylen, r->size - end == TCLOG_FOOTER_SIZE ? "footer damaged"
-							   : "data after the trailer");
-	return SCAN_BAD;
-}
-
-/* A file whose size reached the disk before its data (power loss on a
- * delayed-allocation file system) ends in zeros: that is a torn tail too. */
-static bool zero_tail(const struct tclog_reader *r, uint64_t pos)
-{
-	uint8_t buf[65536];
-
-	while (pos < r->size) {
-		size_t n = r->size - pos < sizeof(buf) ? (size_t)(r->size - pos) : sizeof(buf);
-
-		if (read_at(r, buf, n, pos))
-			return false;
-		for (size_t i = 0; i < n; i++)
-			if (buf[i])
-				return false;
-		pos += n;
+	if (r->size - end == TCLOG_FOOTER_SIZE) {
+		if (r->trailer_why[0])
+			msg(why, whylen, "%s; the index is not used, chunks were found by scanning",
+			    r->trailer_why);
+		else
+			msg(why, whylen, "footer damaged");
+		return SCAN_BAD;
 	}
-	return true;
+	/* A closed log grown by zeros (truncate, preallocation): nothing lost. */
+	if (zero_tail(r, end) || zero_tail(r, end + TCLOG_FOOTER_SIZE)) {
+		set_warning(r, "%s: only zero bytes after the trailer at offset %llu; %llu bytes ignored",
+			    r->path, (unsigned long long)pos, (unsigned long long)(r->size - end));
+		return SCAN_TORN;
+	}
+	msg(why, whylen, "data after the trailer");
+	return SCAN_BAD;
 }
 
 /* What starts at pos: a complete chunk (header in *ch), the end, a torn
@@ -228,8 +268,10 @@ static enum scan scan_at(struct tclog_reader *r, uint64_t pos, struct tclog_chun
 		msg(why, whylen, "read: %s", strerror(-err));
 		return SCAN_BAD;
 	}
-	if (!memcmp(buf, TCLOG_TRAILER_MAGIC, 4))
+	if (!memcmp(buf, TCLOG_TRAILER_MAGIC, 4)) {
+		r->bad_trailer = true;
 		return scan_trailer(r, pos, why, whylen);
+	}
 	if (left < sizeof(buf) && !memcmp(buf, TCLOG_CHUNK_MAGIC, 4))
 		return SCAN_TORN;
 	if (memcmp(buf, TCLOG_CHUNK_MAGIC, 4)) {
@@ -285,6 +327,11 @@ static int load_trailer(struct tclog_reader *r)
 	for (size_t i = 0; i < r->n_idx; i++)
 		if (r->idx[i].offset < r->data_off ||
 		    r->idx[i].offset + TCLOG_CHUNK_HDR_SIZE > f.trailer_off) {
+			snprintf(r->trailer_why, sizeof(r->trailer_why),
+				 "trailer index entry %zu points at offset %llu, outside the chunks "
+				 "(%llu..%llu)",
+				 i, (unsigned long long)r->idx[i].offset,
+				 (unsigned long long)r->data_off, (unsigned long long)f.trailer_off);
 			free(r->idx);
 			r->idx = NULL;
 			r->n_idx = 0;
@@ -443,6 +490,29 @@ static int load_chunk(struct tclog_reader *r, const struct tclog_chunk_hdr *ch, 
 	return 0;
 }
 
+/* The trailer index is what seeking trusts: it must describe exactly the
+ * chunks a walk finds. */
+static bool index_disagrees(const struct tclog_reader *r, const struct tclog_chunk_hdr *ch,
+			    char *why, size_t whylen)
+{
+	const struct tclog_chunk_info *e = r->walk_k < r->n_idx ? &r->idx[r->walk_k] : NULL;
+
+	if (!e) {
+		msg(why, whylen, "chunk not in the trailer index (it lists %zu chunks)", r->n_idx);
+		return true;
+	}
+	if (e->offset == r->pos && e->first_ns == ch->first_ns && e->last_ns == ch->last_ns &&
+	    e->records == ch->records)
+		return false;
+	msg(why, whylen,
+	    "trailer index entry %zu disagrees with the chunk here (index: offset %llu, %u records, "
+	    "times %llu..%llu; chunk: %u records, times %llu..%llu)",
+	    r->walk_k, (unsigned long long)e->offset, e->records, (unsigned long long)e->first_ns,
+	    (unsigned long long)e->last_ns, ch->records, (unsigned long long)ch->first_ns,
+	    (unsigned long long)ch->last_ns);
+	return true;
+}
+
 int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
 		      const uint8_t **bytes, char *err, size_t errlen)
 {
@@ -462,9 +532,10 @@ int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
 		}
 		if (r->state > 0)
 			return 0;
+		r->bad_hdr_ok = r->bad_trailer = r->bad_index = false;
 		switch (scan_at(r, r->pos, &ch, why, sizeof(why))) {
 		case SCAN_END:
-			if (r->walk_k != r->n_idx) {
+			if (!r->idx_distrusted && r->walk_k != r->n_idx) {
 				snprintf(why, sizeof(why), "trailer index lists %zu chunks, the file has %zu",
 					 r->n_idx, r->walk_k);
 				return fail_at(r, r->pos, why, err, errlen);
@@ -478,21 +549,147 @@ int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
 		case SCAN_BAD:
 			return fail_at(r, r->pos, why, err, errlen);
 		case SCAN_CHUNK:
-			/* The trailer index is what seeking trusts: it must describe
-			 * exactly the chunks a walk finds. */
-			if (r->has_trailer &&
-			    (r->walk_k >= r->n_idx || r->idx[r->walk_k].offset != r->pos ||
-			     r->idx[r->walk_k].first_ns != ch.first_ns ||
-			     r->idx[r->walk_k].last_ns != ch.last_ns ||
-			     r->idx[r->walk_k].records != ch.records))
-				return fail_at(r, r->pos, "chunk does not match the trailer index", err,
-					       errlen);
+			r->bad_hdr_ok = true;
+			r->bad_hdr = ch;
+			if (r->has_trailer && !r->idx_distrusted && index_disagrees(r, &ch, why, sizeof(why))) {
+				r->bad_index = true;
+				return fail_at(r, r->pos, why, err, errlen);
+			}
 			if (load_chunk(r, &ch, err, errlen))
 				return -1;
 			r->walk_k++;
 			break;
 		}
 	}
+}
+
+/* First offset in [from, limit) where a chunk header passes its checks, or
+ * one that the end of the file cuts (the walk then calls the file torn).
+ * 1 found, 0 none, -errno. */
+static int find_chunk(const struct tclog_reader *r, uint64_t from, uint64_t limit, uint64_t *found)
+{
+	enum { BLOCK = 1 << 20 };
+	uint8_t *buf = malloc(BLOCK), hdr[TCLOG_CHUNK_HDR_SIZE];
+	struct tclog_chunk_hdr ch;
+	uint64_t pos = from;
+	int rc = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (pos + 4 <= limit) {
+		uint64_t data = next_data(r, pos);
+		size_t n;
+
+		if (data > pos) {
+			pos = data;
+			continue;
+		}
+		n = limit - pos < BLOCK ? (size_t)(limit - pos) : BLOCK;
+		rc = read_at(r, buf, n, pos);
+		if (rc)
+			break;
+		for (uint8_t *p = buf; (p = memmem(p, (size_t)(buf + n - p), TCLOG_CHUNK_MAGIC, 4)); p++) {
+			uint64_t off = pos + (uint64_t)(p - buf);
+
+			if (r->size - off < TCLOG_CHUNK_HDR_SIZE) {
+				*found = off;
+				rc = 1;
+				goto out;
+			}
+			if ((size_t)(buf + n - p) >= sizeof(hdr))
+				memcpy(hdr, p, sizeof(hdr));
+			else if ((rc = read_at(r, hdr, sizeof(hdr), off)))
+				goto out;
+			if (!tclog_chunk_hdr_decode(hdr, &ch, NULL, 0)) {
+				*found = off;
+				rc = 1;
+				goto out;
+			}
+		}
+		if (n < 4 || pos + n >= limit)
+			break;
+		pos += n - 3; /* a magic cut by the block edge is found whole in the next */
+	}
+out:
+	free(buf);
+	return rc;
+}
+
+static const char *lost_words(char *buf, size_t len, uint64_t n, bool exact)
+{
+	if (!exact && !n)
+		snprintf(buf, len, "an unknown number of records lost");
+	else if (!n)
+		snprintf(buf, len, "no records lost");
+	else
+		snprintf(buf, len, "%s%llu record%s lost", exact ? "" : "at least ",
+			 (unsigned long long)n, n == 1 ? "" : "s");
+	return buf;
+}
+
+int tclog_reader_resync(struct tclog_reader *r, struct tclog_resync *out, char *err, size_t errlen)
+{
+	uint64_t start = r->pos, resume = r->pos, lost = 0;
+	bool exact = true, found = true;
+	char words[64];
+
+	*out = (struct tclog_resync){ .damage_off = start };
+	if (r->state >= 0) {
+		out->resume_off = r->pos;
+		return 0;
+	}
+	r->dec.n = 0; /* a chunk that failed half-way hands out none of its records */
+	r->cur = 0;
+	if (r->bad_index) {
+		r->idx_distrusted = true;
+		resume = start;
+		snprintf(r->errmsg + strlen(r->errmsg), sizeof(r->errmsg) - strlen(r->errmsg),
+			 "; the index is not used, chunks are found by scanning");
+	} else if (r->has_trailer && !r->idx_distrusted && r->pos == r->trailer_off) {
+		resume = start;
+		found = false;
+	} else if (r->has_trailer && !r->idx_distrusted) {
+		size_t k = r->walk_k;
+
+		while (k < r->n_idx && r->idx[k].offset <= start)
+			lost += r->idx[k++].records;
+		r->walk_k = k;
+		resume = k < r->n_idx ? r->idx[k].offset : r->trailer_off;
+		found = k < r->n_idx;
+	} else {
+		uint64_t from = start + 1, limit = r->has_trailer ? r->trailer_off : r->size;
+		int rc;
+
+		if (r->bad_hdr_ok) {
+			from = start + TCLOG_CHUNK_HDR_SIZE + r->bad_hdr.comp_size;
+			lost = r->bad_hdr.records;
+		}
+		rc = from < limit ? find_chunk(r, from, limit, &resume) : 0;
+		if (rc < 0) {
+			msg(err, errlen, "%s; scanning for the next chunk: %s", r->errmsg, strerror(-rc));
+			return -1;
+		}
+		found = rc == 1;
+		if (!found)
+			resume = limit;
+		/* Exact only when nothing but the damaged chunk was stepped over. */
+		exact = r->bad_hdr_ok ? resume == from : r->bad_trailer && !found;
+	}
+	out->resume_off = resume;
+	out->records_lost = lost;
+	out->lost_exact = exact;
+	lost_words(words, sizeof(words), lost, exact);
+	if (found)
+		msg(err, errlen, "%s; %s, reading resumes at offset %llu", r->errmsg, words,
+		    (unsigned long long)resume);
+	else if (r->bad_trailer && exact)
+		msg(err, errlen, "%s; %s", r->errmsg, words); /* the chunks all came before it */
+	else
+		msg(err, errlen, "%s; %s, no valid chunk after it", r->errmsg, words);
+	r->pos = resume;
+	r->state = found || r->bad_index ? 0 : 1;
+	out->at_end = r->state == 1;
+	return 0;
 }
 
 const char *tclog_reader_warning(const struct tclog_reader *r)

@@ -16,7 +16,7 @@
 #include "time_arg.h"
 
 static const char *const export_help =
-	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [-q] [FILTER]\n"
+	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [--strict] [-q] [FILTER]\n"
 	"\n"
 	"Writes the packets of one or more logs, merged by time, to OUT:\n"
 	"  OUT.pcapng      pcapng: one interface block per (host, interface), direction\n"
@@ -45,8 +45,16 @@ static const char *const export_help =
 	"                    T is RFC 3339 (2026-11-22T01:43:54Z, ...+01:00) or an offset\n"
 	"                    from the start of the recording: +30s, +250ms, +5m, +2h\n"
 	"                    Chunks of the log outside [since, until) are not decompressed.\n"
+	"  --strict          stop at the first damaged chunk or unreadable file\n"
 	"  -q, --quiet       no progress line, no summary\n"
 	"  -h, --help        this help\n"
+	"\n"
+	"Damaged chunks in a log are stepped over with one warning per damaged\n"
+	"region (file, offset, records lost); among several files, one that is not a\n"
+	"readable log (empty, a README, a torn header) is skipped with one warning.\n"
+	"OUT then holds every packet that could be read, and the exit status is 1.\n"
+	"With --strict, export stops at the first damage: OUT keeps the packets\n"
+	"before it (exit 1). OUT is removed only when writing it failed.\n"
 	"\n"
 	"Interface statistics (pcapng) are the recorder's counters for the whole\n"
 	"recording: packets seen, accepted by the filter, delivered, ring-buffer drops.\n"
@@ -196,14 +204,16 @@ struct export_opts {
 	char **logs;
 	size_t n_logs;
 	struct read_filter *filter; /* NULL = none */
+	int strict;
 };
 
 static int parse_args(int argc, char **argv, struct export_opts *o)
 {
-	enum { OPT_SINCE = 256, OPT_UNTIL };
+	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_STRICT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' }, { "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL }, { "quiet", no_argument, NULL, 'q' },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -218,6 +228,9 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 			break;
 		case OPT_UNTIL:
 			o->until = optarg;
+			break;
+		case OPT_STRICT:
+			o->strict = 1;
 			break;
 		case 'q':
 			tcrec_quiet = true;
@@ -286,7 +299,7 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 		fputs("\r\033[K", stderr);
 	if (rc < 0) {
 		pr_warn("%s", err);
-		return -EIO;
+		return 1; /* the input stopped; what was written stays good */
 	}
 	return 0;
 }
@@ -301,7 +314,8 @@ static int export_run(const struct export_opts *po)
 
 	uint64_t t0 = now_ns();
 	char err[512];
-	struct log_input *in = log_input_open(o.logs, o.n_logs, err, sizeof(err));
+	struct log_input *in = log_input_open_with(o.logs, o.n_logs,
+						   o.strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP, err, sizeof(err));
 	if (!in) {
 		pr_warn("%s", err);
 		return EXIT_RUNTIME;
@@ -350,11 +364,14 @@ static int export_run(const struct export_opts *po)
 			goto out;
 		}
 	}
-	if (write_all(w, &x, in, po, &n))
+	int input_stopped = write_all(w, &x, in, po, &n);
+	if (input_stopped < 0)
 		goto out;
+	int damaged = input_stopped || log_input_problems(in);
 	add_finals(&x, in);
-	/* The counters cover whole recordings: they would misdescribe a slice. */
-	for (size_t i = 0; i < x.n_idbs && !o.since && !o.until; i++) {
+	/* The counters cover whole recordings: they would misdescribe a slice,
+	 * or a recording whose damaged chunks were left out. */
+	for (size_t i = 0; i < x.n_idbs && !o.since && !o.until && !damaged; i++) {
 		struct idb *b = &x.idbs[i];
 		if (!b->have_final)
 			continue;
@@ -374,7 +391,8 @@ static int export_run(const struct export_opts *po)
 		fprintf(stderr, "%llu packets written to %s (%llu chunks decompressed, %.0f packets/s)\n",
 			(unsigned long long)n, o.out, (unsigned long long)log_input_chunks_decompressed(in),
 			secs > 0 ? (double)n / secs : 0.0);
-	status = EXIT_OK;
+	status = damaged ? EXIT_RUNTIME : EXIT_OK;
+	opened = 0; /* complete as far as the input allowed: keep it */
 out:
 	export_writer_close(w);
 	if (status != EXIT_OK && opened && strcmp(o.out, "-"))

@@ -52,7 +52,12 @@ int filter_compile(const char *expr, struct cbpf_insn **prog, size_t *n, char *e
 		goto out;
 	}
 	if (bp.bf_len == 0 || bp.bf_len > CBPF_MAX_INSNS) {
-		snprintf(err, errlen, "filter program of %u instructions", bp.bf_len);
+		if (bp.bf_len)
+			snprintf(err, errlen, "compiles to %u BPF instructions, more than the %d that can "
+				 "be run; split it into simpler filters or simplify it",
+				 bp.bf_len, CBPF_MAX_INSNS);
+		else
+			snprintf(err, errlen, "compiles to an empty BPF program");
 		ret = -E2BIG;
 		goto out;
 	}

@@ -44,6 +44,8 @@ struct lin_file {
 };
 
 struct log_input {
+	enum log_damage on_damage;
+	uint64_t problems;
 	struct lin_file *files;
 	size_t n;
 	size_t *pending; /* file indexes by first_ns */
@@ -213,11 +215,27 @@ static bool ranged(const struct log_input *in)
 	return in->since_ns || in->until_ns;
 }
 
+/* After damage: say it, and go on with the next valid chunk. 0 to go on,
+ * -1 to stop (strict, or the file cannot be read further). */
+static int file_damaged(struct log_input *in, struct lin_file *f, char *err, size_t errlen)
+{
+	struct tclog_resync rs;
+
+	if (in->on_damage == LOG_DAMAGE_STOP)
+		return -1;
+	in->problems++;
+	if (tclog_reader_resync(f->r, &rs, err, errlen))
+		return -1;
+	pr_warn("warning: %s", err);
+	f->left = 0; /* in range mode, the next chunk comes from the index */
+	return 0;
+}
+
 /* Next record of an active file inside the range: 1, 0 at its end, -1. */
 static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_t errlen)
 {
 	for (;;) {
-		if (ranged(in) && !f->left) {
+		if (ranged(in) && f->chunks && !f->left) {
 			while (f->chunk < f->nchunks && !chunk_in_range(in, &f->chunks[f->chunk]))
 				f->chunk++;
 			if (f->chunk >= f->nchunks)
@@ -230,9 +248,14 @@ static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_
 				continue;
 		}
 		int rc = tclog_reader_next(f->r, &f->rec, &f->bytes, err, errlen);
-		if (rc <= 0)
-			return rc;
-		if (ranged(in))
+		if (rc < 0) {
+			if (file_damaged(in, f, err, errlen))
+				return -1;
+			continue;
+		}
+		if (rc == 0)
+			return 0;
+		if (ranged(in) && f->chunks)
 			f->left--;
 		if (in_range(in, f->rec->ts_ns))
 			return 1;
@@ -301,6 +324,11 @@ static int file_advance(struct log_input *in, size_t fi, char *err, size_t errle
 {
 	struct lin_file *f = &in->files[fi];
 	int rc = file_fetch(in, f, err, errlen);
+	if (rc < 0 && in->on_damage == LOG_DAMAGE_SKIP) {
+		in->problems++;
+		pr_warn("warning: %s; the rest of the file is skipped", err);
+		rc = 0;
+	}
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -319,13 +347,25 @@ static int file_activate(struct log_input *in, size_t fi, char *err, size_t errl
 		return 0;
 	}
 	f->r = tclog_reader_open(f->path, err, errlen);
-	if (!f->r)
-		return -1;
+	if (!f->r) {
+		if (in->on_damage == LOG_DAMAGE_STOP)
+			return -1;
+		in->problems++;
+		pr_warn("warning: %s; skipped", err);
+		f->state = F_DONE;
+		return 0;
+	}
 	f->state = F_ACTIVE;
 	if (ranged(in)) {
 		size_t nc;
-		if (tclog_reader_index(f->r, &f->chunks, &nc, err, errlen))
-			return -1;
+		if (tclog_reader_index(f->r, &f->chunks, &nc, err, errlen)) {
+			if (in->on_damage == LOG_DAMAGE_STOP)
+				return -1;
+			/* No index to skip by: read it all, the range still
+			 * selects the records (damage is reported on the way). */
+			f->chunks = NULL;
+			nc = 0;
+		}
 		f->nchunks = nc;
 		f->chunk = 0;
 		f->left = 0;
@@ -347,13 +387,22 @@ static int cmp_pending(const void *a, const void *b, void *ctx)
 
 struct log_input *log_input_open(char *const *paths, size_t n, char *err, size_t errlen)
 {
+	return log_input_open_with(paths, n, LOG_DAMAGE_SKIP, err, errlen);
+}
+
+struct log_input *log_input_open_with(char *const *paths, size_t n, enum log_damage on_damage,
+				      char *err, size_t errlen)
+{
 	struct path_list l = { 0 };
 	struct log_input *in = calloc(1, sizeof(*in));
+	char why[512];
+	size_t skipped = 0;
 	if (!in) {
 		set_err(err, errlen, "out of memory");
 		return NULL;
 	}
 	in->last = -1;
+	in->on_damage = on_damage;
 	if (expand_paths(&l, paths, n, err, errlen))
 		goto fail;
 	in->files = calloc(l.n, sizeof(*in->files));
@@ -364,13 +413,31 @@ struct log_input *log_input_open(char *const *paths, size_t n, char *err, size_t
 		goto fail;
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		in->files[i].path = l.v[i];
+		struct lin_file *f = &in->files[in->n];
+		f->path = l.v[i];
 		l.v[i] = NULL;
 		in->n++;
-		if (probe_file(&in->files[i], err, errlen))
+		if (!probe_file(f, why, sizeof(why))) {
+			in->pending[in->n - 1] = in->n - 1;
+			continue;
+		}
+		/* Alone, an unreadable file is the error; among others (rotated
+		 * logs, a README in the directory) it is skipped with a warning. */
+		if (on_damage == LOG_DAMAGE_STOP || l.n == 1) {
+			set_err(err, errlen, "%s", why);
 			goto fail;
-		in->pending[i] = i;
+		}
+		pr_warn("warning: %s; skipped", why);
+		skipped++;
+		in->n--;
+		free(f->path);
+		*f = (struct lin_file){ 0 };
 	}
+	if (!in->n) {
+		set_err(err, errlen, "none of the %zu files is a readable tcrec log", l.n);
+		goto fail;
+	}
+	in->problems = skipped;
 	qsort_r(in->pending, in->n, sizeof(*in->pending), cmp_pending, in);
 	free(l.v);
 	return in;
@@ -422,6 +489,11 @@ int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size
 		}
 	in->last = (ssize_t)fi;
 	return 1;
+}
+
+uint64_t log_input_problems(const struct log_input *in)
+{
+	return in->problems;
 }
 
 size_t log_input_nfiles(const struct log_input *in)

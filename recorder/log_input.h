@@ -30,9 +30,23 @@ struct log_input_file {
 	int index_rebuilt;                /* no trailer: index rebuilt by scanning */
 };
 
+/* What a damaged log does to the stream. */
+enum log_damage {
+	/* One warning per damaged region (file, offset, records lost), then on
+	 * with the next valid chunk; a file that is not a readable log (empty,
+	 * README, torn header) is skipped with one warning as long as another
+	 * file is readable. log_input_problems() counts both. */
+	LOG_DAMAGE_SKIP,
+	/* Stop at the first damage or unreadable file (-1 with the error). */
+	LOG_DAMAGE_STOP,
+};
+
 /* Expands directories (files inside, sorted by name) and opens every file.
- * NULL with a message in err naming the path on failure. */
+ * NULL with a message in err naming the path on failure. log_input_open
+ * skips damage (LOG_DAMAGE_SKIP). */
 struct log_input *log_input_open(char *const *paths, size_t n, char *err, size_t errlen);
+struct log_input *log_input_open_with(char *const *paths, size_t n, enum log_damage on_damage,
+				      char *err, size_t errlen);
 
 /* Restrict to records with since_ns <= ts_ns < until_ns (0 = unbounded);
  * chunks entirely outside are skipped without being decompressed.
@@ -43,6 +57,10 @@ void log_input_set_range(struct log_input *in, uint64_t since_ns, uint64_t until
  * -1 = error (message in err names file and offset). Warnings for torn
  * files are printed once to stderr as they are met. */
 int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen);
+
+/* Files skipped and damaged regions stepped over so far: a reader that
+ * went on past any of them must still exit 1. */
+uint64_t log_input_problems(const struct log_input *in);
 
 size_t log_input_nfiles(const struct log_input *in);
 const struct log_input_file *log_input_file(const struct log_input *in, size_t i);

@@ -1085,16 +1085,42 @@ size_t packet_text_summary(char *buf, size_t len, const struct tcrec_record *r,
 	return b.len;
 }
 
+const char *packet_text_escape(char *buf, size_t len, const char *s)
+{
+	size_t n = 0;
+
+	if (!len)
+		return buf;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char one[5];
+		int w;
+
+		if (*p == '\\')
+			w = snprintf(one, sizeof(one), "\\\\");
+		else if (*p < 0x20 || *p > 0x7e)
+			w = snprintf(one, sizeof(one), "\\x%02x", *p);
+		else
+			w = snprintf(one, sizeof(one), "%c", *p);
+		if (n + (size_t)w >= len)
+			break; /* never half an escape */
+		memcpy(buf + n, one, (size_t)w);
+		n += (size_t)w;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 size_t packet_text_format(char *buf, size_t len, const struct tcrec_record *r,
 			  const uint8_t *bytes, const char *ifname,
 			  const struct packet_text_opts *o)
 {
-	char ts[64], ifbuf[24];
+	char ts[64], ifbuf[4 * 64 + 1];
 	packet_text_time(ts, sizeof(ts), r->ts_ns, o->nano);
-	if (!ifname || !*ifname) {
+	if (!ifname || !*ifname)
 		snprintf(ifbuf, sizeof(ifbuf), "if%u", r->ifindex);
-		ifname = ifbuf;
-	}
+	else
+		packet_text_escape(ifbuf, sizeof(ifbuf), ifname);
+	ifname = ifbuf;
 	/* Same columns as tcpdump -i any: name padded to 5, direction to 3. */
 	int n = snprintf(buf, len, "%s %-5s %-3s ", ts, ifname, r->dir == TCREC_DIR_OUT ? "Out" : "In");
 	size_t head = n > 0 ? (size_t)n : 0;

@@ -36,6 +36,12 @@ size_t packet_text_format(char *buf, size_t len, const struct tcrec_record *rec,
 			  const uint8_t *bytes, const char *ifname,
 			  const struct packet_text_opts *opts);
 
+/* s as text that is safe on a terminal: every byte outside printable ASCII
+ * becomes \xNN and a backslash \\, so that a name taken from a log header
+ * can neither send escape sequences nor start a new line. Returns buf
+ * (always NUL-terminated, truncated to len). */
+const char *packet_text_escape(char *buf, size_t len, const char *s);
+
 /* The protocol summary only ("IP 10.0.0.1.80 > ...: Flags [S], ..."). */
 size_t packet_text_summary(char *buf, size_t len, const struct tcrec_record *rec,
 			   const uint8_t *bytes, const struct packet_text_opts *opts);

@@ -18,7 +18,7 @@
 
 static const char print_help[] =
 	"Usage: tcrec print LOG... [--json] [-e] [--nano] [-c COUNT] [--since T]\n"
-	"                   [--until T] [-v] [FILTER]\n"
+	"                   [--until T] [--strict] [-v] [FILTER]\n"
 	"       tcrec -r LOG... [FILTER]\n"
 	"\n"
 	"Print the packets of tcrec logs, one line per packet, in the words of\n"
@@ -55,13 +55,19 @@ static const char print_help[] =
 	"                  offset from the start of the recording (+30s, +5m, +1h)\n"
 	"  --until T       time to stop at (excluded), same forms. Chunks of the log\n"
 	"                  outside [since, until) are not even decompressed\n"
+	"  --strict        stop at the first damaged chunk or unreadable file (see below)\n"
 	"  -v              say on stderr how many chunks were decompressed\n"
 	"  -n              accepted for tcpdump habits (addresses are never resolved)\n"
 	"  -h, --help      this help\n"
 	"\n"
 	"A file whose recorder was killed (no trailer, torn last chunk) is read up to\n"
-	"its last complete chunk with a warning on stderr; a damaged file is printed\n"
-	"up to the damage, then the error names the file and offset (exit 1).\n"
+	"its last complete chunk with a warning on stderr (exit 0). Damage costs only\n"
+	"the damaged chunks: one warning per damaged region names the file, offset and\n"
+	"records lost, printing goes on at the next valid chunk, and the exit status\n"
+	"is 1. Among several files (a directory of rotated logs), one that is not a\n"
+	"readable log (empty, a README, a torn header) is skipped with one warning,\n"
+	"the rest are printed, exit 1. With --strict, printing stops at the first\n"
+	"damage or unreadable file and the error names the file and offset (exit 1).\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n"
 	"\n"
@@ -73,7 +79,7 @@ static const char print_help[] =
 	"  tcrec print cap.tclog 'tcp[tcpflags] & tcp-syn != 0 and port 443'\n"
 	"  tcrec print cap.tclog --json | jq 'select(.dport == 443)'\n";
 
-enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL };
+enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL, OPT_STRICT };
 
 struct print_opts {
 	bool json;
@@ -81,6 +87,7 @@ struct print_opts {
 	uint64_t count; /* 0 = all */
 	struct read_filter *filter; /* NULL = every packet */
 	const char *since, *until;
+	bool strict;
 };
 
 
@@ -89,7 +96,7 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 	char err[512], line[4096];
 	struct log_packet pkt;
 	uint64_t n = 0;
-	int rc;
+	int rc = 0;
 
 	while ((!o->count || n < o->count) && (rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
 		if (!read_filter_accepts(o->filter, &pkt))
@@ -143,6 +150,7 @@ int cmd_print(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -173,6 +181,9 @@ int cmd_print(int argc, char **argv)
 		case OPT_UNTIL:
 			o.until = optarg;
 			break;
+		case OPT_STRICT:
+			o.strict = true;
+			break;
 		case 'c':
 			if (parse_u64("print", "-c", optarg, 1, UINT64_MAX, &o.count))
 				return EXIT_USAGE;
@@ -195,7 +206,8 @@ int cmd_print(int argc, char **argv)
 			return rc;
 	}
 	char err[512];
-	struct log_input *in = log_input_open(argv + optind, (size_t)nlogs, err, sizeof(err));
+	struct log_input *in = log_input_open_with(argv + optind, (size_t)nlogs,
+						   o.strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP, err, sizeof(err));
 	if (!in) {
 		pr_warn("%s", err);
 		read_filter_close(o.filter);
@@ -204,6 +216,8 @@ int cmd_print(int argc, char **argv)
 	int rc = set_range(in, &o);
 	if (!rc)
 		rc = print_packets(in, &o);
+	if (!rc && log_input_problems(in))
+		rc = EXIT_RUNTIME; /* warned as met */
 	pr_debug("%llu chunks decompressed", (unsigned long long)log_input_chunks_decompressed(in));
 	log_input_close(in);
 	read_filter_close(o.filter);

@@ -63,6 +63,9 @@ int read_filter_open(const char *cmd, char *const *args, size_t n, struct read_f
 		rc = EXIT_RUNTIME;
 	} else if (rc == -EINVAL) {
 		rc = usage_error(cmd, "filter '%s': %s", f->expr, err);
+	} else if (rc == -E2BIG) {
+		pr_warn("%s: filter '%.200s%s': %s", cmd, f->expr, strlen(f->expr) > 200 ? "..." : "", err);
+		rc = EXIT_RUNTIME;
 	} else if (rc) {
 		pr_warn("%s: filter: %s", cmd, strerror(-rc));
 		rc = EXIT_RUNTIME;

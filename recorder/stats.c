@@ -16,7 +16,7 @@
 #include "read_filter.h"
 
 static const char stats_help[] =
-	"Usage: tcrec stats LOG... [--json] [--top N] [FILTER]\n"
+	"Usage: tcrec stats LOG... [--json] [--top N] [--strict] [FILTER]\n"
 	"\n"
 	"Summarise tcrec logs: packets, bytes, time span, interfaces and directions,\n"
 	"ring-buffer drops, bytes on disk per packet and the largest flows. LOG is a\n"
@@ -28,6 +28,7 @@ static const char stats_help[] =
 	"Options:\n"
 	"  --json      one JSON object instead of the table\n"
 	"  --top N     how many flows to list (default 10, 0 for none)\n"
+	"  --strict    stop at the first damaged chunk or unreadable file, no summary\n"
 	"  -h, --help  this help\n"
 	"\n"
 	"Counters: 'packets' are the records in the logs; 'seen', 'recorded',\n"
@@ -47,6 +48,11 @@ static const char stats_help[] =
 	"recorded, filtered, dropped}, flows, flows_untracked_packets,\n"
 	"top_flows[] {proto, src, sport, dst, dport, packets, bytes}.\n"
 	"\n"
+	"Damaged chunks are stepped over with one warning per damaged region (file,\n"
+	"offset, records lost) and files that are not readable logs (empty, a README,\n"
+	"a torn header) among several are skipped with one warning: the summary\n"
+	"covers the rest, and the exit status is 1.\n"
+	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n"
 	"\n"
 	"EXAMPLES\n"
@@ -54,7 +60,7 @@ static const char stats_help[] =
 	"  tcrec stats /var/log/tcrec/ --top 5\n"
 	"  tcrec stats cap.tclog --json | jq .disk_bytes_per_packet\n";
 
-enum { OPT_JSON = 256, OPT_TOP };
+enum { OPT_JSON = 256, OPT_TOP, OPT_STRICT };
 
 /* One interface and direction, merged across files by name and ifindex. */
 struct if_stat {
@@ -315,9 +321,9 @@ static void print_table(const struct stats *s, const struct log_input *in,
 		"bytes", "seen", "recorded", "filtered", "dropped");
 	for (size_t i = 0; i < s->nifs; i++) {
 		const struct if_stat *e = &s->ifs[i];
-		char name[40];
+		char name[4 * TCLOG_IFNAME_MAX + 1];
 		if (e->name[0])
-			snprintf(name, sizeof(name), "%s", e->name);
+			packet_text_escape(name, sizeof(name), e->name);
 		else
 			snprintf(name, sizeof(name), "if%u", e->ifindex);
 		fprintf(f, "%-16s %-3s %12llu %14llu %12llu %12llu %12llu %12llu\n", name,
@@ -386,10 +392,11 @@ int cmd_stats(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top", required_argument, NULL, OPT_TOP },
+		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	bool json = false;
+	bool json = false, strict = false;
 	uint64_t ntop = 10;
 	int c;
 
@@ -399,6 +406,9 @@ int cmd_stats(int argc, char **argv)
 		switch (c) {
 		case OPT_JSON:
 			json = true;
+			break;
+		case OPT_STRICT:
+			strict = true;
 			break;
 		case OPT_TOP:
 			if (parse_u64("stats", "--top", optarg, 0, 1000, &ntop))
@@ -423,7 +433,8 @@ int cmd_stats(int argc, char **argv)
 			return frc;
 	}
 	char err[512];
-	struct log_input *in = log_input_open(argv + optind, nlogs, err, sizeof(err));
+	struct log_input *in = log_input_open_with(argv + optind, nlogs,
+						   strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP, err, sizeof(err));
 	if (!in) {
 		pr_warn("%s", err);
 		read_filter_close(filter);
@@ -448,6 +459,8 @@ int cmd_stats(int argc, char **argv)
 		pr_warn("stdout: write error");
 		rc = EXIT_RUNTIME;
 	}
+	if (log_input_problems(in))
+		rc = EXIT_RUNTIME; /* warned as met */
 cleanup:
 	free(top);
 	free(s.ifs);

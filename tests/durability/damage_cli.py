@@ -2,9 +2,15 @@
 # SPDX-License-Identifier: MIT
 """Bit flips and cuts all over a log, through the `tcrec print` and `tcrec
 stats` binaries (the reader library has its own exhaustive unit test; this
-is about what a user sees): never a signal, exit 1 with one line naming the
-file and an offset for a flip, exit 0 with one warning for a cut, and every
-chunk that lies wholly before the damage still printed, unchanged.
+is about what a user sees): never a signal. A flip in a chunk costs that
+chunk and no other: every other chunk's packets are printed, unchanged and
+in order, with one warning naming the file, the offset and the records lost,
+and exit 1; a flip in the file header makes the file unreadable (one error
+line); a flip in the trailer or footer loses nothing but still exits 1. The
+same holds for a log without a trailer, where the next chunk is found by
+scanning instead of through the index. With --strict, reading stops at the
+damage: every chunk wholly before it is printed, then one error line naming
+the file and offset. A cut gives exit 0 with one warning.
 
 The chunk boundaries come from the log's own index (tclog_dump), the
 expected lines from `tcrec print` of the intact file, which tests/readers
@@ -33,6 +39,16 @@ def run(*args):
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
+def layout(path):
+    starts, counts = [], []
+    for line in run(DUMP, path)[1].splitlines():
+        m = re.match(r"chunk offset=(\d+) records=(\d+)", line)
+        if m:
+            starts.append(int(m.group(1)))
+            counts.append(int(m.group(2)))
+    return starts, counts
+
+
 with tempfile.TemporaryDirectory(prefix="tcrec-du-damage.") as tmp:
     clean = os.path.join(tmp, "clean.tclog")
     subprocess.run([GEN, "--chunk", "64", "-s", "96", TRACE, clean], check=True, capture_output=True)
@@ -42,12 +58,7 @@ with tempfile.TemporaryDirectory(prefix="tcrec-du-damage.") as tmp:
         sys.exit(f"print of the intact log: exit {rc}: {err}")
     ref_lines = ref.splitlines(keepends=True)
 
-    starts, counts = [], []
-    for line in run(DUMP, clean)[1].splitlines():
-        m = re.match(r"chunk offset=(\d+) records=(\d+)", line)
-        if m:
-            starts.append(int(m.group(1)))
-            counts.append(int(m.group(2)))
+    starts, counts = layout(clean)
     if not starts or sum(counts) != len(ref_lines):
         sys.exit(f"index: {len(starts)} chunks, {sum(counts)} records, print {len(ref_lines)} lines")
     header_end = starts[0]
@@ -57,10 +68,18 @@ with tempfile.TemporaryDirectory(prefix="tcrec-du-damage.") as tmp:
     if not starts[-1] < trailer_off < len(data) - 24:
         sys.exit(f"footer: trailer offset {trailer_off} out of place")
     ends = starts[1:] + [trailer_off]
+    first_line = [sum(counts[:k]) for k in range(len(counts))]
 
     def intact_before(pos):
         """records of the chunks that end at or before pos"""
         return sum(c for s, e, c in zip(starts, ends, counts) if e <= pos)
+
+    def want_after_flip(pos):
+        """the intact file's lines without those of the chunk holding pos"""
+        for k, (s, e) in enumerate(zip(starts, ends)):
+            if s <= pos < e:
+                return ref_lines[:first_line[k]] + ref_lines[first_line[k] + counts[k]:]
+        return ref_lines
 
     def check_output(what, out, pos):
         lines = out.splitlines(keepends=True)
@@ -71,6 +90,62 @@ with tempfile.TemporaryDirectory(prefix="tcrec-du-damage.") as tmp:
             fail(f"{what}: {len(lines)} packets printed, {need} are in chunks before the damage")
         return len(lines)
 
+    def flips_through(name, blob, flips, torn):
+        """torn: the log has no trailer, which earns a warning of its own"""
+        bad = os.path.join(tmp, name)
+        silent = 0
+        for n, p in enumerate(flips):
+            b = bytearray(blob)
+            b[p] ^= 1 << (p % 8)
+            open(bad, "wb").write(b)
+            what = f"{name}: bit {p % 8} of byte {p} flipped"
+            rc, out, err = run(TCREC, "print", bad)
+            if rc < 0 or rc > 1:
+                fail(f"print, {what}: exit {rc} ({'signal' if rc < 0 else 'usage?'}): {err.strip()}")
+                continue
+            if rc == 0:
+                # only a flip in bytes the format does not interpret may pass
+                silent += 1
+                if out != ref:
+                    fail(f"print, {what}: exit 0 but the output differs")
+                continue
+            warns = [l for l in err.splitlines() if l.startswith("tcrec: warning")]
+            errs = [l for l in err.splitlines() if not l.startswith("tcrec: warning")]
+            if p < header_end:
+                if out or warns or len(errs) != 1 or name not in errs[0]:
+                    fail(f"print, {what}: want no output and one error naming the file, "
+                         f"got {len(out.splitlines())} lines, {err.strip()}")
+                rc, out, err = run(TCREC, "stats", bad)
+                if rc != 1 or out or len(err.splitlines()) != 1 or name not in err:
+                    fail(f"stats, {what}: exit {rc}, want 1 and one error naming the file: "
+                         f"{err.strip()}")
+                continue
+            want = want_after_flip(p)
+            if out.splitlines(keepends=True) != want:
+                fail(f"print, {what}: {len(out.splitlines())} lines, want the {len(want)} of "
+                     f"every other chunk")
+            damage = [l for l in warns if not (torn and "no trailer" in l)]
+            if errs or len(damage) != 1 or name not in damage[0] or \
+                    not re.search(r"offset \d+", damage[0]) or "lost" not in damage[0]:
+                fail(f"print, {what}: want one warning naming the file, offset and records "
+                     f"lost, got: {err.strip()}")
+            rc, out, err = run(TCREC, "stats", "--json", bad)
+            st = json.loads(out) if rc in (0, 1) and out else {}
+            if rc != 1 or st.get("packets") != len(want):
+                fail(f"stats, {what}: exit {rc}, packets {st.get('packets')}, want {len(want)}")
+            # --strict, the old contract: on every sixth flip (time, under
+            # the sanitizers)
+            if n % 6:
+                continue
+            rc, out, err = run(TCREC, "print", "--strict", bad)
+            errs = [l for l in err.splitlines() if not l.startswith("tcrec: warning")]
+            if rc != 1 or len(errs) != 1 or name not in errs[0] or \
+                    not re.search(r"offset \d+", errs[0]):
+                fail(f"print --strict, {what}: exit {rc}, want 1 and one error line naming the "
+                     f"file and offset, got: {err.strip()}")
+            check_output(f"print --strict, {what}", out, p)
+        return silent
+
     # Positions: every byte of the header and of each chunk's first 48 bytes
     # (its plain header), a spread through the compressed data, the trailer
     # and the footer.
@@ -80,40 +155,31 @@ with tempfile.TemporaryDirectory(prefix="tcrec-du-damage.") as tmp:
         pos.update(range(s + 48, e, max(1, (e - s) // 12)))
     pos.update(range(trailer_off, len(data)))
     flips = sorted(pos)
-    bad = os.path.join(tmp, "bad.tclog")
-    silent = 0
-    for p in flips:
-        b = bytearray(data)
-        b[p] ^= 1 << (p % 8)
-        open(bad, "wb").write(b)
-        for cmd in ("print", "stats"):
-            rc, out, err = run(TCREC, cmd, bad)
-            what = f"{cmd}, bit {p % 8} of byte {p} flipped"
-            if rc < 0 or rc > 1:
-                fail(f"{what}: exit {rc} ({'signal' if rc < 0 else 'usage?'}): {err.strip()}")
-                continue
-            if rc == 0:
-                # only a flip in bytes the format does not interpret may pass
-                silent += cmd == "print"
-                if cmd == "print" and out != ref:
-                    fail(f"{what}: exit 0 but the output differs")
-                continue
-            msgs = [l for l in err.splitlines() if not l.startswith("tcrec: warning")]
-            if len(msgs) != 1 or "bad.tclog" not in msgs[0]:
-                fail(f"{what}: want one error line naming the file, got: {err.strip()}")
-            elif p >= header_end and not re.search(r"offset \d+", msgs[0]):
-                fail(f"{what}: the error does not name an offset: {msgs[0]}")
-            if cmd == "print":
-                check_output(what, out, p)
+    silent = flips_through("bad.tclog", data, flips, False)
     print(f"{len(flips)} flipped bits through print and stats; {silent} left print's output unchanged")
     if silent:
         fail(f"{silent} flipped bits were accepted silently")
+
+    # The same log as a killed recorder leaves it: no index to resume from,
+    # the next chunk is found by scanning. Chunk headers and a spread
+    # through the payloads.
+    nt = data[:trailer_off]
+    pos = set()
+    for s, e in zip(starts, ends):
+        pos.update(range(s, min(s + 48, e), 6))
+        pos.update(range(s + 48, e, max(1, (e - s) // 3)))
+    flips = sorted(pos)
+    silent = flips_through("nt.tclog", nt, flips, True)
+    print(f"{len(flips)} flipped bits in a log without trailer; {silent} left print's output unchanged")
+    if silent:
+        fail(f"{silent} flipped bits were accepted silently (no trailer)")
 
     # Cuts: around every chunk boundary and inside the trailer.
     cuts = set()
     for s in starts[1:] + [ends[-1]]:
         cuts.update((s - 1, s, s + 1))
     cuts.update(range(trailer_off, len(data), 7))
+    bad = os.path.join(tmp, "bad.tclog")
     for c in sorted(x for x in cuts if header_end <= x < len(data)):
         open(bad, "wb").write(data[:c])
         rc, out, err = run(TCREC, "print", bad)

@@ -53,7 +53,8 @@ static int hexval(char c)
 }
 
 /* Decodes a string into out (NUL-terminated, cap bytes); \u escapes above
- * 0xff are refused: the writer never needs them. Returns the length. */
+ * 0xff are refused but for U+FFFD, which stands for a byte that is not
+ * UTF-8: the writer needs no others. Returns the length. */
 static size_t string(struct jp *j, char *out, size_t cap)
 {
 	size_t n = 0;
@@ -80,6 +81,15 @@ static size_t string(struct jp *j, char *out, size_t cap)
 					if (h < 0)
 						fail("bad \\u escape", NULL);
 					v = v * 16 + h;
+				}
+				if (v == 0xfffd) {
+					if (n + 3 >= cap)
+						fail("string too long", NULL);
+					out[n++] = (char)0xef;
+					out[n++] = (char)0xbf;
+					c = 0xbd;
+					j->p += 4;
+					break;
 				}
 				if (v > 0xff || v == 0)
 					fail("\\u escape the writer has no reason to write", NULL);
@@ -238,15 +248,72 @@ static void check_vlans(struct jp *j, const struct tcrec_record *r)
 		fail("vlan array does not hold vlan_count tags", "vlan");
 }
 
+/* The code point of the UTF-8 sequence at p and its length, or 0 when it
+ * is not one (overlong, surrogate, beyond U+10FFFF, cut short). */
+static size_t utf8_decode(const unsigned char *p, unsigned *cp)
+{
+	static const unsigned min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+
+	if (!n || p[0] >= 0xf8)
+		return 0;
+	*cp = p[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if (*cp < min[n] || (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* What a name must read back as: each byte that does not start a valid
+ * UTF-8 sequence replaced by U+FFFD. */
+static void expected_name(const char *in, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t n = 0;
+	unsigned cp;
+
+	while (*p && n + 4 < cap) {
+		size_t l = *p < 0x80 ? 1 : utf8_decode(p, &cp);
+		if (l) {
+			memcpy(out + n, p, l);
+			n += l;
+			p += l;
+		} else {
+			memcpy(out + n, "\xef\xbf\xbd", 3);
+			n += 3;
+			p++;
+		}
+	}
+	out[n] = 0;
+}
+
+static void check_utf8(const char *out)
+{
+	unsigned cp;
+
+	for (const unsigned char *p = (const unsigned char *)out; *p;) {
+		size_t l = *p < 0x80 ? 1 : utf8_decode(p, &cp);
+		if (!l)
+			fail("output is not valid UTF-8", NULL);
+		p += l;
+	}
+}
+
 static void check_record(const char *out, const struct tcrec_record *r, const uint8_t *bytes,
 			 const char *ifname)
 {
+	static char want_name[1024];
 	struct jp j = { out };
 	size_t nkeys = sizeof(keys) / sizeof(keys[0]) - !(r->cap_len && bytes), k = 0;
 	static char key[256], s[1 << 16];
 
 	if (strchr(out, '\n') != out + strlen(out) - 1)
 		fail("not exactly one line", NULL);
+	check_utf8(out);
 	if (*j.p++ != '{')
 		fail("not an object", NULL);
 	for (;; k++) {
@@ -269,8 +336,10 @@ static void check_record(const char *out, const struct tcrec_record *r, const ui
 			if (!ifname) {
 				if (!word(&j, "null"))
 					fail("no interface name is not null", key);
-			} else if (string(&j, s, sizeof(s)) != strlen(ifname) || strcmp(s, ifname)) {
-				fail("interface name does not read back", key);
+			} else {
+				expected_name(ifname, want_name, sizeof(want_name));
+				if (string(&j, s, sizeof(s)) != strlen(want_name) || strcmp(s, want_name))
+					fail("interface name does not read back", key);
 			}
 		} else if (!strcmp(key, "dir")) {
 			string(&j, s, sizeof(s));

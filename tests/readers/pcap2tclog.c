@@ -16,6 +16,8 @@
  *                   even ones on "trace0" (ifindex 7), inbound
  *     --drops       record i carries drops = i % 5 (ring-buffer drops field)
  *     --no-trailer  leave the file as a killed recorder does: chunks, no trailer
+ *     --ifname NAME the first interface's name, bytes as given (a hostile
+ *                   header: escape codes, newlines, invalid UTF-8)
  *
  * On clean close the trailer counters say, per interface and direction:
  * seen = packets + 10, recorded = packets, filtered = 10, dropped = 3.
@@ -39,6 +41,7 @@ struct gen {
 	uint64_t chunk, every, offset, rotate;
 	bool two_ifaces, drops, no_trailer;
 	const char *out;
+	const char *ifname; /* NULL: "trace0" */
 	struct tclog_header hdr;
 	struct tclog_writer *w;
 	struct tclog_final fin;
@@ -96,7 +99,8 @@ static int close_cur(struct gen *g)
 static void usage(void)
 {
 	fprintf(stderr, "usage: pcap2tclog [-s N] [--chunk N] [--every K --offset J] [--rotate N]\n"
-			"                  [--two-ifaces] [--drops] [--no-trailer] IN.pcap OUT\n");
+			"                  [--two-ifaces] [--drops] [--no-trailer] [--ifname NAME]\n"
+			"                  IN.pcap OUT\n");
 }
 
 static int parse_args(struct gen *g, int argc, char **argv)
@@ -105,7 +109,8 @@ static int parse_args(struct gen *g, int argc, char **argv)
 		{ "chunk", required_argument, NULL, 'C' },  { "every", required_argument, NULL, 'E' },
 		{ "offset", required_argument, NULL, 'O' }, { "rotate", required_argument, NULL, 'R' },
 		{ "two-ifaces", no_argument, NULL, 'T' },   { "drops", no_argument, NULL, 'D' },
-		{ "no-trailer", no_argument, NULL, 'N' },   { 0 },
+		{ "no-trailer", no_argument, NULL, 'N' },   { "ifname", required_argument, NULL, 'I' },
+		{ 0 },
 	};
 	int c;
 	g->chunk = 64;
@@ -125,6 +130,7 @@ static int parse_args(struct gen *g, int argc, char **argv)
 		case 'T': g->two_ifaces = true; break;
 		case 'D': g->drops = true; break;
 		case 'N': g->no_trailer = true; break;
+		case 'I': g->ifname = optarg; break;
 		default: usage(); return -1;
 		}
 	}
@@ -149,6 +155,8 @@ static void fill_header(struct gen *g, uint32_t snap_in)
 		h->ifaces[i].mac[0] = 2;
 		h->ifaces[i].mac[5] = (uint8_t)(i + 1);
 		snprintf(h->ifaces[i].name, sizeof(h->ifaces[i].name), "trace%u", i);
+		if (!i && g->ifname)
+			snprintf(h->ifaces[i].name, sizeof(h->ifaces[i].name), "%s", g->ifname);
 	}
 }
 

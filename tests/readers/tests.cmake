@@ -45,5 +45,18 @@ list(APPEND READERS_TESTS readers_print_wording readers_print_e_s0_wording reade
 add_test(NAME readers_files COMMAND bash ${READERS_DIR}/files.sh ${READERS_TCREC} ${READERS_GEN}
   ${TCREC_TRACE_DNS} ${TCREC_TRACE_SHORT} ${TCREC_TRACE_VLAN})
 list(APPEND READERS_TESTS readers_files)
+
+# Damaged logs and files that are not logs: read what can be read, one
+# warning per problem, exit 1; --strict stops at the first. Sparse tails and
+# holes cost time by the data, not the file size.
+set(dmg ${READERS_PYTHON3} ${READERS_DIR}/damaged_logs.py --tcrec ${READERS_TCREC} --gen ${READERS_GEN}
+  --dump $<TARGET_FILE:tclog_dump> --trace ${TCREC_TRACE_MIXED})
+foreach(case bad_files resync sparse_tail messages)
+  add_test(NAME readers_damaged_${case} COMMAND ${dmg} ${case})
+  list(APPEND READERS_TESTS readers_damaged_${case})
+endforeach()
+add_test(NAME readers_sanitize_warnings
+  COMMAND bash ${READERS_DIR}/sanitize_warnings.sh ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
+list(APPEND READERS_TESTS readers_sanitize_warnings)
 set_tests_properties(${READERS_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300 LABELS readers)
