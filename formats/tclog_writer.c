@@ -29,6 +29,12 @@ struct tclog_writer {
 	uint64_t off;        /* bytes on disk, always at a block boundary */
 	uint64_t records;    /* records accepted */
 	uint32_t n_slots;    /* interfaces in the header: counter slots in the trailer */
+	uint32_t slot_ifindex[TCREC_MAX_IFACES];
+	uint64_t stored;     /* records in chunks on disk */
+	/* per slot and direction: buffered (pend) and on disk (done), so
+	 * that the trailer can say exactly what the file holds */
+	uint64_t pend[TCREC_MAX_IFACES][2];
+	uint64_t done[TCREC_MAX_IFACES][2];
 
 	const struct tclog_codec *codec;
 	void *enc;
@@ -114,7 +120,7 @@ static void writer_free(struct tclog_writer *w)
 	free(w);
 }
 
-struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_header *hdr)
+struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr)
 {
 	struct tclog_writer *w = calloc(1, sizeof(*w));
 	uint8_t *buf = malloc(TCLOG_HEADER_MAX);
@@ -125,7 +131,7 @@ struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_head
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	w->fd = -1;
+	w->fd = fd;
 	err = writer_setup(w);
 	if (err)
 		goto cleanup;
@@ -135,11 +141,8 @@ struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_head
 		goto cleanup;
 	}
 	w->n_slots = hdr->n_ifaces;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w->fd < 0) {
-		err = -errno;
-		goto cleanup;
-	}
+	for (uint32_t i = 0; i < hdr->n_ifaces && i < TCREC_MAX_IFACES; i++)
+		w->slot_ifindex[i] = hdr->ifaces[i].ifindex;
 	iov = (struct iovec){ buf, (size_t)len };
 	err = write_all(w->fd, &iov, 1);
 	if (err)
@@ -148,13 +151,26 @@ struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_head
 	free(buf);
 	return w;
 cleanup:
-	if (w && w->fd >= 0)
-		close(w->fd);
 	if (w)
 		writer_free(w);
 	free(buf);
 	errno = -err;
 	return NULL;
+}
+
+struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_header *hdr)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return NULL;
+	struct tclog_writer *w = tclog_writer_fdopen(fd, hdr);
+	if (!w) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return w;
 }
 
 int tclog_writer_set_level(struct tclog_writer *w, int level)
@@ -216,6 +232,11 @@ int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, 
 		w->chunk_last_ns = rec->ts_ns;
 	w->chunk_records++;
 	w->records++;
+	for (uint32_t i = 0; i < w->n_slots; i++)
+		if (w->slot_ifindex[i] == rec->ifindex) {
+			w->pend[i][rec->dir == TCREC_DIR_OUT]++;
+			break;
+		}
 	if (w->codec->enc_size(w->enc) >= w->target || w->chunk_records >= TCLOG_CHUNK_RECORDS_MAX)
 		return tclog_writer_flush(w);
 	return 0;
@@ -296,6 +317,12 @@ int tclog_writer_flush(struct tclog_writer *w)
 		.records = ch.records,
 	};
 	w->off += sizeof(hdr_buf) + csize;
+	w->stored += w->chunk_records;
+	for (uint32_t i = 0; i < w->n_slots; i++)
+		for (int d = 0; d < 2; d++) {
+			w->done[i][d] += w->pend[i][d];
+			w->pend[i][d] = 0;
+		}
 	w->codec->enc_reset(w->enc);
 	w->chunk_records = 0;
 	return 0;
@@ -362,4 +389,21 @@ uint64_t tclog_writer_bytes(const struct tclog_writer *w)
 uint64_t tclog_writer_records(const struct tclog_writer *w)
 {
 	return w ? w->records : 0;
+}
+
+uint64_t tclog_writer_records_stored(const struct tclog_writer *w)
+{
+	return w ? w->stored : 0;
+}
+
+void tclog_writer_stored_counts(const struct tclog_writer *w, struct tclog_final *fin)
+{
+	for (uint32_t i = 0; i < w->n_slots; i++)
+		for (int d = 0; d < 2; d++)
+			fin->c[i][d].recorded = w->done[i][d];
+}
+
+int tclog_writer_fd(const struct tclog_writer *w)
+{
+	return w ? w->fd : -1;
 }

@@ -49,7 +49,7 @@ uint32_t export_snaplen(const struct tclog_header *hdr)
 	return hdr->snaplen;
 }
 
-struct export_writer *export_writer_open(const char *path, enum export_format fmt,
+static struct export_writer *writer_open(const char *path, int fd, enum export_format fmt,
 					 const struct pcapng_section *shb, uint32_t pcap_snaplen)
 {
 	struct export_writer *w = calloc(1, sizeof(*w));
@@ -57,8 +57,8 @@ struct export_writer *export_writer_open(const char *path, enum export_format fm
 		return NULL;
 	w->fmt = fmt;
 	enum pcap_out_comp comp = fmt == EXPORT_PCAPNG_ZST ? PCAP_OUT_ZSTD : PCAP_OUT_PLAIN;
-	struct pcap_out *out = strcmp(path, "-") ? pcap_out_create(path, comp)
-						  : pcap_out_fdopen(STDOUT_FILENO, comp);
+	struct pcap_out *out = path && strcmp(path, "-") ? pcap_out_create(path, comp)
+				: pcap_out_fdopen(path ? STDOUT_FILENO : fd, comp);
 	if (!out)
 		goto fail;
 	if (fmt == EXPORT_PCAP)
@@ -73,6 +73,18 @@ fail:;
 	free(w);
 	errno = e;
 	return NULL;
+}
+
+struct export_writer *export_writer_open(const char *path, enum export_format fmt,
+					 const struct pcapng_section *shb, uint32_t pcap_snaplen)
+{
+	return writer_open(path, -1, fmt, shb, pcap_snaplen);
+}
+
+struct export_writer *export_writer_fdopen(int fd, enum export_format fmt,
+					   const struct pcapng_section *shb, uint32_t pcap_snaplen)
+{
+	return writer_open(NULL, fd, fmt, shb, pcap_snaplen);
 }
 
 void export_writer_set_filter(struct export_writer *w, const char *extra)

@@ -33,6 +33,10 @@ struct export_writer;
 struct export_writer *export_writer_open(const char *path, enum export_format fmt,
 					 const struct pcapng_section *shb, uint32_t pcap_snaplen);
 
+/* The same on a descriptor it does not own (close leaves fd open). */
+struct export_writer *export_writer_fdopen(int fd, enum export_format fmt,
+					   const struct pcapng_section *shb, uint32_t pcap_snaplen);
+
 /* A filter applied on top of the recording's own (export FILTER): the
  * interface blocks added afterwards say "(recording) and (extra)". The
  * string must outlive w. */

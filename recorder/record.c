@@ -3,6 +3,7 @@
  * kernel when it can, and teardown that leaves nothing behind. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ static void usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -i IF              interface to record (repeat for more, up to %d)\n"
-		"  -w FILE            the log to write (created or truncated); -w - streams pcapng\n"
+		"  -w FILE            the log to write, a new file (see FILE SAFETY); -w - streams pcapng\n"
 		"                     to standard output, flushed every second (| tcpdump -r -,\n"
 		"                     | wireshark -k -i -); the reader closing the pipe ends the\n"
 		"                     recording normally\n"
@@ -68,12 +69,27 @@ static void usage(FILE *f)
 		"  --flush-ms MS      write what was recorded at least every MS ms (default 1000):\n"
 		"                     after a crash or kill -9 only the last MS ms can be missing\n"
 		"  -Z USER            once attached and the output is open, run as USER and its\n"
-		"                     groups with no capability left (the -w directory must be\n"
-		"                     writable by USER for rotation)\n"
+		"                     groups with no capability left; the files made before are\n"
+		"                     handed to USER by descriptor, later ones made as USER (with\n"
+		"                     -C/-G, USER must be able to create files in the -w directory:\n"
+		"                     checked at the start)\n"
 		"  -q                 no status line, no summary\n"
 		"  -v                 say what is attached where, show libbpf's messages and, on a\n"
 		"                     verifier rejection, the end of its log (-vv: libbpf debug)\n"
 		"  -h, --help         this help\n"
+		"\n"
+		"FILE SAFETY\n"
+		"  tcrec never truncates or writes into a file it did not create in this run, and\n"
+		"  never follows a symbolic link at the end of a name: when a name is taken (a file\n"
+		"  from an earlier run, a restart in the same -G period, a -w template that repeats,\n"
+		"  a DST fall-back, a symlink) the file goes to the next -C count or gets a .1, .2,\n"
+		"  ... suffix, and one line says so. An empty file of the same user is used as is,\n"
+		"  except in a sticky world-writable directory such as /tmp. Each file is locked\n"
+		"  while written: a second recorder on the same output exits 1 and touches nothing.\n"
+		"  A failed start deletes nothing but its own file. -W counts the ring's files left\n"
+		"  by earlier runs. A file deleted or replaced while written is reported at the\n"
+		"  next flush and recording goes on in a new file; the summary and each file's\n"
+		"  trailer count what the files hold.\n"
 		"\n"
 		"Needs CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON (or root).\n"
 		"On exit it prints packets captured, packets seen on the hooks and packets dropped\n"
@@ -391,72 +407,78 @@ int cmd_record(int argc, char **argv)
 	if (o.filter)
 		snprintf(hdr->filter, sizeof(hdr->filter), "%s", o.filter);
 
-	/* The output first: a typo in -w must not cost a program load. */
-	sink = record_output_open(&o, hdr);
-	if (!sink) {
-		pr_warn("%s: cannot write: %s", o.out, strerror(errno));
+	/* A typo in -w, a directory the -Z user cannot write or another
+	 * recorder on the same output must not cost a program load. */
+	if (record_output_prepare(&o))
 		goto cleanup;
-	}
 	/* The filter is part of the programs as loaded: no packet is ever
 	 * recorded unfiltered. */
 	char ferr[512];
 	if (fprog && filter_load_begin(fprog, flen, ferr, sizeof(ferr))) {
 		pr_warn("filter '%s': %s", o.filter, ferr);
-		goto fail_output;
+		goto cleanup;
 	}
 	int lerr = record_bpf_load(&o, hdr, &skel);
 	int frc = fprog ? filter_load_end(NULL, ferr, sizeof(ferr)) : 0;
 	/* -ENODATA: no program reached the point where it gets the filter */
 	if (frc && (frc != -ENODATA || !lerr)) {
 		pr_warn("filter '%s': %s", o.filter, ferr);
-		goto fail_output;
+		goto cleanup;
 	}
 	if (lerr)
-		goto fail_output;
-	record_output_bind(sink, skel, hdr->n_ifaces);
+		goto cleanup;
 	if (fprog)
 		pr_debug("filter '%s': %zu cBPF instructions, %zu eBPF", o.filter, flen,
 			 filter_load_insn_cnt(fprog, flen));
 	attach_set_init(hooks, o.attach);
 	if (attach_all(skel, hdr, hooks))
-		goto fail_output;
+		goto cleanup;
 	if (o.run_as && attach_set_has_clsact(hooks)) {
 		pr_warn("-Z %s: the hooks are clsact filters, which only a privileged process can "
 			"remove at exit; use tcx hooks (kernel 6.6+, --attach tcx) or no -Z", o.run_as);
-		goto fail_output;
+		goto cleanup;
 	}
-	if (o.run_as && record_drop_privileges(o.run_as, sink))
-		goto fail_output;
+	/* The output only now that nothing else can fail: a failed start
+	 * leaves no file behind. Packets wait in the ring buffer meanwhile. */
+	sink = record_output_open(&o, hdr);
+	if (!sink)
+		goto cleanup;
+	record_output_bind(sink, skel, hdr->n_ifaces);
+	if (o.run_as && record_drop_privileges(o.run_as, sink)) {
+		record_output_discard(sink);
+		sink = NULL;
+		goto cleanup;
+	}
 	pr_debug("recording %u interface(s) into %s, snaplen %u", hdr->n_ifaces, o.out, o.snap_eff);
 
 	int err = record_drain(skel, sink, &o, hdr->clock_offset_ns, hooks, &st);
 	int cerr = record_read_counters(skel, hdr->n_ifaces, &fin);
 	if (cerr)
 		pr_warn("reading the counters: %s", strerror(-cerr));
-	int werr = sink->close(sink, cerr ? NULL : &fin);
+	uint64_t stored = 0;
+	char last[PATH_MAX];
+	snprintf(last, sizeof(last), "%s", sink->name ? sink->name(sink) : o.out);
+	int werr = record_output_close(sink, cerr ? NULL : &fin, &stored);
 	sink = NULL;
 	if (werr && !err) {
-		pr_warn("%s: %s", o.out, strerror(-werr));
+		/* a file deleted under us was reported as such */
+		if (werr != -ENOENT && werr != -ESTALE)
+			pr_warn("%s: %s", last, strerror(-werr));
 		err = werr;
 	}
+	/* what the output holds, not what was handed to it */
+	st.written = stored;
 	if (!cerr)
 		print_summary(&o, hdr, &fin, &st);
 	rc = err ? EXIT_RUNTIME : EXIT_OK;
 	goto cleanup;
 
-fail_output:
-	/* Nothing was recorded: do not leave an empty log that looks like one. */
-	sink->close(sink, NULL);
-	sink = NULL;
-	if (strcmp(o.out, "-"))
-		unlink(o.out);
 cleanup:
 	attach_set_detach(hooks);
 	free(fprog);
 	free(o.filter);
 	tcrec_capture__destroy(skel);
-	if (sink)
-		sink->close(sink, NULL);
+	record_output_discard(sink);
 	free(hooks);
 	free(hdr);
 	return rc;

@@ -209,7 +209,8 @@ int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const str
 		return 0;
 	}
 	if (st->sink_err) {
-		pr_warn("writing %s: %s", o->out, strerror(-st->sink_err));
+		pr_warn("writing %s: %s", sink->name ? sink->name(sink) : o->out,
+			strerror(-st->sink_err));
 		return st->sink_err;
 	}
 	return err;

@@ -10,11 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "output_file.h"
+#include "output_name.h"
+#include "output_ring.h"
 #include "sink_pcapng.h"
 
 #define CMD "record"
@@ -75,6 +79,17 @@ int record_output_check(const struct record_opts *o)
 			    strcmp(o->out, "-") ? o->format : "standard output");
 		return -1;
 	}
+	char why[160];
+	if (o->rotate_secs && output_name_check(o->out, why, sizeof(why))) {
+		usage_error(CMD, "-w %s: %s", o->out, why);
+		return -1;
+	}
+	if (o->run_as && o->attach == ATTACH_TC) {
+		usage_error(CMD, "-Z %s: --attach tc makes clsact filters, which only a privileged "
+			    "process can remove at exit; use --attach tcx or auto (kernel 6.6+), or no -Z",
+			    o->run_as);
+		return -1;
+	}
 	return 0;
 }
 
@@ -84,18 +99,22 @@ struct rot {
 	struct tclog_header hdr;
 	struct tclog_writer *w;
 	char cur[PATH_MAX];
-	char (*alive)[PATH_MAX]; /* -C -W ring (also with -G): the files kept, oldest first */
-	uint32_t n_alive;
-	uint32_t cnt;            /* -C suffix */
+	dev_t cur_dev;
+	ino_t cur_ino;
+	struct output_ring alive; /* -C -W ring: its files, oldest first */
+	uint32_t cnt;            /* -C suffix, or the number of a numbered -G file */
 	uint32_t files;          /* files opened */
 	uint64_t slot;           /* -G: wall-clock second / G of the current file */
+	uint64_t run_start_s;
 	bool ring;               /* -C with -W, with or without -G */
 	bool numbered;           /* -G without strftime codes: number the files */
 	bool said_full;          /* the disk-full message was given */
+	bool said_taken;         /* a name taken at a rotation was reported */
 	struct tcrec_capture *skel; /* counters, once loaded */
 	uint32_t n_ifaces;
 	struct tclog_final at_open; /* counters when the current file opened */
-	uint64_t records_total;
+	uint64_t stored_total;   /* records stored in the files closed so far */
+	uint64_t lost;           /* of those, in files someone else deleted */
 };
 
 static int digits(uint32_t x)
@@ -108,13 +127,14 @@ static int digits(uint32_t x)
 }
 
 /* tcpdump's names: strftime(-w) for -G, then the count of -C rotations
- * (padded to the width of -W-1 in a ring). */
-static int make_name(const struct rot *r, uint64_t wall_s, char *out, size_t len)
+ * (padded to the width of -W-1 in a ring); dup > 0 adds ".dup" to a name
+ * that was taken. */
+static int make_name(const struct rot *r, uint64_t wall_s, uint32_t dup, char *out, size_t len)
 {
 	char base[PATH_MAX];
 	const struct record_opts *o = r->o;
 
-	if (o->rotate_secs) {
+	if (o->rotate_secs && !r->numbered) {
 		time_t t = (time_t)(wall_s - wall_s % o->rotate_secs);
 		struct tm tm;
 
@@ -128,16 +148,23 @@ static int make_name(const struct rot *r, uint64_t wall_s, char *out, size_t len
 	} else {
 		snprintf(base, sizeof(base), "%s", o->out);
 	}
-	uint32_t n = r->numbered ? r->files : r->cnt;
+	uint32_t n = r->cnt;
 	int width = o->max_files && !r->numbered ? digits(o->max_files - 1) : 0;
 	/* a -C -W ring numbers every file; otherwise the first of a run (or of
 	 * a -G period) keeps the plain name */
 	bool suffix = r->numbered ? n > 0 : o->rotate_bytes && (n > 0 || r->ring);
+	char name[PATH_MAX];
 	int w;
 	if (!suffix)
-		w = snprintf(out, len, "%s", base);
+		w = snprintf(name, sizeof(name), "%s", base);
 	else
-		w = snprintf(out, len, "%s%0*u", base, width, n);
+		w = snprintf(name, sizeof(name), "%s%0*u", base, width, n);
+	if (w < 0 || (size_t)w >= sizeof(name))
+		return -ENAMETOOLONG;
+	if (dup)
+		w = snprintf(out, len, "%s.%u", name, dup);
+	else
+		w = snprintf(out, len, "%s", name);
 	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
 }
 
@@ -156,16 +183,16 @@ static void fin_sub(struct tclog_final *d, const struct tclog_final *a, const st
  * the one being written. 0 when one was deleted, -ENOSPC when none is left. */
 static int free_oldest(struct rot *r)
 {
-	if (!r->ring || r->n_alive < 2)
+	if (!r->ring || r->alive.n < 2 || !strcmp(r->alive.v[0].path, r->cur))
 		return -ENOSPC;
-	if (unlink(r->alive[0]) && errno != ENOENT) {
-		pr_warn("%s: disk full and cannot delete the oldest file: %s", r->alive[0],
-			strerror(errno));
+	char old[PATH_MAX];
+	snprintf(old, sizeof(old), "%s", r->alive.v[0].path);
+	int err = output_ring_delete(&r->alive, 0);
+	if (err) {
+		pr_warn("%s: disk full and cannot delete the oldest file: %s", old, strerror(-err));
 		return -ENOSPC;
 	}
-	pr_warn("%s: disk full, deleted the oldest file %s and going on", r->cur, r->alive[0]);
-	memmove(r->alive[0], r->alive[1], (size_t)(r->n_alive - 1) * sizeof(r->alive[0]));
-	r->n_alive--;
+	pr_warn("%s: disk full, deleted the oldest file %s and going on", r->cur, old);
 	return 0;
 }
 
@@ -190,81 +217,173 @@ static int retry_after_enospc(struct rot *r, int err)
 	return err;
 }
 
-/* base: the counters the previous file was closed with, so that the files'
- * shares add up to the run's counters; NULL for the first file. */
+/* Why a name cannot be used, for the one line that says so. */
+static const char *taken_why(const struct rot *r, const char *name)
+{
+	struct stat st;
+
+	if (lstat(name, &st))
+		return "is taken";
+	if (S_ISLNK(st.st_mode))
+		return "is a symbolic link (never followed)";
+	if (!S_ISREG(st.st_mode))
+		return "is not a regular file";
+	if (st.st_uid != geteuid() && st.st_uid != r->o->run_uid)
+		return "belongs to another user";
+	if (r->files && (uint64_t)st.st_mtim.tv_sec >= r->run_start_s)
+		return "was written earlier in this run";
+	return "exists (tcrec never truncates a file it did not create)";
+}
+
+/* Deletes the ring's oldest files beyond -W (earlier runs' included). */
+static void ring_trim(struct rot *r)
+{
+	while (r->alive.n > r->o->max_files) {
+		char old[PATH_MAX];
+		snprintf(old, sizeof(old), "%s", r->alive.v[0].path);
+		int err = output_ring_delete(&r->alive, 0);
+		if (err)
+			pr_warn("%s: cannot delete the oldest file of the ring: %s", old, strerror(-err));
+	}
+}
+
+/* Creates the next file: the name the options give, or, when it is taken
+ * (by anything: a file of an earlier run, a symlink, a name this run
+ * already wrote), the next count or a ".N" suffix; never opens an existing
+ * file. base: the counters the previous file was closed with, so that the
+ * files' shares add up to the run's counters; NULL for the first file. */
 static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *base)
 {
-	int err = make_name(r, wall_ns / NSEC, r->cur, sizeof(r->cur));
+	const struct record_opts *o = r->o;
+	char first[PATH_MAX] = "", why[96] = "";
+	uint32_t dup = 0;
+	int fd = -1, err;
 
-	if (err)
-		return err;
-	r->hdr.start_ns = wall_ns;
-	for (;;) {
-		r->w = tclog_writer_open(r->cur, &r->hdr);
-		if (r->w)
-			break;
-		err = -errno;
-		if (err != -ENOSPC || free_oldest(r))
+	for (uint32_t tries = 0;; tries++) {
+		err = make_name(r, wall_ns / NSEC, dup, r->cur, sizeof(r->cur));
+		if (err) {
+			pr_warn("-w %s: the file name would be longer than %d bytes", o->out, PATH_MAX - 1);
 			return err;
+		}
+		bool taken = false;
+		int i = r->ring ? output_ring_find(&r->alive, r->cur) : -1;
+		if (i == 0 && r->alive.n >= o->max_files) {
+			/* the ring's oldest file goes now rather than after this one */
+			err = output_ring_delete(&r->alive, 0);
+			if (err)
+				pr_warn("%s: cannot delete the oldest file of the ring: %s", r->cur,
+					strerror(-err));
+		} else if (i >= 0) {
+			taken = true;
+		}
+		if (!taken) {
+			fd = output_file_create(r->cur, o->run_uid, o->run_gid);
+			if (fd >= 0)
+				break;
+			if (fd == -ENOSPC && !free_oldest(r))
+				continue;
+			if (fd == -EBUSY && !r->files) {
+				pr_warn("%s: another recorder is writing this file (it holds its lock): "
+					"refusing to start", r->cur);
+				return -EBUSY;
+			}
+			if (fd != -EEXIST && fd != -EBUSY) {
+				pr_warn("%s: cannot create: %s", r->cur, strerror(-fd));
+				return fd;
+			}
+		}
+		if (!first[0]) {
+			snprintf(first, sizeof(first), "%s", r->cur);
+			snprintf(why, sizeof(why), "%s", taken_why(r, r->cur));
+		}
+		if (tries > 100000) {
+			pr_warn("%s: no free name left for the next file", first);
+			return -EEXIST;
+		}
+		/* a counted name takes the next count (a ring once round at most),
+		 * any other name a suffix */
+		if ((o->rotate_bytes || r->numbered) && !dup && (!r->ring || tries + 1 < o->max_files))
+			r->cnt = r->ring ? (r->cnt + 1) % o->max_files : r->cnt + 1;
+		else
+			dup++;
 	}
-	if (r->o->rotate_bytes) {
-		uint64_t t = r->o->rotate_bytes / 8;
+	if (first[0]) {
+		if (!r->files)
+			pr_warn("%s %s: writing %s instead", first, why, r->cur);
+		else if (!r->said_taken)
+			pr_warn("%s %s: writing %s instead (further names taken this run get the "
+				"next free name without a message)", first, why, r->cur);
+		else
+			pr_debug("%s %s: writing %s instead", first, why, r->cur);
+		if (r->files)
+			r->said_taken = true;
+	}
+	struct stat st;
+	r->hdr.start_ns = wall_ns;
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (!(r->w = tclog_writer_fdopen(fd, &r->hdr))) {
+		err = -errno;
+		pr_warn("%s: cannot write: %s", r->cur, strerror(errno));
+		close(fd);
+		output_file_remove(r->cur, st.st_dev, st.st_ino); /* made just now */
+		return err;
+	}
+	r->cur_dev = st.st_dev;
+	r->cur_ino = st.st_ino;
+	if (o->rotate_bytes) {
+		uint64_t t = o->rotate_bytes / 8;
 		tclog_writer_set_chunk_target(r->w, t < CHUNK_MIN ? CHUNK_MIN :
 						    t > CHUNK_DEFAULT ? CHUNK_DEFAULT : (size_t)t);
 	}
 	if (r->ring) {
-		/* in a ring the new name may be an old file's: it is gone now */
-		for (uint32_t i = 0; i < r->n_alive; i++)
-			if (!strcmp(r->alive[i], r->cur)) {
-				memmove(r->alive[i], r->alive[i + 1],
-					(size_t)(r->n_alive - i - 1) * sizeof(r->alive[0]));
-				r->n_alive--;
-				break;
-			}
-		snprintf(r->alive[r->n_alive++], PATH_MAX, "%s", r->cur);
-		/* with -G the names never come back: delete beyond the N newest */
-		while (r->n_alive > r->o->max_files) {
-			if (unlink(r->alive[0]) && errno != ENOENT)
-				pr_warn("%s: cannot delete the oldest file of the ring: %s",
-					r->alive[0], strerror(errno));
-			memmove(r->alive[0], r->alive[1],
-				(size_t)(r->n_alive - 1) * sizeof(r->alive[0]));
-			r->n_alive--;
+		if (output_ring_add(&r->alive, r->cur, st.st_dev, st.st_ino)) {
+			pr_warn("out of memory");
+			return -ENOMEM;
 		}
+		ring_trim(r);
 	}
 	if (base)
 		r->at_open = *base;
 	else
 		memset(&r->at_open, 0, sizeof(r->at_open));
-	r->slot = r->o->rotate_secs ? wall_ns / NSEC / r->o->rotate_secs : 0;
+	r->slot = o->rotate_secs ? wall_ns / NSEC / o->rotate_secs : 0;
 	r->files++;
 	return 0;
 }
 
 /* Closes the current file with its own share of the counters (total: the
- * run's so far, NULL when unknown) and says so unless -q. */
+ * run's so far, NULL when unknown; `recorded` is what the file holds) and
+ * says so unless -q. */
 static int close_file(struct rot *r, const struct tclog_final *total)
 {
 	struct tclog_final mine;
 	const struct tclog_final *fin = NULL;
 	uint64_t drops = 0;
 
+	int err = retry_after_enospc(r, tclog_writer_flush(r->w));
 	if (total) {
 		fin_sub(&mine, total, &r->at_open);
+		tclog_writer_stored_counts(r->w, &mine);
 		fin = &mine;
 		for (uint32_t i = 0; i < r->hdr.n_ifaces; i++)
 			drops += mine.c[i][0].dropped + mine.c[i][1].dropped;
 	}
-	uint64_t recs = tclog_writer_records(r->w);
-	int err = retry_after_enospc(r, tclog_writer_flush(r->w));
+	uint64_t recs = tclog_writer_records_stored(r->w);
+	uint64_t unsaved = tclog_writer_records(r->w) - recs;
+	int gone = output_file_check(r->cur, tclog_writer_fd(r->w));
 	/* a ring makes room for the trailer before it is needed */
 	struct statvfs vfs;
 	while (!err && r->ring && !statvfs(r->cur, &vfs) &&
 	       (uint64_t)vfs.f_bavail * vfs.f_bsize < TRAILER_ROOM && !free_oldest(r))
 		;
+	uint64_t size = tclog_writer_bytes(r->w);
 	int cerr = tclog_writer_close(r->w, fin);
 	r->w = NULL;
-	r->records_total += recs;
+	r->stored_total += recs;
 	if (cerr == -ENOSPC && r->ring && !err) {
 		/* still readable: the index is rebuilt by scanning */
 		pr_warn("%s: disk full, closed without its trailer", r->cur);
@@ -272,36 +391,47 @@ static int close_file(struct rot *r, const struct tclog_final *total)
 	}
 	if (!err)
 		err = cerr;
-	if (r->o->rotate_bytes || r->o->rotate_secs) {
-		FILE *f = fopen(r->cur, "rb");
-		long size = -1;
-		if (f && !fseek(f, 0, SEEK_END))
-			size = ftell(f);
-		if (f)
-			fclose(f);
-		pr_info("%s closed: %llu packets, %ld bytes, %llu dropped%s", r->cur,
-			(unsigned long long)recs, size, (unsigned long long)drops,
+	if (gone == -ENOENT || gone == -ESTALE) {
+		pr_warn("%s: %s while it was written: its %llu packets are lost", r->cur,
+			gone == -ENOENT ? "deleted" : "replaced by another file", (unsigned long long)recs);
+		r->lost += recs;
+		if (!err)
+			err = gone;
+	}
+	if (unsaved)
+		pr_warn("%s: %llu packets could not be written", r->cur, (unsigned long long)unsaved);
+	if ((r->o->rotate_bytes || r->o->rotate_secs) && !gone) {
+		struct stat st;
+		if (!lstat(r->cur, &st) && st.st_ino == r->cur_ino && st.st_dev == r->cur_dev)
+			size = (uint64_t)st.st_size;
+		pr_info("%s closed: %llu packets, %llu bytes, %llu dropped%s", r->cur,
+			(unsigned long long)recs, (unsigned long long)size, (unsigned long long)drops,
 			fin ? "" : " (counters unknown)");
 	}
 	return err;
 }
 
+enum rot_why { ROT_TIME, ROT_SIZE, ROT_GONE };
+
 /* 1 = -G -W (no -C): the last file is full, stop; 0 = rotated; -errno. */
-static int rotate(struct rot *r, uint64_t wall_ns, bool by_time)
+static int rotate(struct rot *r, uint64_t wall_ns, enum rot_why why)
 {
 	struct tclog_final now;
 	bool known = r->skel && !record_read_counters(r->skel, r->n_ifaces, &now);
 
-	if (by_time && r->o->max_files && !r->ring && r->files >= r->o->max_files)
+	if (why == ROT_TIME && r->o->max_files && !r->ring && r->files >= r->o->max_files)
 		return 1;
 	int err = close_file(r, known ? &now : NULL);
-	if (err)
+	if (err && !(why == ROT_GONE && (err == -ENOENT || err == -ESTALE)))
 		return err;
-	if (by_time)
-		r->cnt = 0;
-	else
+	if (why == ROT_TIME)
+		r->cnt = r->numbered ? r->cnt + 1 : 0;
+	else if (why == ROT_SIZE)
 		r->cnt = r->ring ? (r->cnt + 1) % r->o->max_files : r->cnt + 1;
-	return open_file(r, wall_ns, known ? &now : NULL);
+	err = open_file(r, wall_ns, known ? &now : NULL);
+	if (!err && why == ROT_GONE)
+		pr_warn("going on in %s", r->cur);
+	return err;
 }
 
 static int rot_tick(struct record_sink *s, uint64_t wall_ns)
@@ -311,7 +441,7 @@ static int rot_tick(struct record_sink *s, uint64_t wall_ns)
 	if (!r->w)
 		return -EIO;
 	if (r->o->rotate_secs && wall_ns / NSEC / r->o->rotate_secs > r->slot)
-		return rotate(r, wall_ns, true);
+		return rotate(r, wall_ns, ROT_TIME);
 	return 0;
 }
 
@@ -326,19 +456,33 @@ static int rot_write(struct record_sink *s, const struct tcrec_record *rec, cons
 	if (err)
 		return err;
 	if (r->o->rotate_bytes && tclog_writer_bytes(r->w) >= r->o->rotate_bytes) {
-		err = rotate(r, rec->ts_ns, false);
+		err = rotate(r, rec->ts_ns, ROT_SIZE);
 		return err > 0 ? 0 : err;
 	}
 	return 0;
 }
 
+/* Also where a file deleted or replaced under us is noticed: the next
+ * records go to a new file instead of nowhere. */
 static int rot_flush(struct record_sink *s)
 {
 	struct rot *r = (struct rot *)s;
 
 	if (!r->w)
 		return -EIO;
-	return retry_after_enospc(r, tclog_writer_flush(r->w));
+	int err = retry_after_enospc(r, tclog_writer_flush(r->w));
+	if (err)
+		return err;
+	err = output_file_check(r->cur, tclog_writer_fd(r->w));
+	if (err == -ENOENT || err == -ESTALE)
+		return rotate(r, record_wall_ns(), ROT_GONE);
+	return 0;
+}
+
+static void rot_free(struct rot *r)
+{
+	output_ring_free(&r->alive);
+	free(r);
 }
 
 static int rot_close(struct record_sink *s, const struct tclog_final *fin)
@@ -350,8 +494,7 @@ static int rot_close(struct record_sink *s, const struct tclog_final *fin)
 		return 0;
 	if (r->w)
 		err = close_file(r, fin);
-	free(r->alive);
-	free(r);
+	rot_free(r);
 	return err;
 }
 
@@ -359,19 +502,34 @@ static unsigned long long rot_records(const struct record_sink *s)
 {
 	const struct rot *r = (const struct rot *)s;
 
-	return r->records_total + tclog_writer_records(r->w);
+	return r->stored_total + tclog_writer_records_stored(r->w) - r->lost;
+}
+
+static const char *rot_name(const struct record_sink *s)
+{
+	return ((const struct rot *)s)->cur;
 }
 
 struct record_sink *record_output_open(const struct record_opts *o, const struct tclog_header *hdr)
 {
-	if (!strcmp(o->out, "-") || (o->format && strcmp(o->format, "tcrec")))
-		return record_sink_open(o->out, o->format, hdr);
+	if (!strcmp(o->out, "-") || (o->format && strcmp(o->format, "tcrec"))) {
+		struct record_sink *s =
+			!strcmp(o->out, "-") ? record_sink_open(o->out, o->format, hdr)
+			: sink_pcapng_create(o->out, o->run_uid, o->run_gid, hdr,
+					     strcmp(o->format, "pcap") ? EXPORT_PCAPNG : EXPORT_PCAP);
+		if (!s && errno != EBUSY) /* EBUSY: said already */
+			pr_warn("%s: cannot write: %s", o->out, strerror(errno));
+		return s;
+	}
 
 	struct rot *r = calloc(1, sizeof(*r));
-	if (!r)
+	if (!r) {
+		pr_warn("out of memory");
 		return NULL;
+	}
 	r->o = o;
 	r->hdr = *hdr;
+	r->run_start_s = hdr->start_ns / NSEC;
 	/* -C -G -W: a ring of the N newest files, cut by time and by size */
 	r->ring = o->rotate_bytes && o->max_files;
 	if (o->rotate_secs && !strchr(o->out, '%')) {
@@ -379,25 +537,67 @@ struct record_sink *record_output_open(const struct record_opts *o, const struct
 		pr_warn("-G %u: -w %s has no strftime codes, the files are numbered", o->rotate_secs,
 			o->out);
 	}
-	if (r->ring && !(r->alive = calloc(o->max_files + 1, sizeof(r->alive[0]))))
-		goto fail;
-	int err = open_file(r, hdr->start_ns, NULL);
+	int err = 0;
+	/* the ring counts the files earlier runs left */
+	if (!r->ring)
+		err = 0;
+	else if ((err = output_ring_scan(&r->alive, o->out, o->rotate_secs && !r->numbered,
+					 o->run_uid)) == -ENOMEM)
+		pr_warn("out of memory");
+	if (err && err != -ENOMEM)
+		pr_warn("%s: cannot list the ring's files: %s", o->out, strerror(-err));
+	if (!err)
+		err = open_file(r, hdr->start_ns, NULL);
 	if (err) {
+		rot_free(r);
 		errno = -err;
-		goto fail;
+		return NULL;
 	}
 	r->base.write = rot_write;
 	r->base.flush = rot_flush;
 	r->base.close = rot_close;
 	r->base.records = rot_records;
 	r->base.tick = rot_tick;
+	r->base.name = rot_name;
 	return &r->base;
-fail:;
-	int e = errno;
-	free(r->alive);
-	free(r);
-	errno = e;
-	return NULL;
+}
+
+int record_output_close(struct record_sink *s, const struct tclog_final *fin, uint64_t *stored)
+{
+	if (s->write != rot_write) {
+		*stored = s->records(s);
+		return s->close(s, fin);
+	}
+	struct rot *r = (struct rot *)s;
+	int err = r->w ? close_file(r, fin) : 0;
+	*stored = r->stored_total - r->lost;
+	rot_free(r);
+	return err;
+}
+
+void record_output_discard(struct record_sink *s)
+{
+	if (!s)
+		return;
+	if (s->write != rot_write) {
+		sink_pcapng_discard(s);
+		return;
+	}
+	struct rot *r = (struct rot *)s;
+	if (r->w) {
+		tclog_writer_close(r->w, NULL);
+		r->w = NULL;
+		output_file_remove(r->cur, r->cur_dev, r->cur_ino);
+	}
+	rot_free(r);
+}
+
+int record_output_first_name(const struct record_opts *o, uint64_t wall_s, char *out, size_t len)
+{
+	struct rot probe = { .o = o, .ring = o->rotate_bytes && o->max_files,
+			     .numbered = o->rotate_secs && !strchr(o->out, '%') };
+
+	return make_name(&probe, wall_s, 0, out, len);
 }
 
 void record_output_bind(struct record_sink *s, struct tcrec_capture *skel, uint32_t n_ifaces)
@@ -419,12 +619,10 @@ int record_drop_privileges(const char *user, struct record_sink *s)
 		pr_warn("-Z %s: %s", user, errno ? strerror(errno) : "no such user");
 		return -1;
 	}
-	/* the ring overwrites its own files: the first one was made as root */
-	if (s && s->write == rot_write) {
-		struct rot *r = (struct rot *)s;
-		if (chown(r->cur, pw->pw_uid, pw->pw_gid))
-			pr_warn("%s: cannot hand the file to %s: %s", r->cur, user, strerror(errno));
-	}
+	/* the files made before were handed to the user by descriptor when
+	 * they were created (output_file_create); later ones are made as the
+	 * user */
+	(void)s;
 	if (initgroups(user, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
 		pr_warn("-Z %s: cannot switch to the user: %s", user, strerror(errno));
 		return -1;

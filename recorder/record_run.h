@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "attach.h"
 #include "formats/tclog.h"
@@ -30,6 +31,8 @@ struct record_opts {
 	uint32_t max_files;      /* -W; 0 = no limit */
 	uint32_t flush_ms;       /* --flush-ms; 0 = the default (1000) */
 	const char *run_as;      /* -Z USER, NULL = stay */
+	uid_t run_uid;           /* -Z's user and group, -1 = none */
+	gid_t run_gid;
 };
 
 /* record_bpf.c */

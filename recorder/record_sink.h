@@ -23,6 +23,9 @@ struct record_sink {
 	 * clock, for work due without packets (time rotation). 0, 1 = stop
 	 * recording (a file limit is reached), or -errno. */
 	int (*tick)(struct record_sink *s, uint64_t wall_ns);
+	/* Optional (NULL): the file written now, for messages (a rotating
+	 * output's -w is a template). */
+	const char *(*name)(const struct record_sink *s);
 };
 
 /* The tcrec log (formats/tclog.h). NULL with errno on failure. */

@@ -6,8 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "output_file.h"
 
 struct sink_pcapng {
 	struct record_sink base; /* first: the drain loop holds &base */
@@ -17,6 +23,10 @@ struct sink_pcapng {
 	uint64_t start_ns;
 	uint64_t last_ns;
 	int pipe_closed;
+	int fd;               /* a file made by sink_pcapng_create, else -1 */
+	dev_t dev;
+	ino_t ino;
+	char path[PATH_MAX];
 };
 
 static int iface_id(const struct sink_pcapng *s, uint32_t ifindex)
@@ -72,6 +82,8 @@ static int pcapng_close(struct record_sink *base, const struct tclog_final *fin)
 		}
 	}
 	int err = note_err(s, export_writer_close(s->w));
+	if (s->fd >= 0 && close(s->fd) && !err)
+		err = -errno;
 	/* The reader of a pipe leaving (tcpdump -c N, head) ends a stream normally. */
 	if (s->pipe_closed)
 		err = 0;
@@ -79,17 +91,25 @@ static int pcapng_close(struct record_sink *base, const struct tclog_final *fin)
 	return err;
 }
 
+static const char *pcapng_name(const struct record_sink *base)
+{
+	const struct sink_pcapng *s = (const struct sink_pcapng *)base;
+
+	return s->path[0] ? s->path : "standard output";
+}
+
 static unsigned long long pcapng_records(const struct record_sink *base)
 {
 	return export_writer_packets(((const struct sink_pcapng *)base)->w);
 }
 
-struct record_sink *sink_pcapng_open(const char *path, const struct tclog_header *hdr,
-				     enum export_format fmt)
+static struct record_sink *sink_open(const char *path, int fd, const struct tclog_header *hdr,
+				    enum export_format fmt)
 {
 	struct sink_pcapng *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
+	s->fd = -1;
 	signal(SIGPIPE, SIG_IGN);
 	struct utsname u;
 	char hw[80] = "", os[160] = "";
@@ -98,7 +118,8 @@ struct record_sink *sink_pcapng_open(const char *path, const struct tclog_header
 		snprintf(os, sizeof(os), "%s %s", u.sysname, u.release);
 	}
 	struct pcapng_section shb = { hw, os, "tcrec " TCREC_VERSION };
-	s->w = export_writer_open(path, fmt, &shb, export_snaplen(hdr));
+	s->w = path ? export_writer_open(path, fmt, &shb, export_snaplen(hdr))
+		    : export_writer_fdopen(fd, fmt, &shb, export_snaplen(hdr));
 	if (!s->w)
 		goto fail;
 	s->n_ifaces = hdr->n_ifaces < TCREC_MAX_IFACES ? hdr->n_ifaces : TCREC_MAX_IFACES;
@@ -122,6 +143,7 @@ struct record_sink *sink_pcapng_open(const char *path, const struct tclog_header
 	s->base.flush = pcapng_flush;
 	s->base.close = pcapng_close;
 	s->base.records = pcapng_records;
+	s->base.name = pcapng_name;
 	return &s->base;
 fail:;
 	int e = errno;
@@ -129,6 +151,77 @@ fail:;
 	free(s);
 	errno = e;
 	return NULL;
+}
+
+struct record_sink *sink_pcapng_open(const char *path, const struct tclog_header *hdr,
+				     enum export_format fmt)
+{
+	return sink_open(path, -1, hdr, fmt);
+}
+
+struct record_sink *sink_pcapng_create(const char *path, uid_t uid, gid_t gid,
+				       const struct tclog_header *hdr, enum export_format fmt)
+{
+	char name[PATH_MAX];
+	struct stat st;
+	int fd = -EEXIST;
+
+	/* as for tcrec logs: a name that exists is never written through */
+	for (unsigned dup = 0; dup < 1000 && fd == -EEXIST; dup++) {
+		if (dup)
+			snprintf(name, sizeof(name), "%s.%u", path, dup);
+		else
+			snprintf(name, sizeof(name), "%s", path);
+		fd = output_file_create(name, uid, gid);
+		if (fd == -EBUSY) {
+			pr_warn("%s: another recorder is writing this file (it holds its lock): "
+				"refusing to start", name);
+			errno = EBUSY;
+			return NULL;
+		}
+	}
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	if (strcmp(name, path))
+		pr_warn("%s exists (tcrec never truncates a file it did not create): writing %s "
+			"instead", path, name);
+	if (fstat(fd, &st)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	struct record_sink *base = sink_open(NULL, fd, hdr, fmt);
+	if (!base) {
+		int e = errno;
+		output_file_remove(name, st.st_dev, st.st_ino); /* made just now */
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	struct sink_pcapng *s = (struct sink_pcapng *)base;
+	s->fd = fd;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	snprintf(s->path, sizeof(s->path), "%s", name);
+	return base;
+}
+
+void sink_pcapng_discard(struct record_sink *base)
+{
+	if (!base)
+		return;
+	struct sink_pcapng *s = (struct sink_pcapng *)base;
+	char path[PATH_MAX];
+	dev_t dev = s->dev;
+	ino_t ino = s->ino;
+	bool made = s->fd >= 0;
+	snprintf(path, sizeof(path), "%s", s->path);
+	pcapng_close(base, NULL);
+	if (made)
+		output_file_remove(path, dev, ino);
 }
 
 struct record_sink *record_sink_open(const char *path, const char *format,

@@ -3,6 +3,8 @@
 #ifndef TCREC_SINK_PCAPNG_H
 #define TCREC_SINK_PCAPNG_H
 
+#include <sys/types.h>
+
 #include "export_writer.h"
 #include "record_sink.h"
 
@@ -16,6 +18,15 @@
  */
 struct record_sink *sink_pcapng_open(const char *path, const struct tclog_header *hdr,
 				     enum export_format fmt);
+
+/* A new file at path (or path.N when path is taken), made as
+ * output_file_create makes files and handed to uid:gid (-Z; -1: none).
+ * NULL with errno (EBUSY: another recorder writes path, said already). */
+struct record_sink *sink_pcapng_create(const char *path, uid_t uid, gid_t gid,
+				       const struct tclog_header *hdr, enum export_format fmt);
+
+/* Closes s and deletes the file sink_pcapng_create made (a failed start). */
+void sink_pcapng_discard(struct record_sink *s);
 
 /* The sink for `record -w PATH [-F FORMAT]`: FORMAT NULL means a tcrec
  * log, except for "-" (standard output), which gets pcapng. NULL with

@@ -88,3 +88,38 @@ du_lines_tcpdump() {
 du_lines_tcrec() {
 	"$TCREC" print "$@" | sed -E 's/^[^ ]+ [^ ]+ [^ ]+ (In|Out) +//' | sort
 }
+
+# du_as USER CMD...: run CMD as USER (its group, no other groups), as an
+# unprivileged local user planting files would.
+du_as() {
+	local user=$1
+	shift
+	setpriv --reuid "$user" --regid "$(id -g "$user")" --clear-groups "$@"
+}
+
+# du_record_for SECONDS LOGBASE [RECORD ARGS...]: tcrec record on the A end
+# while du_send sends 200 datagrams a second, stopped with SIGINT after
+# SECONDS; stderr in LOGBASE.err. Returns tcrec's exit status.
+du_record_for() {
+	local secs=$1 log=$2
+	shift 2
+	tcrec_start DU_TR "$DU_A" "$DU_IF" "$log" "$HOOKCTL" "$@"
+	du_send $((secs * 200)) 200
+	kill -INT "$DU_TR" 2>/dev/null || true
+	local rc=0
+	wait "$DU_TR" || rc=$?
+	return "$rc"
+}
+
+# du_count LOG...: how many of du_send's datagrams (UDP to port 9999, in)
+# tcrec logs hold; works on metadata-only logs too.
+du_count() {
+	"$TCREC" print --json "$@" | "$TL_PYTHON" -c '
+import json, sys
+n = 0
+for line in sys.stdin:
+    r = json.loads(line)
+    n += r.get("dir") == "in" and r.get("ip_proto") == 17 and r.get("dport") == 9999
+print(n)
+'
+}

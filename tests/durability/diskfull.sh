@@ -50,7 +50,10 @@ if ((drops == 0)); then
 	extra=$(comm -13 "$W/want" "$W/got" | wc -l)
 	((extra == 0)) || tl_fail "$extra packets in the log that tcpdump did not see"
 fi
-tl_log "no ring: exit 1, $n packets readable in $size bytes"
+# the summary counts what was stored, not what was handed to the writer
+said=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured$/\1/p' "$W/full.log.err")
+((said == n)) || tl_fail "the summary says $said packets captured, the file holds $n"
+tl_log "no ring: exit 1, $n packets readable in $size bytes, summary $said"
 
 # 2. -C 1 -W 5 ring on 3 MB: deletes the oldest and goes on.
 tcrec_start TR "$DU_A" "$DU_IF" "$W/ring.log" "$HOOKCTL" -w "$W/ring/r" -C 1 -W 5 -s 1500 \
@@ -66,7 +69,14 @@ grep -q "disk full, deleted the oldest file" "$W/ring.log.err" || {
 left=$(ls "$W/ring" | wc -l)
 ((left >= 1 && left < 5)) || tl_fail "ring: $left files left"
 for f in "$W"/ring/*; do
-	"$TCREC" stats "$f" >/dev/null 2>"$W/e" || tl_fail "$f unreadable: $(cat "$W/e")"
+	"$TCREC" stats --json "$f" >"$W/st.json" 2>"$W/e" || tl_fail "$f unreadable: $(cat "$W/e")"
+	# a trailer's `recorded` is what the file holds
+	"$TL_PYTHON" - "$W/st.json" "$f" <<'PY' || tl_fail "$f: trailer counters differ from its records"
+import json, sys
+s = json.load(open(sys.argv[1]))
+if s["files"][0]["trailer"] and s["counters"]["recorded"] != s["packets"]:
+    sys.exit("%s: trailer says %d recorded, the file holds %d" % (sys.argv[2], s["counters"]["recorded"], s["packets"]))
+PY
 done
 # the newest packets are kept: the last file holds the last ones recorded
 last=$(sed -n 's/.* \(.*\) closed: .*/\1/p' "$W/ring.log.err" | tail -1)

@@ -2,7 +2,11 @@
 # tests make themselves. Root and BPF needed; skipped (77) otherwise.
 set(DUR_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(DUR_TESTS)
-foreach(t rotate_size rotate_time diskfull privdrop kill9)
+# symlink_output .. output_gone: the file-safety rules of `tcrec record`
+# (README, "File safety"), each against an unprivileged user or an unlucky
+# restart.
+foreach(t rotate_size rotate_time diskfull privdrop kill9
+          symlink_output unit_restart start_safety names_repeat output_gone)
   add_test(NAME durability.${t}
     COMMAND bash ${DUR_DIR}/${t}.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl>)
   list(APPEND DUR_TESTS durability.${t})

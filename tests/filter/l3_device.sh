@@ -22,7 +22,8 @@ tl_netns_add "$NS"
 failed=0 n=0
 for expr in "udp port 53" "tcp[tcpflags] & tcp-syn != 0" "ip and len > 50" \
 	"ether host 00:00:00:00:00:00 and udp" "ether proto 0x0800 and ip[4:2] < 10" "not tcp"; do
-	rm -f "$TMP/go"
+	# tcrec never writes over an earlier log: the last run's goes first
+	rm -f "$TMP/go" "$TMP/rec.tclog"
 	# a new name each time: the last device may still be going away
 	n=$((n + 1))
 	TUN=fl$$t$n
