@@ -34,22 +34,26 @@ static void help(FILE *f)
 		"IPv6 flow label, fragment offset, IP and UDP lengths, TCP seq/ack/flags/window,\n"
 		"ICMP type/code/id/seq, and a hash of the first %d bytes after the fixed L4\n"
 		"header (TCP options, payload) when both sides captured them. TTL, MACs, VLAN\n"
-		"tags, TOS/ECN, IP options and checksums may differ.\n"
+		"tags, TOS/ECN, IP options and checksums may differ. Packets that look alike\n"
+		"(nothing captured tells them apart) pair in the order they arrived.\n"
 		"\n"
 		"Options:\n"
 		"  --window MS          how long a packet waits for its twin on the other side\n"
 		"                       (default %d ms). Delays beyond it count as lost+added.\n"
 		"                       Memory: about 200 bytes (plus the packet bytes with\n"
-		"                       --write-unmatched) per A packet of the last window, and\n"
-		"                       one entry per flow; nothing grows with the capture size\n"
-		"                       (2 s at 100k packets/s: about 40 MB).\n"
+		"                       --write-unmatched) per packet of the last window, and\n"
+		"                       about 150 bytes per flow with packets in it; a flow\n"
+		"                       idle for longer is counted and let go (kept only if it\n"
+		"                       differs and is listed). Nothing grows with the capture\n"
+		"                       size or its number of flows (2 s at 100k packets/s:\n"
+		"                       about 60 MB).\n"
 		"  --clock-offset MS    B's clock minus A's clock, for captures taken on two\n"
 		"                       machines (may be negative, fractional)\n"
 		"  --json               one JSON document; schema in recorder/DIFF.md\n"
 		"  --packets            also list every lost/added/duplicated/reordered packet\n"
 		"                       (A#n / B#n are frame numbers as tshark counts them)\n"
 		"  --top N              flows listed, largest differences first (default %d,\n"
-		"                       0 = all that differ)\n"
+		"                       0 = all that differ, each held in memory to the end)\n"
 		"  --write-unmatched F  write lost, added and duplicated packets of both sides to\n"
 		"                       pcapng file F, with a comment per packet saying why;\n"
 		"                       metadata-only tcrec records get synthesized headers\n"
@@ -62,8 +66,14 @@ static void help(FILE *f)
 		"RFC 4737: a matched packet is reordered when a packet sent after it in A\n"
 		"reached B before it.\n"
 		"\n"
+		"A pcap or pcapng that is cut short or damaged is compared up to the damage,\n"
+		"with a warning naming the file (as tcpdump reads it); a tcrec log steps over\n"
+		"damaged chunks and unreadable files of a directory with a warning each. The\n"
+		"exit status is then never 0.\n"
+		"\n"
 		"Exit status: 0 same packets, 1 differences (lost, added, duplicated or\n"
-		"reordered packets), 2 trouble (bad option, unreadable input).\n"
+		"reordered packets) or an input incomplete (cut short, damaged, a log without\n"
+		"its trailer), 2 trouble (bad option, unreadable input).\n"
 		"\n"
 		"EXAMPLES\n"
 		"  tcrec diff pod.tclog node.pcap                 summary\n"
@@ -222,6 +232,13 @@ static void on_event(void *ctx, const struct dm_event *ev)
 		r->err = diff_unmatched_write(r->um, ev);
 }
 
+static void on_release(void *ctx, uint32_t flow)
+{
+	struct run *r = ctx;
+
+	diff_flows_release(&r->flows, flow);
+}
+
 static void count_side(struct diff_side *s, const struct diff_pkt *p, uint64_t window_ns)
 {
 	/* the matcher tolerates small inversions only: say when an input is
@@ -247,6 +264,7 @@ static int run_merge(struct run *r, struct diff_feed *feed[2], struct dm *m, str
 	char err[512];
 	const struct diff_pkt *pkt[2] = { NULL, NULL };
 	int more[2];
+	int64_t now = INT64_MIN;
 
 	for (int i = 0; i < 2; i++) {
 		more[i] = diff_feed_next(feed[i], &pkt[i], err, sizeof(err));
@@ -257,8 +275,13 @@ static int run_merge(struct run *r, struct diff_feed *feed[2], struct dm *m, str
 		int64_t t0 = more[0] > 0 ? (int64_t)pkt[0]->ts_ns : 0;
 		int64_t t1 = more[1] > 0 ? (int64_t)pkt[1]->ts_ns - r->o->offset_ns : 0;
 		int i = more[0] > 0 && (more[1] <= 0 || t0 <= t1) ? 0 : 1;
-		uint32_t flow = diff_flows_add(&r->flows, i, pkt[i]);
-		if (!flow || dm_push(m, i, pkt[i], i ? t1 : t0, flow) < 0) {
+		int64_t t = i ? t1 : t0;
+		uint32_t flow = diff_flows_add(&r->flows, i, pkt[i], t);
+		if (t > now)
+			now = t;
+		/* flows retire once their packets have left the matcher */
+		if (!flow || dm_push(m, i, pkt[i], t, flow) < 0 ||
+		    diff_flows_expire(&r->flows, now, r->o->window_ms * 1000000) < 0) {
 			fprintf(stderr, "tcrec diff: out of memory\n");
 			return -1;
 		}
@@ -274,34 +297,22 @@ static int run_merge(struct run *r, struct diff_feed *feed[2], struct dm *m, str
 		 * a few places ahead will touch, bucket first, then its chain */
 		const struct diff_pkt *ahead = diff_feed_peek(feed[i], PREFETCH_FAR);
 		if (ahead)
-			dm_prefetch(m, ahead->key);
+			dm_prefetch(m, ahead);
 		ahead = diff_feed_peek(feed[i], PREFETCH_NEAR);
 		if (ahead)
-			dm_prefetch_chain(m, ahead->key);
+			dm_prefetch_chain(m, ahead);
 		else if (more[i] > 0)
-			dm_prefetch(m, pkt[i]->key);
+			dm_prefetch(m, pkt[i]);
 	}
 	dm_finish(m);
+	if (diff_flows_finish(&r->flows) < 0) {
+		fprintf(stderr, "tcrec diff: out of memory\n");
+		return -1;
+	}
 	return 0;
 bad:
 	fprintf(stderr, "tcrec diff: %s\n", err);
 	return -1;
-}
-
-static void finish_flows(struct diff_result *res)
-{
-	struct diff_flows *fl = res->flows;
-
-	for (size_t i = 1; i < fl->n; i++) {
-		const struct diff_flow *f = &fl->v[i];
-		if (f->pkts[0] && f->pkts[1])
-			res->flows_both++;
-		else
-			res->flows_only[f->pkts[0] ? 0 : 1]++;
-		if (diff_flow_differs(f))
-			res->flows_differ++;
-	}
-	diff_flows_sort(fl);
 }
 
 int cmd_diff(int argc, char **argv)
@@ -330,7 +341,7 @@ int cmd_diff(int argc, char **argv)
 	bool bytes = diff_src_has_bytes(src[0]) && diff_src_has_bytes(src[1]);
 	for (int i = 0; i < 2; i++)
 		diff_src_past_tags(src[i], bytes);
-	if (diff_flows_init(&r.flows) < 0) {
+	if (diff_flows_init(&r.flows, o.top) < 0) {
 		fprintf(stderr, "tcrec diff: out of memory\n");
 		goto out;
 	}
@@ -347,6 +358,7 @@ int cmd_diff(int argc, char **argv)
 		.offset_ns = o.offset_ns,
 		.keep_bytes = o.unmatched != NULL,
 		.on_event = on_event,
+		.on_release = on_release,
 		.ctx = &r,
 	};
 	m = dm_new(&cfg);
@@ -374,8 +386,10 @@ int cmd_diff(int argc, char **argv)
 			goto out;
 		}
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		res.side[i].capture_drops = diff_src_capture_drops(src[i]);
+		res.side[i].damaged = diff_src_damaged(src[i]);
+	}
 	res.window_ns = cfg.window_ns;
 	res.offset_ns = o.offset_ns;
 	res.filter = o.filter;
@@ -384,7 +398,6 @@ int cmd_diff(int argc, char **argv)
 	res.flows = &r.flows;
 	res.top = (unsigned)o.top;
 	res.same = !res.st->lost && !res.st->added && !res.st->dup && !res.st->reordered;
-	finish_flows(&res);
 	if (o.json) {
 		if (o.packets)
 			fputs("\n],", stdout);
@@ -396,7 +409,8 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "tcrec diff: writing the report: %s\n", strerror(errno));
 		goto out;
 	}
-	ret = res.same ? DIFF_SAME : DIFF_DIFFERENT;
+	/* an incomplete input never passes for the same packets */
+	ret = res.same && !res.side[0].damaged && !res.side[1].damaged ? DIFF_SAME : DIFF_DIFFERENT;
 out:
 	diff_unmatched_close(r.um);
 	dm_free(m);

@@ -23,6 +23,7 @@ struct diff_side {
 	uint64_t first_ns, last_ns;
 	uint64_t prev_ns;
 	uint64_t backwards;  /* times a packet is more than a window older than the one before */
+	bool damaged;        /* read to a cut or over damage: see diff_src_damaged */
 };
 
 struct diff_result {
@@ -32,15 +33,11 @@ struct diff_result {
 	const char *filter;
 	const struct dm_stats *st;
 	const struct diff_hist *hist;
-	struct diff_flows *flows; /* sorted */
-	uint64_t flows_only[2];   /* flows seen on one side only */
-	uint64_t flows_both;
-	uint64_t flows_differ;
+	struct diff_flows *flows; /* finished: totals, and the flows listed in order */
 	unsigned top;             /* flows listed, 0 = all that differ */
 	bool same;
 };
 
-bool diff_flow_differs(const struct diff_flow *f);
 void diff_flow_format(const struct diff_flowkey *k, char *buf, size_t len);
 
 void diff_report_text(FILE *f, const struct diff_result *r);

@@ -28,8 +28,10 @@ static void put_side(FILE *f, int i, const struct diff_side *s)
 	fprintf(f, "{\"side\":\"%s\",\"path\":", side_name(i));
 	json_put_string(f, s->path);
 	fprintf(f, ",\"format\":\"%s\",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64
-		   ",\"capture_drops\":%" PRIu64 ",\"out_of_order\":%" PRIu64 ",\"first\":",
-		diff_src_kind_name(s->kind), s->packets, s->bytes, s->capture_drops, s->backwards);
+		   ",\"capture_drops\":%" PRIu64 ",\"out_of_order\":%" PRIu64 ",\"damaged\":%s"
+		   ",\"first\":",
+		diff_src_kind_name(s->kind), s->packets, s->bytes, s->capture_drops, s->backwards,
+		s->damaged ? "true" : "false");
 	if (s->packets)
 		json_put_time(f, s->first_ns);
 	else
@@ -104,9 +106,10 @@ static void put_flows(FILE *f, const struct diff_result *r)
 	const struct diff_flows *fl = r->flows;
 	unsigned shown = 0;
 
-	fprintf(f, "\"flows\":{\"total\":%zu,\"both\":%" PRIu64 ",\"only_a\":%" PRIu64
-		   ",\"only_b\":%" PRIu64 ",\"differ\":%" PRIu64 ",\"listed\":[",
-		fl->n - 1, r->flows_both, r->flows_only[0], r->flows_only[1], r->flows_differ);
+	fprintf(f, "\"flows\":{\"total\":%" PRIu64 ",\"both\":%" PRIu64 ",\"only_a\":%" PRIu64
+		   ",\"only_b\":%" PRIu64 ",\"differ\":%" PRIu64 ",\"peak_held\":%" PRIu64
+		   ",\"listed\":[",
+		fl->total, fl->both, fl->only[0], fl->only[1], fl->differ, fl->peak_held);
 	for (size_t i = 1; i < fl->n && (!r->top || shown < r->top); i++) {
 		const struct diff_flow *x = &fl->v[i];
 		if (!diff_flow_differs(x))

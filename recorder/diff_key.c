@@ -8,39 +8,8 @@
  */
 #include <string.h>
 
+#include "diff_hash.h"
 #include "diff_pkt.h"
-
-static uint64_t fmix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	return h;
-}
-
-/* One multiply per word and a full avalanche at the end: enough for hash
- * tables and 64-bit equality, and cheap at several million packets/s. */
-uint64_t diff_hash64(const void *data, size_t len, uint64_t seed)
-{
-	const uint8_t *p = data;
-	uint64_t h = seed ^ (len * 0x9e3779b97f4a7c15ull);
-	uint64_t w;
-
-	for (; len >= 8; len -= 8, p += 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 32;
-	}
-	if (len) {
-		w = 0;
-		memcpy(&w, p, len);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 32;
-	}
-	return fmix64(h);
-}
 
 /* Fixed L4 header bytes before the hashed part; 0 when the payload starts
  * right after the IP header (non-first fragments, unknown protocols). TCP
@@ -168,13 +137,13 @@ void diff_pkt_from_record(const struct tcrec_record *r, const struct packet_l3 *
 		l3_total = l2len;
 	}
 	p->l3_bytes = l3_total;
-	p->key = fmix64(h);
+	p->key = diff_fmix64(h);
 	fh = mix(fh, rd64(f->saddr));
 	fh = mix(fh, rd64(f->saddr + 8));
 	fh = mix(fh, rd64(f->daddr));
 	fh = mix(fh, rd64(f->daddr + 8));
 	fh = mix(fh, (uint64_t)f->sport | (uint64_t)f->dport << 16 | (uint64_t)f->ethertype << 32 |
 			     (uint64_t)f->family << 48 | (uint64_t)f->proto << 56);
-	p->flow_hash = fmix64(fh);
+	p->flow_hash = diff_fmix64(fh);
 	payload_hash(r, pl, l3_total, p);
 }

@@ -1,10 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Entries live in a ring in arrival order and are named by a sequence
- * number (slot = seq & mask), so growing the ring moves no identities. Each
- * hash bucket chains its entries in arrival order too; hence the oldest
- * entry of the ring is always the head of its chain, and expiry is a pop at
- * both ends with no search.
+ * number (slot = seq & mask), so growing the ring moves no identities.
+ *
+ * Look-alikes are found through nodes of a hash table, never by walking the
+ * packets of a bucket. A group node per key keeps, per side, FIFOs of the
+ * packets still waiting for a twin: all of them, those without payload, and
+ * those with the first payload hash the key was seen with. Packets with
+ * another payload hash wait in a node of their own per (key, payload hash),
+ * so a key shared by packets with different payloads costs nothing more.
+ * A packet with payload can be the twin of the waiting packets of the other
+ * side with its payload or with none; a packet without payload, of any.
+ * Candidates come in arrival order, and only the first DM_LOOKAHEAD are
+ * weighed; FIFOs are doubly linked so that a packet leaves them the moment
+ * it is paired. The cost per packet is bounded whatever number of
+ * look-alikes wait.
+ *
+ * Links are the low 32 bits of sequence numbers (fewer than 2^32 packets
+ * are ever held); the sequence numbers whose low half is 0 go to fillers,
+ * so that 0 can mean none. A node lives while packets of the ring refer to
+ * it. Bucket indexes are seeded per run, so that a crafted input cannot
+ * pile its keys into one bucket.
  */
 #include "diff_match.h"
 
@@ -12,26 +28,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ST_PENDING, ST_MATCHED, ST_DEAD };
+#include "diff_hash.h"
+
+enum { ST_PENDING, ST_MATCHED, ST_DEAD, ST_FILLER };
+
+/* FIFOs of a group node, per side; a payload node uses Q_PAY only. */
+enum { Q_ALL, Q_NOPAY, Q_PAY, NQ };
+/* Links of an entry: in its group's Q_ALL, and in the FIFO of its payload. */
+enum { L_ALL, L_SPEC };
+
+/* Look-alikes weighed per packet, oldest first. */
+#define DM_LOOKAHEAD 4
 
 struct ent {
-	uint64_t key;
-	uint64_t pay;
 	uint64_t num;
-	uint64_t next; /* seq of the next entry in the bucket chain, 0 = none */
 	int64_t t;
 	uint8_t *bytes;
+	uint32_t nx[2], pv[2]; /* FIFO links (seq32), by L_ALL / L_SPEC */
+	uint32_t grp;          /* group node; 0 for a filler */
+	uint32_t sub;          /* 0 no payload, grp: the group's payload, else a payload node */
 	uint32_t cap_len;
 	uint32_t wire_len;
 	uint32_t flow;
 	uint8_t side;
 	uint8_t state;
-	uint8_t has_pay;
 	uint8_t synth;
 };
 
-struct bucket {
-	uint64_t head, tail;
+struct fifo {
+	uint32_t head, tail;
+};
+
+struct node {
+	uint64_t key;
+	uint64_t pay;           /* payload node: its hash; group: the hash of Q_PAY */
+	uint64_t last_a[NQ];    /* A# of the latest matched A packet, by FIFO kind */
+	uint32_t matched_a[NQ]; /* matched A packets held, by FIFO kind */
+	struct fifo q[2][NQ];   /* [side][kind] */
+	uint32_t hnext;         /* bucket chain; free list when unused */
+	uint32_t refs;          /* ring entries referring to it */
+	uint8_t is_sub;
+	uint8_t has_pay;        /* group: pay is set */
 };
 
 struct dm {
@@ -39,8 +76,11 @@ struct dm {
 	struct ent *ring;
 	uint64_t rmask;
 	uint64_t head, tail; /* seqs: oldest live, next to assign */
-	struct bucket *bk;
+	struct node *nodes;  /* nodes[0] unused: 0 means none */
+	uint32_t nnodes, capnodes, free_node, live_nodes;
+	uint32_t *bk;
 	uint64_t bmask;
+	uint64_t seed;
 	int64_t now;
 	bool started;
 	uint64_t max_a;      /* highest A position matched so far (reordering) */
@@ -50,6 +90,7 @@ struct dm {
 };
 
 #define RING_INIT 4096
+#define BK_INIT 8192
 
 struct dm *dm_new(const struct dm_cfg *cfg)
 {
@@ -59,10 +100,15 @@ struct dm *dm_new(const struct dm_cfg *cfg)
 		return NULL;
 	m->cfg = *cfg;
 	m->ring = malloc(RING_INIT * sizeof(*m->ring));
-	m->bk = calloc(RING_INIT, sizeof(*m->bk));
-	m->rmask = m->bmask = RING_INIT - 1;
+	m->bk = calloc(BK_INIT, sizeof(*m->bk));
+	m->nodes = malloc(RING_INIT * sizeof(*m->nodes));
+	m->capnodes = RING_INIT;
+	m->nnodes = 1;
+	m->rmask = RING_INIT - 1;
+	m->bmask = BK_INIT - 1;
 	m->head = m->tail = 1;
-	if (!m->ring || !m->bk || diff_hist_init(&m->hist, cfg->window_ns) < 0) {
+	m->seed = diff_hash_seed(m);
+	if (!m->ring || !m->bk || !m->nodes || diff_hist_init(&m->hist, cfg->window_ns) < 0) {
 		dm_free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -73,6 +119,155 @@ struct dm *dm_new(const struct dm_cfg *cfg)
 static inline struct ent *E(const struct dm *m, uint64_t seq)
 {
 	return &m->ring[seq & m->rmask];
+}
+
+/* The full sequence number of a link, from the live range it lies in. */
+static inline uint64_t full_seq(const struct dm *m, uint32_t s32)
+{
+	return m->head + (uint32_t)(s32 - (uint32_t)m->head);
+}
+
+static inline uint64_t bucket_of(const struct dm *m, uint64_t key, uint64_t pay, bool sub)
+{
+	uint64_t h = key ^ m->seed;
+
+	if (sub)
+		h = diff_fmix64(h ^ pay * 0x9e3779b97f4a7c15ull) + 1;
+	return diff_fmix64(h) & m->bmask;
+}
+
+static uint32_t find_node(struct dm *m, uint64_t key, uint64_t pay, bool sub)
+{
+	uint32_t i = m->bk[bucket_of(m, key, pay, sub)];
+
+	for (; i; i = m->nodes[i].hnext) {
+		const struct node *n = &m->nodes[i];
+		m->st.steps++;
+		if (n->key == key && n->is_sub == sub && (!sub || n->pay == pay))
+			return i;
+	}
+	return 0;
+}
+
+static int grow_buckets(struct dm *m)
+{
+	uint64_t size = (m->bmask + 1) * 2;
+	uint32_t *bk = calloc(size, sizeof(*bk));
+
+	if (!bk)
+		return -ENOMEM;
+	free(m->bk);
+	m->bk = bk;
+	m->bmask = size - 1;
+	for (uint32_t i = 1; i < m->nnodes; i++) {
+		struct node *n = &m->nodes[i];
+		if (!n->refs)
+			continue; /* on the free list */
+		uint64_t b = bucket_of(m, n->key, n->pay, n->is_sub);
+		n->hnext = bk[b];
+		bk[b] = i;
+	}
+	return 0;
+}
+
+/*
+ * A node for (key, pay), created if need be; 0 when out of memory. A new
+ * node has no refs: the caller takes one (insert) or gives it back
+ * (unhold) before the next node is made, which may rebuild the buckets.
+ */
+static uint32_t get_node(struct dm *m, uint64_t key, uint64_t pay, bool sub)
+{
+	uint32_t i = find_node(m, key, pay, sub);
+
+	if (i)
+		return i;
+	/* at most half as many nodes as buckets: chains stay short */
+	if ((uint64_t)(m->live_nodes + 1) * 2 > m->bmask + 1 && grow_buckets(m) < 0)
+		return 0;
+	if (m->free_node) {
+		i = m->free_node;
+		m->free_node = m->nodes[i].hnext;
+	} else {
+		if (m->nnodes == m->capnodes) {
+			if (m->capnodes > UINT32_MAX / 2)
+				return 0;
+			struct node *v = realloc(m->nodes, (size_t)m->capnodes * 2 * sizeof(*v));
+			if (!v)
+				return 0;
+			m->nodes = v;
+			m->capnodes *= 2;
+		}
+		i = m->nnodes++;
+	}
+	struct node *n = &m->nodes[i];
+	*n = (struct node){ .key = key, .pay = pay, .is_sub = sub };
+	uint64_t b = bucket_of(m, key, pay, sub);
+	n->hnext = m->bk[b];
+	m->bk[b] = i;
+	m->live_nodes++;
+	return i;
+}
+
+/* Drops a reference; the node goes when none is left. */
+static void put_node(struct dm *m, uint32_t i)
+{
+	struct node *n = &m->nodes[i];
+
+	if (n->refs && --n->refs)
+		return;
+	uint32_t *p = &m->bk[bucket_of(m, n->key, n->pay, n->is_sub)];
+	while (*p != i)
+		p = &m->nodes[*p].hnext;
+	*p = n->hnext;
+	n->hnext = m->free_node;
+	m->free_node = i;
+	m->live_nodes--;
+}
+
+/* The FIFO kind of an entry's payload in its group, or Q_PAY of its own
+ * payload node. */
+static inline int spec_kind(const struct ent *e)
+{
+	return e->sub ? Q_PAY : Q_NOPAY;
+}
+
+static inline struct fifo *spec_fifo(struct dm *m, const struct ent *e)
+{
+	uint32_t n = e->sub && e->sub != e->grp ? e->sub : e->grp;
+
+	return &m->nodes[n].q[e->side][spec_kind(e)];
+}
+
+static void link_in(struct dm *m, struct fifo *q, int l, uint64_t seq)
+{
+	struct ent *e = E(m, seq);
+
+	e->nx[l] = 0;
+	e->pv[l] = q->tail;
+	if (q->tail)
+		E(m, full_seq(m, q->tail))->nx[l] = (uint32_t)seq;
+	else
+		q->head = (uint32_t)seq;
+	q->tail = (uint32_t)seq;
+}
+
+static void link_out(struct dm *m, struct fifo *q, int l, struct ent *e)
+{
+	if (e->pv[l])
+		E(m, full_seq(m, e->pv[l]))->nx[l] = e->nx[l];
+	else
+		q->head = e->nx[l];
+	if (e->nx[l])
+		E(m, full_seq(m, e->nx[l]))->pv[l] = e->pv[l];
+	else
+		q->tail = e->pv[l];
+}
+
+/* A pending packet is paired or gone: it leaves both of its FIFOs. */
+static void unqueue(struct dm *m, struct ent *e)
+{
+	link_out(m, &m->nodes[e->grp].q[e->side][Q_ALL], L_ALL, e);
+	link_out(m, spec_fifo(m, e), L_SPEC, e);
 }
 
 static void emit(struct dm *m, enum dm_kind kind, int side, uint64_t num, int64_t t,
@@ -96,43 +291,75 @@ static void emit(struct dm *m, enum dm_kind kind, int side, uint64_t num, int64_
 	m->cfg.on_event(m->cfg.ctx, &ev);
 }
 
+static void release(struct dm *m, uint32_t flow)
+{
+	if (m->cfg.on_release)
+		m->cfg.on_release(m->cfg.ctx, flow);
+}
+
+/* A matched A packet stays known for one window: later copies in B are
+ * duplicates of it. */
+static void note_matched_a(struct dm *m, const struct ent *e, int delta)
+{
+	struct node *g = &m->nodes[e->grp];
+	int k = spec_kind(e);
+	struct node *s = e->sub && e->sub != e->grp ? &m->nodes[e->sub] : g;
+
+	g->matched_a[Q_ALL] += (uint32_t)delta;
+	s->matched_a[k] += (uint32_t)delta;
+	if (delta > 0) {
+		g->last_a[Q_ALL] = e->num;
+		s->last_a[k] = e->num;
+	}
+}
+
 #define POP_AHEAD 16
 
 static void pop_oldest(struct dm *m)
 {
 	struct ent *e = E(m, m->head);
 
-	/* the buckets of the next entries to expire are cold: load them early */
+	if (e->state == ST_FILLER) {
+		m->head++;
+		return;
+	}
+	/* the nodes of the next entries to expire are cold: load them early */
 	if (m->tail - m->head > POP_AHEAD)
-		__builtin_prefetch(&m->bk[E(m, m->head + POP_AHEAD)->key & m->bmask], 1);
-	struct bucket *b = &m->bk[e->key & m->bmask];
-
-	b->head = e->next;
-	if (!b->head)
-		b->tail = 0;
+		__builtin_prefetch(&m->nodes[E(m, m->head + POP_AHEAD)->grp], 1);
 	if (e->state == ST_PENDING) {
+		unqueue(m, e);
 		if (e->side == 0)
 			m->st.lost++;
 		else
 			m->st.added++;
 		emit(m, e->side ? DM_ADDED : DM_LOST, e->side, e->num, e->t, 0, e->flow,
 		     e->wire_len, e->cap_len, e->bytes, e->synth);
+	} else if (e->side == 0 && e->state == ST_MATCHED) {
+		note_matched_a(m, e, -1);
 	}
 	free(e->bytes);
+	if (e->sub && e->sub != e->grp)
+		put_node(m, e->sub);
+	put_node(m, e->grp);
+	uint32_t flow = e->flow;
 	m->head++;
+	release(m, flow);
 }
 
 static void expire(struct dm *m)
 {
-	while (m->head != m->tail && E(m, m->head)->t + (int64_t)m->cfg.window_ns < m->now)
+	while (m->head != m->tail && (E(m, m->head)->state == ST_FILLER ||
+				      E(m, m->head)->t + (int64_t)m->cfg.window_ns < m->now))
 		pop_oldest(m);
 }
 
 static int grow_ring(struct dm *m)
 {
 	uint64_t size = (m->rmask + 1) * 2;
-	struct ent *ring = malloc(size * sizeof(*ring));
 
+	if (size > (1ull << 31))
+		return -ENOMEM; /* links hold 32 bits of sequence numbers */
+	struct ent *ring = malloc(size * sizeof(*ring));
 	if (!ring)
 		return -ENOMEM;
 	for (uint64_t s = m->head; s != m->tail; s++)
@@ -143,71 +370,62 @@ static int grow_ring(struct dm *m)
 	return 0;
 }
 
-/* Rebuilt in arrival order, so chains stay ordered oldest first. */
-static int grow_buckets(struct dm *m)
+static int next_seq(struct dm *m, uint64_t *seq)
 {
-	uint64_t size = (m->bmask + 1) * 2;
-	struct bucket *bk = calloc(size, sizeof(*bk));
-
-	if (!bk)
-		return -ENOMEM;
-	for (uint64_t s = m->head; s != m->tail; s++) {
-		struct ent *e = E(m, s);
-		struct bucket *b = &bk[e->key & (size - 1)];
-		e->next = 0;
-		if (b->tail)
-			E(m, b->tail)->next = s;
-		else
-			b->head = s;
-		b->tail = s;
+	for (;;) {
+		if (m->tail - m->head > m->rmask && grow_ring(m) < 0)
+			return -ENOMEM;
+		if ((uint32_t)m->tail) {
+			*seq = m->tail++;
+			return 0;
+		}
+		*E(m, m->tail) = (struct ent){ .state = ST_FILLER };
+		m->tail++;
 	}
-	free(m->bk);
-	m->bk = bk;
-	m->bmask = size - 1;
-	return 0;
 }
 
 static int insert(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_t flow,
-		  int state)
+		  uint32_t grp, uint32_t sub, int state)
 {
-	if (m->tail - m->head > m->rmask && grow_ring(m) < 0)
+	uint64_t seq;
+
+	if (next_seq(m, &seq) < 0)
 		return -ENOMEM;
 	uint8_t *copy = NULL;
 	if (state == ST_PENDING && m->cfg.keep_bytes && p->bytes && p->cap_len) {
 		copy = malloc(p->cap_len);
-		if (!copy)
+		if (!copy) {
+			m->tail--;
 			return -ENOMEM;
+		}
 		memcpy(copy, p->bytes, p->cap_len);
 	}
-	uint64_t seq = m->tail++;
 	struct ent *e = E(m, seq);
 	*e = (struct ent){
-		.key = p->key,
-		.pay = p->pay_hash,
 		.num = p->num,
 		.t = t,
 		.bytes = copy,
+		.grp = grp,
+		.sub = sub,
 		.cap_len = p->cap_len,
 		.wire_len = p->wire_len,
 		.flow = flow,
 		.side = (uint8_t)side,
 		.state = (uint8_t)state,
-		.has_pay = p->has_pay,
 		.synth = p->synthesized,
 	};
-	struct bucket *b = &m->bk[p->key & m->bmask];
-	if (b->tail)
-		E(m, b->tail)->next = seq;
-	else
-		b->head = seq;
-	b->tail = seq;
+	m->nodes[grp].refs++;
+	if (sub && sub != grp)
+		m->nodes[sub].refs++;
+	if (state == ST_PENDING) {
+		link_in(m, &m->nodes[grp].q[side][Q_ALL], L_ALL, seq);
+		link_in(m, spec_fifo(m, e), L_SPEC, seq);
+	} else if (side == 0 && state == ST_MATCHED) {
+		note_matched_a(m, e, 1);
+	}
 	uint64_t live = m->tail - m->head;
 	if (live > m->st.peak_entries)
 		m->st.peak_entries = live;
-	/* a quarter full: a twin is then usually alone in its bucket, and the
-	 * walk does not touch old entries that are out of the caches */
-	if (live * 4 > m->bmask + 1)
-		return grow_buckets(m);
 	return 0;
 }
 
@@ -226,6 +444,68 @@ static void matched(struct dm *m, uint64_t a_num, uint64_t b_num, int64_t t_b, i
 	}
 }
 
+static inline uint64_t absdiff(int64_t a, int64_t b)
+{
+	return a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a;
+}
+
+/*
+ * The twin of a packet at time t among the waiting packets of side
+ * `other`: the oldest, unless one just behind it explains the delay so
+ * much better that the oldest is more likely lost (or not sent yet): a
+ * look-alike is passed over when its delay is further from the running
+ * average than the next one's by more than half the time between them.
+ * With a steady delay every look-alike keeps its place; after a loss the
+ * pairs do not shift by one. Before any pair there is no delay to go by:
+ * the oldest. 0 if none.
+ */
+static uint64_t find_twin(struct dm *m, uint32_t grp, uint32_t sub, bool has_pay, int other,
+			  int64_t t)
+{
+	struct node *g = &m->nodes[grp];
+	/* one FIFO, or two merged by age (with payload: its own, and none) */
+	uint32_t a = has_pay ? (sub == grp ? g->q[other][Q_PAY].head
+				: sub ? m->nodes[sub].q[other][Q_PAY].head : 0)
+			     : g->q[other][Q_ALL].head;
+	uint32_t b = has_pay ? g->q[other][Q_NOPAY].head : 0;
+	int la = has_pay ? L_SPEC : L_ALL;
+	uint64_t best = 0, best_cost = UINT64_MAX;
+	int64_t t_first = 0;
+
+	for (int n = 0; n < DM_LOOKAHEAD && (a || b); n++) {
+		uint64_t sa = a ? full_seq(m, a) : UINT64_MAX, sb = b ? full_seq(m, b) : UINT64_MAX;
+		uint64_t s = sa < sb ? sa : sb;
+		const struct ent *e = E(m, s);
+		if (s == sa)
+			a = e->nx[la];
+		else
+			b = e->nx[L_SPEC];
+		m->st.steps++;
+		if (!n) {
+			t_first = e->t;
+			best = s;
+			if (!m->st.matched)
+				break;
+		}
+		int64_t d = other ? e->t - t : t - e->t;
+		uint64_t cost = absdiff(d, m->delay_est) + absdiff(e->t, t_first) / 2;
+		if (cost < best_cost) {
+			best_cost = cost;
+			best = s;
+		}
+	}
+	return best;
+}
+
+/* Nodes made for a packet that is not held are not kept. */
+static void unhold(struct dm *m, uint32_t grp, uint32_t sub)
+{
+	if (sub && sub != grp && !m->nodes[sub].refs)
+		put_node(m, sub);
+	if (!m->nodes[grp].refs)
+		put_node(m, grp);
+}
+
 int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_t flow)
 {
 	if (!m->started || t > m->now) {
@@ -234,70 +514,90 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 	}
 	expire(m);
 
-	struct ent *twin = NULL, *orig = NULL;
-	uint64_t best = UINT64_MAX;
-	for (uint64_t s = m->bk[p->key & m->bmask].head; s; s = E(m, s)->next) {
-		struct ent *e = E(m, s);
-		if (e->key != p->key || e->side == side)
-			continue;
-		if (e->has_pay && p->has_pay && e->pay != p->pay_hash)
-			continue;
-		if (e->state == ST_PENDING) {
-			/* Packets that look alike (no payload to tell them apart)
-			 * pair by the delay nearest to the recent one: when one of
-			 * them was lost, oldest-first would blame the wrong one.
-			 * Before the first pair there is no recent delay (0 would
-			 * favour the newest look-alike): the chain's order, oldest
-			 * first, decides. */
-			int64_t d = side ? t - e->t : e->t - t;
-			uint64_t off = !m->st.matched ? 0
-				       : d > m->delay_est ? (uint64_t)(d - m->delay_est)
-							  : (uint64_t)(m->delay_est - d);
-			if (off < best) {
-				best = off;
-				twin = e;
-			}
-			continue;
+	uint32_t grp = get_node(m, p->key, 0, false);
+	if (!grp)
+		return -ENOMEM;
+	uint32_t sub = 0;
+	if (p->has_pay) {
+		struct node *g = &m->nodes[grp];
+		if (!g->has_pay) {
+			g->has_pay = 1;
+			g->pay = p->pay_hash;
 		}
-		if (e->state == ST_MATCHED && !orig)
-			orig = e;
+		if (g->pay == p->pay_hash) {
+			sub = grp;
+		} else {
+			/* held while the payload node is made (buckets may be rebuilt) */
+			g->refs++;
+			sub = get_node(m, p->key, p->pay_hash, true);
+			m->nodes[grp].refs--;
+			if (!sub) {
+				unhold(m, grp, 0);
+				return -ENOMEM;
+			}
+		}
 	}
-	if (twin && side == 1) {
+	uint64_t s = find_twin(m, grp, sub, p->has_pay, !side, t);
+	if (s && side == 1) {
+		struct ent *twin = E(m, s);
+		unqueue(m, twin);
 		twin->state = ST_MATCHED;
+		note_matched_a(m, twin, 1);
 		free(twin->bytes);
 		twin->bytes = NULL;
 		matched(m, twin->num, p->num, t, t - twin->t, flow, p->wire_len);
-		return 0;
+		goto unheld;
 	}
-	if (twin) {
+	if (s) {
 		/* B came first (negative delay); A stays known for duplicates */
+		struct ent *twin = E(m, s);
+		unqueue(m, twin);
 		twin->state = ST_DEAD;
 		free(twin->bytes);
 		twin->bytes = NULL;
 		matched(m, p->num, twin->num, twin->t, twin->t - t, twin->flow, twin->wire_len);
-		return insert(m, side, p, t, flow, ST_MATCHED);
+		return insert(m, side, p, t, flow, grp, sub, ST_MATCHED);
 	}
-	if (orig && side == 1) {
-		m->st.dup++;
-		emit(m, DM_DUP, 1, p->num, t, orig->num, flow, p->wire_len, p->cap_len, p->bytes,
-		     p->synthesized);
-		return 0;
+	if (side == 1) {
+		const struct node *g = &m->nodes[grp];
+		const struct node *sn = sub && sub != grp ? &m->nodes[sub] : g;
+		uint64_t orig = 0;
+		if (!p->has_pay && g->matched_a[Q_ALL])
+			orig = g->last_a[Q_ALL];
+		else if (p->has_pay && sn->matched_a[Q_PAY])
+			orig = sn->last_a[Q_PAY];
+		else if (p->has_pay && g->matched_a[Q_NOPAY])
+			orig = g->last_a[Q_NOPAY];
+		if (orig) {
+			m->st.dup++;
+			emit(m, DM_DUP, 1, p->num, t, orig, flow, p->wire_len, p->cap_len, p->bytes,
+			     p->synthesized);
+			goto unheld;
+		}
 	}
-	return insert(m, side, p, t, flow, ST_PENDING);
+	if (insert(m, side, p, t, flow, grp, sub, ST_PENDING) < 0) {
+		unhold(m, grp, sub);
+		return -ENOMEM;
+	}
+	return 0;
+unheld:
+	unhold(m, grp, sub);
+	release(m, flow);
+	return 0;
 }
 
-void dm_prefetch(const struct dm *m, uint64_t key)
+void dm_prefetch(const struct dm *m, const struct diff_pkt *p)
 {
-	/* the bucket only: following it to the entry would wait for the miss */
-	__builtin_prefetch(&m->bk[key & m->bmask]);
+	/* the bucket only: following it to the node would wait for the miss */
+	__builtin_prefetch(&m->bk[bucket_of(m, p->key, 0, false)]);
 }
 
-void dm_prefetch_chain(const struct dm *m, uint64_t key)
+void dm_prefetch_chain(const struct dm *m, const struct diff_pkt *p)
 {
-	uint64_t s = m->bk[key & m->bmask].head;
+	uint32_t i = m->bk[bucket_of(m, p->key, 0, false)];
 
-	if (s)
-		__builtin_prefetch(E(m, s));
+	if (i)
+		__builtin_prefetch(&m->nodes[i]);
 }
 
 void dm_finish(struct dm *m)
@@ -325,6 +625,7 @@ void dm_free(struct dm *m)
 			free(E(m, s)->bytes);
 	free(m->ring);
 	free(m->bk);
+	free(m->nodes);
 	diff_hist_free(&m->hist);
 	free(m);
 }

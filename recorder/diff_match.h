@@ -7,10 +7,12 @@
  * copies in B are recognised as duplicates. Memory: one entry per packet
  * of the last window, nothing per packet beyond it.
  *
- * Among waiting packets with the same key (identical headers and no payload
- * to tell them apart) the one whose delay is nearest to the running average
- * delay is taken; with a steady delay, and before the first pair, that is
- * the oldest one.
+ * Among waiting packets that look alike (same key; same payload hash, or no
+ * payload on one side to tell them apart) the oldest is taken: look-alikes
+ * pair in arrival order, in constant time per packet however many wait.
+ * The oldest is passed over only when the look-alike just behind it fits
+ * the running delay better by more than half the time between them (it was
+ * lost, or has not arrived yet).
  * Reordering is counted as in RFC 4737: a matched B packet whose A position
  * is lower than that of a B packet matched before it is reordered.
  */
@@ -47,6 +49,7 @@ struct dm_stats {
 	uint64_t dup;
 	uint64_t reordered;
 	uint64_t peak_entries; /* largest number of packets held at once */
+	uint64_t steps;        /* table probes and look-alikes weighed: a few per packet */
 };
 
 struct dm_cfg {
@@ -54,6 +57,10 @@ struct dm_cfg {
 	int64_t offset_ns;    /* B's clock minus A's clock */
 	bool keep_bytes;      /* copy packet bytes so that events can write them */
 	dm_event_fn on_event;
+	/* Called once per pushed packet, with its flow, when the matcher no
+	 * longer holds it (no later event names that packet's flow because of
+	 * it): lets the caller retire flows. May be NULL. */
+	void (*on_release)(void *ctx, uint32_t flow);
 	void *ctx;
 };
 
@@ -63,11 +70,11 @@ struct dm *dm_new(const struct dm_cfg *cfg);
 /* t_ns: the packet's time on A's clock (B: ts - offset); pushes must come in
  * non-decreasing t_ns order, small inversions are tolerated. 0 or -ENOMEM. */
 int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t_ns, uint32_t flow);
-/* Hints that a packet with this key will be pushed soon: dm_prefetch loads
- * its bucket; dm_prefetch_chain, issued later (once the bucket is in), loads
- * the first entry of the bucket's chain. */
-void dm_prefetch(const struct dm *m, uint64_t key);
-void dm_prefetch_chain(const struct dm *m, uint64_t key);
+/* Hints that p will be pushed soon: dm_prefetch loads its bucket;
+ * dm_prefetch_chain, issued later (once the bucket is in), loads the first
+ * node of the bucket's chain. */
+void dm_prefetch(const struct dm *m, const struct diff_pkt *p);
+void dm_prefetch_chain(const struct dm *m, const struct diff_pkt *p);
 /* End of both inputs: everything still waiting is lost or added. */
 void dm_finish(struct dm *m);
 const struct dm_stats *dm_stats(const struct dm *m);

@@ -56,7 +56,4 @@ struct diff_pkt {
 void diff_pkt_from_record(const struct tcrec_record *rec, const struct packet_l3 *pl,
 			  struct diff_pkt *p);
 
-/* A fast non-cryptographic 64-bit hash. */
-uint64_t diff_hash64(const void *data, size_t len, uint64_t seed);
-
 #endif

@@ -8,12 +8,6 @@
 
 #include "diff.h"
 
-bool diff_flow_differs(const struct diff_flow *f)
-{
-	return f->lost || f->added || f->dup || f->reordered || f->pkts[0] != f->pkts[1] ||
-	       f->bytes[0] != f->bytes[1];
-}
-
 static const char *proto_name(uint8_t family, uint8_t proto, char *buf, size_t len)
 {
 	switch (proto) {
@@ -91,6 +85,9 @@ static void print_side(FILE *f, char name, const struct diff_side *s)
 		fprintf(f, "   warning: time goes back by more than the window %" PRIu64
 			   " time(s) in this input: sort it first (reordercap)\n",
 			s->backwards);
+	if (s->damaged)
+		fprintf(f, "   warning: this input is incomplete (cut short, damaged or not closed"
+			   " cleanly: see above); only what could be read is compared\n");
 	if (s->capture_drops)
 		fprintf(f, "   warning: the capture itself dropped %" PRIu64
 			   " packets (ring buffer full); they may show as differences\n",
@@ -153,10 +150,10 @@ static void print_flows(FILE *f, const struct diff_result *r)
 	const struct diff_flows *fl = r->flows;
 	unsigned shown = 0;
 
-	fprintf(f, "flows: %zu (%" PRIu64 " on both sides, %" PRIu64 " only in A, %" PRIu64
+	fprintf(f, "flows: %" PRIu64 " (%" PRIu64 " on both sides, %" PRIu64 " only in A, %" PRIu64
 		   " only in B), %" PRIu64 " differ\n",
-		fl->n - 1, r->flows_both, r->flows_only[0], r->flows_only[1], r->flows_differ);
-	if (!r->flows_differ)
+		fl->total, fl->both, fl->only[0], fl->only[1], fl->differ);
+	if (!fl->differ)
 		return;
 	fprintf(f, "  %-52s %9s %9s %7s %7s %6s %6s %11s %11s\n", "flow (largest differences first)",
 		"A pkts", "B pkts", "lost", "added", "dup", "reord", "A bytes", "B bytes");
@@ -164,10 +161,8 @@ static void print_flows(FILE *f, const struct diff_result *r)
 		const struct diff_flow *x = &fl->v[i];
 		if (!diff_flow_differs(x))
 			continue;
-		if (r->top && shown == r->top) {
-			fprintf(f, "  ... %" PRIu64 " more (--top 0 lists all)\n", r->flows_differ - shown);
+		if (r->top && shown == r->top)
 			break;
-		}
 		char name[160];
 		diff_flow_format(&x->key, name, sizeof(name));
 		const char *only = !x->pkts[1] ? " [only A]" : !x->pkts[0] ? " [only B]" : "";
@@ -179,6 +174,8 @@ static void print_flows(FILE *f, const struct diff_result *r)
 			x->bytes[0], x->bytes[1]);
 		shown++;
 	}
+	if (fl->differ > shown)
+		fprintf(f, "  ... %" PRIu64 " more (--top 0 lists all)\n", fl->differ - shown);
 }
 
 void diff_report_text(FILE *f, const struct diff_result *r)

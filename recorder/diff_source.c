@@ -11,6 +11,7 @@
 
 #include <pcap/pcap.h>
 
+#include "cli.h"
 #include "formats/packet_parse.h"
 #include "formats/synth.h"
 #include "log_input.h"
@@ -27,6 +28,7 @@ struct diff_src {
 	uint64_t num;
 	uint64_t drops;
 	bool past_tags;      /* see diff_src_past_tags */
+	bool cut;            /* pcap/pcapng: read stopped at damage (see diff_src_damaged) */
 	/* pcap, pcapng */
 	pcap_t *pc;
 	struct bpf_program prog;
@@ -237,7 +239,7 @@ static void parse_past_tags(const struct diff_src *s, struct tcrec_record *r,
 	pl->l3_known = true;
 }
 
-static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
+static int next_pcap(struct diff_src *s, struct diff_pkt *p)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -248,9 +250,14 @@ static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t e
 		if (ret == PCAP_ERROR_BREAK)
 			return 0;
 		if (ret != 1) {
-			snprintf(err, errlen, "%s: after packet %llu: %s", s->path,
-				 (unsigned long long)s->num, pcap_geterr(s->pc));
-			return -1;
+			/* As tcpdump: what came before the cut is compared, and
+			 * the run says so and exits 1 at the end. */
+			const char *why = pcap_geterr(s->pc);
+			pr_warn("warning: %s: %s after %llu packet%s (%s); the packets before it"
+				" are compared", s->path, strstr(why, "truncated") ? "truncated" : "damaged",
+				(unsigned long long)s->num, s->num == 1 ? "" : "s", why);
+			s->cut = true;
+			return 0;
 		}
 		s->num++;
 		if (s->has_prog && !pcap_offline_filter(&s->prog, h, data))
@@ -318,7 +325,7 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 
 int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
-	return s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
+	return s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p);
 }
 
 bool diff_src_has_bytes(const struct diff_src *s)
@@ -327,6 +334,22 @@ bool diff_src_has_bytes(const struct diff_src *s)
 		if (!log_input_file(s->li, i)->hdr->snaplen)
 			return false;
 	return true;
+}
+
+bool diff_src_damaged(const struct diff_src *s)
+{
+	if (s->cut)
+		return true;
+	if (!s->li)
+		return false;
+	if (log_input_problems(s->li))
+		return true;
+	/* no trailer: the recorder was killed (or still writes it), and the
+	 * packets of its last chunk may be missing */
+	for (size_t i = 0; i < log_input_nfiles(s->li); i++)
+		if (!log_input_file(s->li, i)->final)
+			return true;
+	return false;
 }
 
 void diff_src_past_tags(struct diff_src *s, bool on)

@@ -28,8 +28,16 @@ int diff_src_open(const char *path, const char *filter, bool synth, struct diff_
 		  char *err, size_t errlen);
 
 /* 1 = *p filled (bytes valid until the next call on this source),
- * 0 = end, -1 = damaged input with a message in err. */
+ * 0 = end, -1 = error with a message in err. A pcap or pcapng that is cut
+ * short or damaged ends where the damage starts, with one warning naming the
+ * file; a tcrec log steps over damage with a warning per damaged region
+ * (log_input.h). diff_src_damaged() then says so. */
 int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen);
+
+/* Whether the input read to its end was incomplete: a pcap/pcapng cut short
+ * or damaged, a tcrec log with damaged regions or skipped files, or a log
+ * file without its trailer (recorder killed). */
+bool diff_src_damaged(const struct diff_src *s);
 
 /* Whether every packet comes with its bytes: pcap and pcapng, tcrec logs
  * recorded with a snap length; not metadata-only logs. */

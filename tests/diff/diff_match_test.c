@@ -3,12 +3,15 @@
  * The matcher on synthetic packets whose fate is known by construction:
  * window edges, negative delays, duplicates, reordering, identical packets,
  * payload disagreement, memory bounded by the window, nearest-rank
- * percentiles.
+ * percentiles; look-alikes by the thousand paired in order, in a bounded
+ * number of steps per packet, with a loss, jitter or payloads among them.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff_flow.h"
 #include "diff_match.h"
 
 #define MS 1000000ll
@@ -178,6 +181,192 @@ static void test_payload(void)
 	dm_free(m);
 }
 
+static void push_pay(struct dm *m, int side, uint64_t key, bool has_pay, uint64_t pay,
+		     uint64_t num, int64_t t)
+{
+	struct diff_pkt p = { .key = key, .num = num, .ts_ns = (uint64_t)t, .wire_len = 60,
+			      .has_pay = has_pay, .pay_hash = pay };
+	if (dm_push(m, side, &p, t, 1) < 0) {
+		fprintf(stderr, "dm_push failed\n");
+		exit(1);
+	}
+}
+
+#define US 1000ll
+
+/* Unconnected UDP with IPv4 ID 0: every packet looks like the others. All
+ * wait together in the window; B is A 100 us later. Each packet must cost
+ * a bounded number of steps (the old matcher walked every look-alike: 80k
+ * packets took 16 s) and pair with its own twin. */
+static void test_lookalikes_many(void)
+{
+	struct seen s;
+	struct dm *m = mk(&s);
+	const int n = 80000;
+	int ia = 0, ib = 0;
+
+	/* 10 us apart: 800 ms of look-alikes, inside one 2 s window */
+	m = (dm_free(m), NULL);
+	struct dm_cfg cfg = { .window_ns = 2000 * MS, .on_event = on_event, .ctx = &s };
+	m = dm_new(&cfg);
+	while (ia < n || ib < n) {
+		int64_t ta = (int64_t)ia * 10 * US, tb = (int64_t)ib * 10 * US + 100 * US;
+		if (ia < n && ta <= tb) {
+			push(m, 0, 42, (uint64_t)++ia, ta);
+		} else {
+			push(m, 1, 42, (uint64_t)++ib, tb);
+		}
+	}
+	dm_finish(m);
+	const struct dm_stats *st = dm_stats(m);
+	const struct diff_hist *h = dm_delays(m);
+	CHECK(st->matched == (uint64_t)n && !st->lost && !st->added && !st->dup,
+	      "matched %llu lost %llu added %llu dup %llu of %d", (unsigned long long)st->matched,
+	      (unsigned long long)st->lost, (unsigned long long)st->added,
+	      (unsigned long long)st->dup, n);
+	CHECK(h->min_ns == 100 * US && h->max_ns == 100 * US, "delays %lld..%lld ns, want 100 us",
+	      (long long)h->min_ns, (long long)h->max_ns);
+	CHECK(!st->reordered, "reordered %llu, want 0", (unsigned long long)st->reordered);
+	CHECK(st->steps <= 8ull * 2 * n, "%llu steps for %d packets: not bounded per packet",
+	      (unsigned long long)st->steps, 2 * n);
+	dm_free(m);
+}
+
+/* A steady 3 ms delay, one look-alike lost: the lost one is named and the
+ * pairs after it do not shift by one (which would add the spacing to every
+ * later delay). */
+static void test_lookalike_lost(void)
+{
+	struct seen s;
+	struct dm *m = mk(&s);
+
+	for (int i = 1; i <= 20; i++) {
+		push(m, 0, 9, (uint64_t)i, i * MS);
+		if (i > 3 && i - 3 != 7)
+			push(m, 1, 9, (uint64_t)i, i * MS); /* B#i is the copy of A#(i-3) */
+	}
+	for (int i = 18; i <= 20; i++)
+		push(m, 1, 9, (uint64_t)(i + 3), (i + 3) * MS);
+	dm_finish(m);
+	const struct dm_stats *st = dm_stats(m);
+	const struct diff_hist *h = dm_delays(m);
+	CHECK(st->matched == 19 && st->lost == 1 && s.num[DM_LOST][0] == 7 && !st->added,
+	      "matched %llu lost %llu (A#%llu, want A#7) added %llu",
+	      (unsigned long long)st->matched, (unsigned long long)st->lost,
+	      (unsigned long long)s.num[DM_LOST][0], (unsigned long long)st->added);
+	CHECK(h->min_ns == 3 * MS && h->max_ns == 3 * MS, "delays %lld..%lld, want 3 ms",
+	      (long long)h->min_ns, (long long)h->max_ns);
+	CHECK(!st->reordered, "reordered %llu", (unsigned long long)st->reordered);
+	dm_free(m);
+}
+
+/* Look-alikes 1 ms apart with a 5 ms delay that jitters by up to 0.4 ms:
+ * still paired in order, so no false reordering. */
+static void test_lookalike_jitter(void)
+{
+	struct seen s;
+	struct dm *m = mk(&s);
+	static const int jit_us[] = { 0, 400, -400, 300, -300, 200, -200, 100, -100, 0 };
+	const int n = 200;
+	int ia = 0, ib = 0;
+
+	while (ia < n || ib < n) {
+		int64_t ta = ia * MS, tb = ib * MS + 5 * MS + jit_us[ib % 10] * US;
+		if (ia < n && ta <= tb)
+			push(m, 0, 3, (uint64_t)++ia, ta);
+		else
+			push(m, 1, 3, (uint64_t)++ib, tb);
+	}
+	dm_finish(m);
+	const struct dm_stats *st = dm_stats(m);
+	CHECK(st->matched == (uint64_t)n && !st->reordered && !st->lost,
+	      "matched %llu reordered %llu lost %llu", (unsigned long long)st->matched,
+	      (unsigned long long)st->reordered, (unsigned long long)st->lost);
+	CHECK(dm_delays(m)->min_ns == 5 * MS - 400 * US && dm_delays(m)->max_ns == 5 * MS + 400 * US,
+	      "delays %lld..%lld", (long long)dm_delays(m)->min_ns, (long long)dm_delays(m)->max_ns);
+	dm_free(m);
+}
+
+/* Same headers, payloads that tell them apart: the payload decides, a B
+ * copy without payload (metadata-only) takes the oldest, a repeat in B is a
+ * duplicate of the A packet with its payload only. */
+static void test_lookalike_payloads(void)
+{
+	struct seen s;
+	struct dm *m = mk(&s);
+
+	for (int i = 1; i <= 6; i++)
+		push_pay(m, 0, 77, true, 1000 + (uint64_t)i, (uint64_t)i, i * MS);
+	push_pay(m, 1, 77, true, 1001, 1, 11 * MS);  /* A#1 */
+	push_pay(m, 1, 77, false, 0, 2, 12 * MS);    /* no payload: the oldest, A#2 */
+	push_pay(m, 1, 77, true, 1003, 3, 13 * MS);  /* A#3 */
+	push_pay(m, 1, 77, true, 1003, 4, 13 * MS + 500 * US); /* A#3 again: duplicate */
+	push_pay(m, 1, 77, true, 1099, 5, 14 * MS);  /* no such payload in A: added */
+	push_pay(m, 1, 77, true, 1006, 6, 16 * MS);  /* A#6; A#4 and A#5 lost */
+	dm_finish(m);
+	const struct dm_stats *st = dm_stats(m);
+	CHECK(st->matched == 4, "matched %llu, want 4", (unsigned long long)st->matched);
+	CHECK(st->dup == 1 && s.num[DM_DUP][0] == 4 && s.other[DM_DUP][0] == 3,
+	      "dup %llu (B#%llu of A#%llu), want B#4 of A#3", (unsigned long long)st->dup,
+	      (unsigned long long)s.num[DM_DUP][0], (unsigned long long)s.other[DM_DUP][0]);
+	CHECK(st->added == 1 && s.num[DM_ADDED][0] == 5, "added %llu", (unsigned long long)st->added);
+	CHECK(st->lost == 2 && s.num[DM_LOST][0] == 4 && s.num[DM_LOST][1] == 5,
+	      "lost %llu (A#%llu, A#%llu), want A#4 A#5", (unsigned long long)st->lost,
+	      (unsigned long long)s.num[DM_LOST][0], (unsigned long long)s.num[DM_LOST][1]);
+	CHECK(!st->reordered, "reordered %llu", (unsigned long long)st->reordered);
+	dm_free(m);
+}
+
+/* Flows retire once idle for a window and nothing holds them; the --top
+ * listing kept on the way is the same as sorting every flow at the end. */
+static void test_flows_retire_top(void)
+{
+	struct diff_flows f;
+	const int n = 500;
+	const uint64_t top = 7;
+
+	if (diff_flows_init(&f, top) < 0) {
+		fprintf(stderr, "diff_flows_init failed\n");
+		exit(1);
+	}
+	for (int i = 0; i < n; i++) {
+		struct diff_pkt p = { .l3_bytes = 100 };
+		p.flow.family = 4;
+		p.flow.sport = (uint16_t)i;
+		p.flow_hash = (uint64_t)i * 0x9e3779b97f4a7c15ull;
+		int64_t t = i * MS;
+		uint32_t x = diff_flows_add(&f, 0, &p, t);
+		CHECK(x, "flow %d not added", i);
+		if (!x)
+			break;
+		/* flow i loses (i * 37) % 101 packets: a known order */
+		f.v[x].lost = (uint64_t)(i * 37 % 101);
+		if (i % 3)
+			diff_flows_add(&f, 1, &p, t);
+		diff_flows_release(&f, x);
+		if (i % 3)
+			diff_flows_release(&f, x);
+		CHECK(diff_flows_expire(&f, t, 10 * MS) == 0, "expire failed");
+		CHECK(f.held <= 12, "%llu flows held at %d, window holds 11",
+		      (unsigned long long)f.held, i);
+	}
+	CHECK(diff_flows_finish(&f) == 0, "finish failed");
+	CHECK(f.total == (uint64_t)n && f.both + f.only[0] == (uint64_t)n && f.only[0] == 167,
+	      "total %llu both %llu only A %llu", (unsigned long long)f.total,
+	      (unsigned long long)f.both, (unsigned long long)f.only[0]);
+	/* the same on both sides only when nothing is lost and B has it:
+	 * i = 101, 202, 404 */
+	CHECK(f.differ == (uint64_t)n - 3, "differ %llu, want %d", (unsigned long long)f.differ, n - 3);
+	CHECK(f.n - 1 == top, "%zu flows listed, want %llu", f.n - 1, (unsigned long long)top);
+	/* the largest losses are 100, 99, ...: each once among 0..100 per 101 flows */
+	for (size_t i = 1; i < f.n; i++) {
+		uint64_t want = 100 - (uint64_t)(i - 1) / 5;
+		CHECK(f.v[i].lost == want, "listed #%zu lost %llu, want %llu", i,
+		      (unsigned long long)f.v[i].lost, (unsigned long long)want);
+	}
+	diff_flows_free(&f);
+}
+
 static void test_memory_bound(void)
 {
 	struct seen s;
@@ -232,7 +421,12 @@ int main(void)
 	test_identical_fifo();
 	test_identical_first();
 	test_payload();
+	test_lookalikes_many();
+	test_lookalike_lost();
+	test_lookalike_jitter();
+	test_lookalike_payloads();
 	test_memory_bound();
+	test_flows_retire_top();
 	test_percentiles();
 	if (failures) {
 		fprintf(stderr, "%d checks failed\n", failures);

@@ -1,7 +1,8 @@
 # `tcrec diff`: ground truth by construction on every trace, delay by
 # construction, mixed inputs, exit codes / FILTER / unmatched pcapng, the
-# matcher on its own, a live two-vantage-point run with nftables loss, and a
-# short benchmark smoke run (the full benchmark is tests/diff/bench_diff.sh).
+# matcher on its own, look-alikes and flows at scale, inputs cut short, a
+# live two-vantage-point run with nftables loss, and a short benchmark smoke
+# run (the full benchmark is tests/diff/bench_diff.sh).
 set(DIFF_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(DIFF_TOOLS_DIR ${PROJECT_SOURCE_DIR}/tests/tools)
 
@@ -12,9 +13,10 @@ target_link_libraries(pcapmut PRIVATE PkgConfig::PCAP)
 add_executable(udpflood ${DIFF_TOOLS_DIR}/udpflood.c)
 target_compile_options(udpflood PRIVATE ${TCREC_WARNINGS})
 
-# The matcher and the delay histogram alone, on synthetic packets.
+# The matcher, the delay histogram and the flow table alone, on synthetic packets.
 add_executable(diff_match_test ${DIFF_TEST_DIR}/diff_match_test.c
-  ${PROJECT_SOURCE_DIR}/recorder/diff_match.c ${PROJECT_SOURCE_DIR}/recorder/diff_hist.c)
+  ${PROJECT_SOURCE_DIR}/recorder/diff_match.c ${PROJECT_SOURCE_DIR}/recorder/diff_hist.c
+  ${PROJECT_SOURCE_DIR}/recorder/diff_flow.c ${PROJECT_SOURCE_DIR}/recorder/diff_hash.c)
 target_include_directories(diff_match_test PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder)
 target_compile_options(diff_match_test PRIVATE ${TCREC_WARNINGS})
 add_test(NAME diff_match_unit COMMAND diff_match_test)
@@ -62,6 +64,24 @@ add_test(NAME diff_live_tcrec
           $<TARGET_FILE:e2e_hookctl>)
 set_tests_properties(diff_live_pcap diff_live_tcrec PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS "diff;live" RUN_SERIAL TRUE)
+
+# Look-alike packets by the thousand, and a crafted log of them: paired in
+# order, in time linear in the packets.
+add_test(NAME diff_lookalike
+  COMMAND bash ${DIFF_TEST_DIR}/lookalike.sh ${DIFF_TCREC} ${DIFF_GEN})
+# Memory bounded by the window, not by the number of flows.
+add_test(NAME diff_flows_bounded
+  COMMAND bash ${DIFF_TEST_DIR}/flows_bounded.sh ${DIFF_TCREC})
+set_tests_properties(diff_lookalike diff_flows_bounded PROPERTIES
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff TIMEOUT 120)
+
+# Inputs cut short: read up to the cut, warn, exit 1.
+foreach(trace ${TCREC_TRACE_MIXED} ${TCREC_TRACE_DNS})
+  tcrec_trace_case(${trace} name label)
+  add_test(NAME diff_truncated_${name}
+    COMMAND bash ${DIFF_TEST_DIR}/truncated.sh ${DIFF_TCREC} ${DIFF_GEN} ${trace})
+  set_tests_properties(diff_truncated_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} LABELS diff)
+endforeach()
 
 add_test(NAME diff_bench_smoke
   COMMAND bash ${DIFF_TEST_DIR}/bench_diff.sh ${DIFF_TCREC} ${DIFF_PCAPMUT} ${DIFF_GEN}

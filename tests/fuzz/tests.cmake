@@ -35,7 +35,7 @@ if(TCREC_FUZZ)
   # libFuzzer's main.
   set(FUZZ_REC ${PROJECT_SOURCE_DIR}/recorder)
   add_library(fuzz_code OBJECT ${FUZZ_FORMATS_SRC}
-    ${FUZZ_REC}/cli.c ${FUZZ_REC}/time_arg.c ${FUZZ_REC}/diff_source.c ${FUZZ_REC}/diff_key.c ${FUZZ_REC}/log_input.c
+    ${FUZZ_REC}/cli.c ${FUZZ_REC}/time_arg.c ${FUZZ_REC}/diff_source.c ${FUZZ_REC}/diff_key.c ${FUZZ_REC}/diff_hash.c ${FUZZ_REC}/log_input.c
     ${FUZZ_REC}/packet_text.c ${FUZZ_REC}/json_out.c ${FUZZ_REC}/read_filter.c ${FUZZ_REC}/filter.c ${FUZZ_REC}/cbpf_taint.c)
   target_include_directories(fuzz_code PRIVATE ${PROJECT_SOURCE_DIR} ${FUZZ_REC})
   target_compile_definitions(fuzz_code PRIVATE ${FUZZ_DEFS})
