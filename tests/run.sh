@@ -41,10 +41,11 @@ if [ "${TCREC_SKIP_SANITIZE:-0}" != 1 ]; then
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DTCREC_SANITIZE=ON -DTCREC_EXTRA_TRACES=
 	cmake --build build-asan -j"$jobs"
 	# Everything again under the sanitizers, but the fuzz targets (they are
-	# built with ASan+UBSan by clang already), the benchmark smoke run and the
-	# long soak (the time they take measures nothing new). A sanitizer report
-	# exits with its own code (set per test in tests/CMakeLists.txt), so that
-	# no test mistakes it for an expected exit 1.
+	# built with ASan+UBSan by clang already), the benchmark smoke run, the
+	# long soak and the kernel-filter replay (the time they take measures
+	# nothing new). A sanitizer report exits with its own code (set per test
+	# in tests/CMakeLists.txt), so that no test mistakes it for an expected
+	# exit 1.
 	run_ctest build-asan -LE 'fuzz|bench|long' "$@" || status=1
 fi
 exit $status

@@ -39,8 +39,10 @@ foreach(dir ${TCREC_TRACE_DIRS})
   add_test(NAME filter_kernel_replay_${name}
     COMMAND bash ${TCREC_FILTER_TEST_DIR}/kernel_replay.sh $<TARGET_FILE:tcrec> ${dir}
             ${TCREC_FILTER_TEST_DIR}/expressions.txt)
+  # "long": minutes of replay whose user-space side (the drain loop) the
+  # other live tests already run under the sanitizers.
   set_tests_properties(filter_kernel_replay_${name} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 900
-    RUN_SERIAL TRUE)
+    RUN_SERIAL TRUE LABELS long)
   tcrec_label_tests(${label} filter_cbpf_difftest_${name} filter_capture_test_run_${name}
     filter_kernel_replay_${name})
 endforeach()
