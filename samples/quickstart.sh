@@ -39,6 +39,9 @@ ip -n "$ns_a" link set lo up
 ip -n "$ns_b" link set lo up
 
 log="$out/demo.tcrec"
+# tcrec never writes over an existing log (it would pick demo.tcrec.1):
+# the previous demo's goes first
+rm -f "$log"
 echo "== recording $if_b in namespace $ns_b into $log (metadata only, plus 128 bytes of each packet)"
 ip netns exec "$ns_b" "$tcrec" record -i "$if_b" -w "$log" -s 128 --duration 6 &
 rec_pid=$!
