@@ -138,34 +138,46 @@ static void destroy_qdisc_if_empty(const struct attach_entry *e)
 		pr_warn("%s: cannot remove the clsact qdisc tcrec created: %s", e->ifname, strerror(-err));
 }
 
+/* Who owns the filter at tcrec's handle/priority on a hook. */
+struct our_place {
+	__u32 prog_id;        /* 0: the place is free */
+	bool foreign;         /* a program not named tcrec_* */
+	long holder;          /* pid of the live tcrec holding it, 0 if stale */
+	char name[BPF_OBJ_NAME_LEN];
+};
+
+static void look_at_our_place(const struct bpf_tc_hook *hook, struct our_place *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->prog_id = filter_at_our_place(hook);
+	if (!p->prog_id)
+		return;
+	p->foreign = prog_name(p->prog_id, p->name, sizeof(p->name)) ||
+		     strncmp(p->name, TCREC_PROG_PREFIX, strlen(TCREC_PROG_PREFIX));
+	if (!p->foreign)
+		p->holder = prog_holder(p->prog_id);
+}
+
 int clsact_remove_stale(const struct attach_entry *e)
 {
 	struct bpf_tc_hook hook;
+	struct our_place p;
 
 	hook_of(e, &hook);
-	__u32 old = filter_at_our_place(&hook);
-	if (!old)
+	look_at_our_place(&hook, &p);
+	/* someone else's filter, or a running tcrec's: not ours to remove */
+	if (!p.prog_id || p.foreign || p.holder)
 		return 0;
-	char name[BPF_OBJ_NAME_LEN] = "";
-	if (prog_name(old, name, sizeof(name)) ||
-	    strncmp(name, TCREC_PROG_PREFIX, strlen(TCREC_PROG_PREFIX)))
-		return 0; /* someone else's filter at our place: not ours to judge */
-	long holder = prog_holder(old);
-	if (holder) {
-		pr_debug("%s %s: the tcrec filter (program id %u) belongs to pid %ld, still running",
-			 e->ifname, dir_name(e->dir), old, holder);
-		return 0;
-	}
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TCREC_TC_HANDLE, .priority = TCREC_TC_PRIO);
 	int err = bpf_tc_detach(&hook, &opts);
 	if (err && err != -ENOENT) {
 		pr_warn("%s %s: cannot remove a stale tcrec clsact filter (program id %u) left by an "
-			"earlier run: %s", e->ifname, dir_name(e->dir), old, strerror(-err));
+			"earlier run: %s", e->ifname, dir_name(e->dir), p.prog_id, strerror(-err));
 		return err;
 	}
 	/* The qdisc may be the earlier run's or anyone's: it stays. */
 	pr_info("%s %s: removed a stale tcrec clsact filter (program id %u) left by an earlier run",
-		e->ifname, dir_name(e->dir), old);
+		e->ifname, dir_name(e->dir), p.prog_id);
 	return 1;
 }
 
@@ -185,28 +197,25 @@ int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if
 		e->qdisc_created = true;
 
 	__u32 flags = 0;
-	__u32 old = filter_at_our_place(&hook);
-	if (old) {
-		char name[BPF_OBJ_NAME_LEN] = "";
-
-		if (prog_name(old, name, sizeof(name)) ||
-		    strncmp(name, TCREC_PROG_PREFIX, strlen(TCREC_PROG_PREFIX))) {
-			pr_warn("%s %s: the clsact filter at handle 0x%x prio %u runs program '%s' (id %u), "
-				"not tcrec's: not touching it",
-				e->ifname, dir_name(e->dir), TCREC_TC_HANDLE, TCREC_TC_PRIO,
-				name[0] ? name : "?", old);
-			err = -EBUSY;
-			goto fail;
-		}
-		long holder = prog_holder(old);
-		if (holder) {
-			pr_warn("%s %s: another tcrec (pid %ld) is recording here in tc mode; "
-				"stop it or use --attach tcx", e->ifname, dir_name(e->dir), holder);
-			err = -EBUSY;
-			goto fail;
-		}
+	struct our_place p;
+	look_at_our_place(&hook, &p);
+	if (p.prog_id && p.foreign) {
+		pr_warn("%s %s: the clsact filter at handle 0x%x prio %u runs program '%s' (id %u), "
+			"not tcrec's: not touching it",
+			e->ifname, dir_name(e->dir), TCREC_TC_HANDLE, TCREC_TC_PRIO,
+			p.name[0] ? p.name : "?", p.prog_id);
+		err = -EBUSY;
+		goto fail;
+	}
+	if (p.holder) {
+		pr_warn("%s %s: another tcrec (pid %ld) is recording here in tc mode; "
+			"stop it or use --attach tcx", e->ifname, dir_name(e->dir), p.holder);
+		err = -EBUSY;
+		goto fail;
+	}
+	if (p.prog_id) {
 		pr_info("%s %s: replacing a stale tcrec filter (program id %u) left by an earlier run",
-			e->ifname, dir_name(e->dir), old);
+			e->ifname, dir_name(e->dir), p.prog_id);
 		flags = BPF_TC_F_REPLACE;
 	}
 
