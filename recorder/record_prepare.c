@@ -19,7 +19,7 @@
 
 /* Whether user (uid, gid and groups) may create files in dir: asked of
  * the kernel by a child that becomes the user. 0 or -errno. */
-static int user_can_create(const struct passwd *pw, const char *dir)
+static int user_can_create(const char *user, uid_t uid, gid_t gid, const char *dir)
 {
 	pid_t pid = fork();
 	int status;
@@ -27,7 +27,7 @@ static int user_can_create(const struct passwd *pw, const char *dir)
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		if (initgroups(pw->pw_name, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid))
+		if (initgroups(user, gid) || setgid(gid) || setuid(uid))
 			_exit(EPERM);
 		_exit(access(dir, W_OK | X_OK) ? errno : 0);
 	}
@@ -75,8 +75,7 @@ int record_output_prepare(struct record_opts *o)
 	/* every later file (rotation, a file deleted under us) is made as the
 	 * user: find out now rather than at the first rotation */
 	if (o->run_as && getuid() != o->run_uid) {
-		struct passwd *pw = getpwnam(o->run_as);
-		int err = pw ? user_can_create(pw, dir) : -ENOENT;
+		int err = user_can_create(o->run_as, o->run_uid, o->run_gid, dir);
 		if (err && (o->rotate_bytes || o->rotate_secs)) {
 			pr_warn("-Z %s: %s cannot create files in %s (%s), which rotation needs", o->run_as,
 				o->run_as, dir, strerror(-err));
