@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff_flow.h"
-#include "diff_match.h"
+#include "diff/diff_flow.h"
+#include "diff/diff_match.h"
 
 #define MS 1000000ll
 #define W (100 * MS)

@@ -13,7 +13,7 @@
 
 Only packets that cannot be confused with another packet of the trace are
 edited: a packet is ambiguous when another one within AMBIG_S seconds has the
-same identity as recorder/DIFF.md defines it ("In the key", and the first
+same identity as recorder/diff/DIFF.md defines it ("In the key", and the first
 PAYLOAD_MAX bytes after the fixed L4 header): what DIFF.md leaves out (TTL,
 TOS, checksums, IPv4 options, IPv6 extension header contents, VLAN tags,
 bytes further on) is left out here too. Traces do hold packets that are
@@ -84,7 +84,7 @@ def l4_key(proto, b, frag_later):
 
 
 def content_key(frame):
-    """The packet's identity for `tcrec diff` (recorder/DIFF.md), hashed."""
+    """The packet's identity for `tcrec diff` (recorder/diff/DIFF.md), hashed."""
     off, et = 14, struct.unpack('>H', frame[12:14])[0]
     while et in (0x8100, 0x88a8) and off + 4 <= len(frame):
         et = struct.unpack('>H', frame[off + 2:off + 4])[0]

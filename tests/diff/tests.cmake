@@ -14,10 +14,8 @@ add_executable(udpflood ${DIFF_TOOLS_DIR}/udpflood.c)
 target_compile_options(udpflood PRIVATE ${TCREC_WARNINGS})
 
 # The matcher, the delay histogram and the flow table alone, on synthetic packets.
-add_executable(diff_match_test ${DIFF_TEST_DIR}/diff_match_test.c
-  ${PROJECT_SOURCE_DIR}/recorder/diff_match.c ${PROJECT_SOURCE_DIR}/recorder/diff_hist.c
-  ${PROJECT_SOURCE_DIR}/recorder/diff_flow.c ${PROJECT_SOURCE_DIR}/recorder/diff_hash.c)
-target_include_directories(diff_match_test PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder)
+add_executable(diff_match_test ${DIFF_TEST_DIR}/diff_match_test.c)
+target_link_libraries(diff_match_test PRIVATE tcrec_core)
 target_compile_options(diff_match_test PRIVATE ${TCREC_WARNINGS})
 add_test(NAME diff_match_unit COMMAND diff_match_test)
 set_tests_properties(diff_match_unit PROPERTIES LABELS diff)

@@ -22,7 +22,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "filter.h"
+#include "filter/filter.h"
 #include "packets.h"
 #include "randprog.h"
 

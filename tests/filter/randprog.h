@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cbpf_to_ebpf.h"
+#include "filter/cbpf_to_ebpf.h"
 
 #define RANDPROG_MAX 64
 

@@ -5,25 +5,18 @@ set(TCREC_FILTER_TEST_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_executable(cbpf_difftest
   ${TCREC_FILTER_TEST_DIR}/cbpf_difftest.c
   ${TCREC_FILTER_TEST_DIR}/packets.c
-  ${TCREC_FILTER_TEST_DIR}/randprog.c
-  ${PROJECT_SOURCE_DIR}/recorder/cbpf_to_ebpf.c
-  ${PROJECT_SOURCE_DIR}/recorder/ebpf_emit.c
-  ${PROJECT_SOURCE_DIR}/recorder/filter.c)
-target_include_directories(cbpf_difftest PRIVATE ${PROJECT_SOURCE_DIR}/recorder ${TCREC_FILTER_TEST_DIR})
+  ${TCREC_FILTER_TEST_DIR}/randprog.c)
+target_include_directories(cbpf_difftest PRIVATE ${TCREC_FILTER_TEST_DIR})
 target_compile_options(cbpf_difftest PRIVATE ${TCREC_WARNINGS})
-target_link_libraries(cbpf_difftest PRIVATE PkgConfig::LIBBPF PkgConfig::PCAP)
+target_link_libraries(cbpf_difftest PRIVATE tcrec_core)
 
 
 add_executable(capture_filter_test
   ${TCREC_FILTER_TEST_DIR}/capture_filter_test.c
-  ${TCREC_FILTER_TEST_DIR}/packets.c
-  ${PROJECT_SOURCE_DIR}/recorder/cbpf_to_ebpf.c
-  ${PROJECT_SOURCE_DIR}/recorder/ebpf_emit.c
-  ${PROJECT_SOURCE_DIR}/recorder/filter.c
-  ${PROJECT_SOURCE_DIR}/recorder/filter_load.c)
-target_include_directories(capture_filter_test PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/recorder ${TCREC_FILTER_TEST_DIR})
+  ${TCREC_FILTER_TEST_DIR}/packets.c)
+target_include_directories(capture_filter_test PRIVATE ${TCREC_FILTER_TEST_DIR})
 target_compile_options(capture_filter_test PRIVATE ${TCREC_WARNINGS})
-target_link_libraries(capture_filter_test PRIVATE tcrec_capture_skel PkgConfig::LIBBPF PkgConfig::PCAP)
+target_link_libraries(capture_filter_test PRIVATE tcrec_core)
 
 # Per trace directory (the corpus; the extra traces when given): every
 # expression against libpcap's interpreter, through BPF_PROG_TEST_RUN, and

@@ -79,15 +79,15 @@ columnar decoder (enc 2)|formats/tclog_enc_columnar.c|^dec_|^colz_decode$|^recen
 columnar field map (enc 2)|formats/tclog_enc_colmap.c|^colz_fields_put$|^colz_key_get$|^colz_bytes_xor$|^xor_be$
 fields decoder (enc 1)|formats/tclog_enc_fields.c|^tclog_record_get$|^fields_decode$
 record checks|formats/tclog_codec.c|
-pcap input|recorder/diff_source.c|
+pcap input|recorder/diff/diff_source.c|
 packet parser|formats/packet_parse.c|
-packet_text|recorder/packet_text.c|
-json|recorder/json_out.c|
-read filter|recorder/read_filter.c|
-filter taint probe|recorder/cbpf_taint.c|
+packet_text|recorder/read/packet_text.c|
+json|recorder/read/json_out.c|
+read filter|recorder/filter/read_filter.c|
+filter taint probe|recorder/filter/cbpf_taint.c|
 header synthesis|formats/synth.c|
-option parsers|recorder/cli.c|^parse_
-time arguments|recorder/time_arg.c|"
+option parsers|recorder/cli/cli.c|^parse_
+time arguments|recorder/read/time_arg.c|"
 files=()
 while IFS='|' read -r name file funcs; do
 	[ -n "$name" ] && files+=("$root/$file")

@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "recorder/cli.h"
-#include "recorder/time_arg.h"
+#include "recorder/cli/cli.h"
+#include "recorder/read/time_arg.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

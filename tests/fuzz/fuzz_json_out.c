@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "fuzz_record.h"
-#include "recorder/json_out.h"
-#include "recorder/time_arg.h"
+#include "recorder/read/json_out.h"
+#include "recorder/read/time_arg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz_record.h"
-#include "recorder/packet_text.h"
+#include "recorder/read/packet_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

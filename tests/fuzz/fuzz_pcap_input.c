@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The pcap/pcapng (and log) input of print/diff: diff_source on hostile bytes. */
 #include "fuzz_util.h"
-#include "recorder/diff_source.h"
+#include "recorder/diff/diff_source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "fuzz_record.h"
-#include "recorder/filter.h"
-#include "recorder/read_filter.h"
+#include "recorder/filter/filter.h"
+#include "recorder/filter/read_filter.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

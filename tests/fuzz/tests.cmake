@@ -31,30 +31,30 @@ if(TCREC_FUZZ)
     set(FUZZ_MAIN)
   endif()
   file(GLOB FUZZ_FORMATS_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/formats/*.c)
-  # The code under test carries the coverage hooks; only the drivers link
-  # libFuzzer's main.
+  # The code under test (the format library and the recorder's core
+  # library, the same source lists) carries the coverage hooks; only the
+  # drivers link libFuzzer's main.
   set(FUZZ_REC ${PROJECT_SOURCE_DIR}/recorder)
-  add_library(fuzz_code OBJECT ${FUZZ_FORMATS_SRC}
-    ${FUZZ_REC}/cli.c ${FUZZ_REC}/time_arg.c ${FUZZ_REC}/diff_source.c ${FUZZ_REC}/diff_key.c ${FUZZ_REC}/diff_hash.c ${FUZZ_REC}/log_input.c
-    ${FUZZ_REC}/packet_text.c ${FUZZ_REC}/json_out.c ${FUZZ_REC}/read_filter.c ${FUZZ_REC}/filter.c ${FUZZ_REC}/cbpf_taint.c)
-  target_include_directories(fuzz_code PRIVATE ${PROJECT_SOURCE_DIR} ${FUZZ_REC})
+  add_library(fuzz_code STATIC ${FUZZ_FORMATS_SRC} ${TCREC_CORE_SOURCES} ${TCREC_CLI_LIB_SOURCES})
+  target_include_directories(fuzz_code PUBLIC ${PROJECT_SOURCE_DIR} ${FUZZ_REC})
+  target_compile_definitions(fuzz_code PUBLIC TCREC_VERSION="${PROJECT_VERSION}")
   target_compile_definitions(fuzz_code PRIVATE ${FUZZ_DEFS})
   # clang, unlike gcc, flags vfprintf(fmt, ap) in a format-checked wrapper
   target_compile_options(fuzz_code PRIVATE ${TCREC_WARNINGS} -Wno-format-nonliteral
     ${FUZZ_CODE_FLAGS})
-  target_link_libraries(fuzz_code PUBLIC PkgConfig::ZSTD PkgConfig::PCAP)
+  target_link_libraries(fuzz_code PUBLIC tcrec_capture_skel PkgConfig::LIBBPF PkgConfig::ZSTD PkgConfig::PCAP m)
   set(FUZZ_BUILT ${FUZZ_TARGETS})
   if(NOT TCREC_FUZZ_COVERAGE)
     # broken on purpose, for selftest.sh; not one of FUZZ_TARGETS
     list(APPEND FUZZ_BUILT selftest_leak)
   endif()
   foreach(t ${FUZZ_BUILT})
-    add_executable(fuzz_${t} ${FUZZ_DIR}/fuzz_${t}.c ${FUZZ_MAIN} $<TARGET_OBJECTS:fuzz_code>)
+    add_executable(fuzz_${t} ${FUZZ_DIR}/fuzz_${t}.c ${FUZZ_MAIN})
     target_include_directories(fuzz_${t} PRIVATE ${PROJECT_SOURCE_DIR})
     target_compile_definitions(fuzz_${t} PRIVATE ${FUZZ_DEFS})
     target_compile_options(fuzz_${t} PRIVATE ${TCREC_WARNINGS} ${FUZZ_DRIVER_FLAGS})
     target_link_options(fuzz_${t} PRIVATE ${FUZZ_LINK_FLAGS})
-    target_link_libraries(fuzz_${t} PRIVATE PkgConfig::ZSTD PkgConfig::PCAP m)
+    target_link_libraries(fuzz_${t} PRIVATE fuzz_code)
   endforeach()
   # Writes the seed corpora of tests/fuzz/corpus (make_seeds.sh).
   add_executable(fuzz_make_seeds EXCLUDE_FROM_ALL ${FUZZ_DIR}/make_seeds.c)

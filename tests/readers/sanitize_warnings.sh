@@ -18,9 +18,9 @@ if ! "$CC" -fsanitize=address,undefined -o "$tmp/probe" "$tmp/probe.c" 2>/dev/nu
 	exit 77
 fi
 
-files="recorder/print.c recorder/stats.c recorder/export.c recorder/log_input.c
-recorder/read_filter.c recorder/packet_text.c recorder/json_out.c recorder/filter.c
-formats/tclog_reader.c"
+files="recorder/cli/cmd_print.c recorder/cli/cmd_stats.c recorder/cli/cmd_export.c
+recorder/read/log_input.c recorder/filter/read_filter.c recorder/read/packet_text.c
+recorder/read/json_out.c recorder/filter/filter.c formats/tclog_reader.c"
 flags=(-Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-initializers -std=gnu17
 	"-fsanitize=address,undefined" -fno-omit-frame-pointer -fno-sanitize-recover=all
 	-DTCREC_VERSION='"test"' -I"$SRC" -I"$SRC/recorder" -I"$BIN/bpf")

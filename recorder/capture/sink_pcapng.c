@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "logging.h"
 #include "output_file.h"
 
 struct sink_pcapng {
@@ -234,9 +234,7 @@ struct record_sink *record_sink_open(const char *path, const char *format,
 		return sink_pcapng_open(path, hdr, EXPORT_PCAPNG);
 	if (!strcmp(format, "pcap"))
 		return sink_pcapng_open(path, hdr, EXPORT_PCAP);
-	if (stream || strcmp(format, "tcrec")) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return sink_tclog_open(path, hdr);
+	(void)stream;
+	errno = EINVAL;
+	return NULL;
 }

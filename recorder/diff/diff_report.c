@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "diff.h"
+#include "diff_model.h"
 
 static const char *proto_name(uint8_t family, uint8_t proto, char *buf, size_t len)
 {

@@ -13,7 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "cli.h"
+#include "logging.h"
 #include "record_run.h"
 #include "tcrec_capture.skel.h"
 

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 
 #include "cbpf_taint.h"
-#include "cli.h"
+#include "logging.h"
+#include "cli/cli.h"
 #include "filter.h"
 #include "formats/synth.h"
 

@@ -9,11 +9,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "flow_table.h"
-#include "json_out.h"
-#include "log_input.h"
-#include "packet_text.h"
-#include "read_filter.h"
+#include "logging.h"
+#include "read/flow_table.h"
+#include "read/json_out.h"
+#include "read/log_input.h"
+#include "read/packet_text.h"
+#include "filter/read_filter.h"
 
 static const char stats_help[] =
 	"Usage: tcrec stats LOG... [--json] [--top N] [--strict] [FILTER]\n"

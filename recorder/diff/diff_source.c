@@ -11,10 +11,10 @@
 
 #include <pcap/pcap.h>
 
-#include "cli.h"
+#include "logging.h"
 #include "formats/packet_parse.h"
 #include "formats/synth.h"
-#include "log_input.h"
+#include "read/log_input.h"
 
 /* The parser speaks DLT numbers without libpcap's header. */
 _Static_assert(PACKET_DLT_EN10MB == DLT_EN10MB && PACKET_DLT_RAW == DLT_RAW &&

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tcrec diff: options, the time-ordered merge of both inputs, the verdict. */
-#include "diff.h"
+#include "diff/diff_model.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "diff_feed.h"
-#include "diff_unmatched.h"
+#include "logging.h"
+#include "diff/diff_feed.h"
+#include "diff/diff_unmatched.h"
 
 /* Exit status of diff(1): 0 same, 1 different, 2 trouble. */
 enum { DIFF_SAME = 0, DIFF_DIFFERENT = 1, DIFF_TROUBLE = 2 };

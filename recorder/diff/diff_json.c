@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 
-#include "diff.h"
-#include "json_out.h"
+#include "diff_model.h"
+#include "read/json_out.h"
 
 static const char *side_name(int side)
 {

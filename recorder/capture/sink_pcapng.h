@@ -5,7 +5,7 @@
 
 #include <sys/types.h>
 
-#include "export_writer.h"
+#include "formats/export_writer.h"
 #include "record_sink.h"
 
 /*

@@ -9,7 +9,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "cli.h"
+#include "logging.h"
 #include "record_run.h"
 #include "tcrec_capture.skel.h"
 

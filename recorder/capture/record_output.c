@@ -15,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "logging.h"
+#include "cli/cli.h"
 #include "output_file.h"
 #include "output_name.h"
 #include "output_ring.h"

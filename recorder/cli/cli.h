@@ -6,15 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "logging.h"
+
 /* Exit status, as in diff(1) and tcpdump: 0 ok, 1 runtime error, 2 usage. */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
-
-extern int tcrec_verbose; /* -v count */
-extern bool tcrec_quiet;  /* -q */
-
-void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Usage error: "tcrec CMD: message" and a hint to --help; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -20,7 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach.h"
-#include "cli.h"
+#include "logging.h"
 
 static const char *dir_name(__u8 dir)
 {

@@ -7,7 +7,7 @@
 
 #include <bpf/bpf.h>
 
-#include "cli.h"
+#include "logging.h"
 
 /* Newer than Debian's 6.1 UAPI headers. */
 #define TCREC_BPF_TCX_INGRESS 46

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "log_input.h"
+#include "read/log_input.h"
 
 struct read_filter;
 

@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "export_writer.h"
-#include "log_input.h"
-#include "read_filter.h"
-#include "time_arg.h"
+#include "logging.h"
+#include "formats/export_writer.h"
+#include "read/log_input.h"
+#include "filter/read_filter.h"
+#include "read/time_arg.h"
 
 static const char *const export_help =
 	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [--strict] [-q] [FILTER]\n"

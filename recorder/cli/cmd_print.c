@@ -10,11 +10,12 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "json_out.h"
-#include "log_input.h"
-#include "packet_text.h"
-#include "read_filter.h"
-#include "time_arg.h"
+#include "logging.h"
+#include "read/json_out.h"
+#include "read/log_input.h"
+#include "read/packet_text.h"
+#include "filter/read_filter.h"
+#include "read/time_arg.h"
 
 static const char print_help[] =
 	"Usage: tcrec print LOG... [--json] [-e] [--nano] [-c COUNT] [--since T]\n"

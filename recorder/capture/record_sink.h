@@ -28,7 +28,4 @@ struct record_sink {
 	const char *(*name)(const struct record_sink *s);
 };
 
-/* The tcrec log (formats/tclog.h). NULL with errno on failure. */
-struct record_sink *sink_tclog_open(const char *path, const struct tclog_header *hdr);
-
 #endif

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "logging.h"
 #include "output_file.h"
 #include "output_ring.h"
 #include "record_output.h"

@@ -11,11 +11,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "filter.h"
-#include "ifaces.h"
-#include "record_output.h"
-#include "record_run.h"
-#include "sink_pcapng.h"
+#include "logging.h"
+#include "filter/filter.h"
+#include "capture/ifaces.h"
+#include "capture/record_output.h"
+#include "capture/record_run.h"
+#include "capture/sink_pcapng.h"
 #include "tcrec_capture.skel.h"
 
 #define CMD "record"

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "cli.h"
+#include "logging.h"
 
 enum file_state { F_PENDING, F_ACTIVE, F_DONE };
 

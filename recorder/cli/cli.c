@@ -9,44 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int tcrec_verbose;
-bool tcrec_quiet;
-
-static void vprint(const char *fmt, va_list ap)
-{
-	fputs("tcrec: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void pr_warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vprint(fmt, ap);
-	va_end(ap);
-}
-
-void pr_info(const char *fmt, ...)
-{
-	if (tcrec_quiet)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vprint(fmt, ap);
-	va_end(ap);
-}
-
-void pr_debug(const char *fmt, ...)
-{
-	if (tcrec_verbose < 1)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vprint(fmt, ap);
-	va_end(ap);
-}
-
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

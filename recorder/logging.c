@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+#include "logging.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int tcrec_verbose;
+bool tcrec_quiet;
+
+static void vprint(const char *fmt, va_list ap)
+{
+	fputs("tcrec: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	if (tcrec_quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(fmt, ap);
+	va_end(ap);
+}
+
+void pr_debug(const char *fmt, ...)
+{
+	if (tcrec_verbose < 1)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vprint(fmt, ap);
+	va_end(ap);
+}
