@@ -16,7 +16,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'tcrec %s --help'.\n", cmd);
+	fprintf(stderr, " (see 'tcrec %s --help')\n", cmd);
 	return EXIT_USAGE;
 }
 
@@ -62,14 +62,27 @@ bad:
 	return -1;
 }
 
-int bad_option(const char *cmd, char **argv, int c)
+int cli_next_option(const char *cmd, int argc, char **argv, const char *shortopts,
+		    const struct option *longopts)
 {
-	if (optopt > 0 && optopt < 256) {
+	/* A leading ':' makes getopt tell a missing value from an unknown
+	 * option; opterr = 0 leaves the one message to usage_error. */
+	char opts[64];
+	snprintf(opts, sizeof(opts), ":%s", shortopts);
+	opterr = 0;
+	int c = getopt_long(argc, argv, opts, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	const char *typed = argv[optind - 1];
+	if (optopt > 0 && optopt < 256 && typed[0] == '-' && typed[1] != '-') {
 		if (c == ':')
-			return usage_error(cmd, "option '-%c' needs a value", optopt);
-		return usage_error(cmd, "unknown option '-%c'", optopt);
+			usage_error(cmd, "option '-%c' needs a value", optopt);
+		else
+			usage_error(cmd, "unknown option '-%c'", optopt);
+	} else if (c == ':') {
+		usage_error(cmd, "option '%s' needs a value", typed);
+	} else {
+		usage_error(cmd, "unknown option '%s'", typed);
 	}
-	if (c == ':')
-		return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-	return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+	return CLI_BAD_OPTION;
 }

@@ -11,12 +11,33 @@
 /* Exit status, as in diff(1) and tcpdump: 0 ok, 1 runtime error, 2 usage. */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
-/* Usage error: "tcrec CMD: message" and a hint to --help; returns EXIT_USAGE. */
+/* What a command's option parser returns: CLI_RUN to go on, else the exit
+ * status to end with (EXIT_OK after --help, EXIT_USAGE after a usage error). */
+enum { CLI_RUN = -1 };
+
+/* Usage error, one line on stderr: "tcrec CMD: message (see 'tcrec CMD
+ * --help')". Returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* getopt_long's error (c is '?' or ':', with opterr = 0 and a leading ':'
- * in the option string), named as the user typed it; returns EXIT_USAGE. */
-int bad_option(const char *cmd, char **argv, int c);
+/* getopt_long as every subcommand calls it: an unknown option or one
+ * missing its value is reported by usage_error, named as the user typed it,
+ * and CLI_BAD_OPTION is returned; otherwise what getopt_long returns.
+ * shortopts is getopt's string without a leading ':'. */
+#define CLI_BAD_OPTION (-2)
+struct option;
+int cli_next_option(const char *cmd, int argc, char **argv, const char *shortopts,
+		    const struct option *longopts);
+
+/*
+ * Every `tcrec CMD --help` has one layout (tests/cli checks it):
+ *   Usage: tcrec CMD ...           (continuation lines indented)
+ *   <blank> one or more paragraphs saying what the command does
+ *   Options:                       two-space indent, option then text
+ *   <further sections, each a title line ending in ':' then its text>
+ *   Examples:                      lines "  tcrec CMD ..." with their comments
+ *   Exit status: ...               the last line
+ * No line is wider than 80 columns.
+ */
 
 /* Typed, range-checked parsers: 0 or -1 (after printing a usage error
  * naming opt and the value). */
