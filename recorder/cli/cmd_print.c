@@ -159,8 +159,7 @@ int cmd_print(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:ehnv", longopts, NULL)) != -1) {
+	while ((c = cli_next_option("print", argc, argv, "c:ehnv", longopts)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			o.json = true;
@@ -193,7 +192,7 @@ int cmd_print(int argc, char **argv)
 			fputs(print_help, stdout);
 			return EXIT_OK;
 		default:
-			return bad_option("print", argv, c);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)

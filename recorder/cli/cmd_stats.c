@@ -402,8 +402,7 @@ int cmd_stats(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = cli_next_option("stats", argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			json = true;
@@ -419,7 +418,7 @@ int cmd_stats(int argc, char **argv)
 			fputs(stats_help, stdout);
 			return EXIT_OK;
 		default:
-			return bad_option("stats", argv, c);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)
