@@ -73,16 +73,16 @@ int cli_next_option(const char *cmd, int argc, char **argv, const char *shortopt
 	int c = getopt_long(argc, argv, opts, longopts, NULL);
 	if (c != '?' && c != ':')
 		return c;
+	/* glibc: optopt is 0 for an unknown long option; a missing value
+	 * moves optind past the option, whose word then names it. */
 	const char *typed = argv[optind - 1];
-	if (optopt > 0 && optopt < 256 && typed[0] == '-' && typed[1] != '-') {
-		if (c == ':')
-			usage_error(cmd, "option '-%c' needs a value", optopt);
-		else
-			usage_error(cmd, "unknown option '-%c'", optopt);
-	} else if (c == ':') {
+	if (c == ':' && !strncmp(typed, "--", 2))
 		usage_error(cmd, "option '%s' needs a value", typed);
-	} else {
+	else if (c == ':')
+		usage_error(cmd, "option '-%c' needs a value", optopt);
+	else if (optopt == 0)
 		usage_error(cmd, "unknown option '%s'", typed);
-	}
+	else
+		usage_error(cmd, "unknown option '-%c'", optopt);
 	return CLI_BAD_OPTION;
 }
