@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "filter/filter.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -85,4 +88,48 @@ int cli_next_option(const char *cmd, int argc, char **argv, const char *shortopt
 	else
 		usage_error(cmd, "unknown option '-%c'", optopt);
 	return CLI_BAD_OPTION;
+}
+
+size_t cli_split_inputs(char *const *args, size_t n)
+{
+	struct stat st;
+	size_t i = 1;
+	while (i < n && !stat(args[i], &st))
+		i++;
+	return i < n ? i : n;
+}
+
+static bool looks_like_path(const char *s)
+{
+	return strchr(s, '/') || strstr(s, ".tclog");
+}
+
+int cli_read_filter(const char *cmd, char *const *words, size_t n, struct read_filter **out)
+{
+	char err[512];
+	*out = NULL;
+	if (!n)
+		return EXIT_OK;
+	char *expr = filter_join((int)n, words);
+	if (!expr) {
+		pr_warn("%s: out of memory", cmd);
+		return EXIT_RUNTIME;
+	}
+	int rc = read_filter_open(expr, cmd, out, err, sizeof(err));
+	if (rc == -EINVAL && looks_like_path(words[0])) {
+		/* A filter that does not compile and looks like a path was most
+		 * likely meant as an input that is not there. */
+		pr_warn("%s: %s", words[0], strerror(ENOENT));
+		rc = EXIT_RUNTIME;
+	} else if (rc == -EINVAL) {
+		rc = usage_error(cmd, "filter '%s': %s", expr, err);
+	} else if (rc == -E2BIG) {
+		pr_warn("%s: filter '%.200s%s': %s", cmd, expr, strlen(expr) > 200 ? "..." : "", err);
+		rc = EXIT_RUNTIME;
+	} else if (rc) {
+		pr_warn("%s: filter: %s", cmd, strerror(-rc));
+		rc = EXIT_RUNTIME;
+	}
+	free(expr);
+	return rc;
 }

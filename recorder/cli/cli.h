@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "logging.h"
+#include "filter/read_filter.h"
 
 /* Exit status, as in diff(1) and tcpdump: 0 ok, 1 runtime error, 2 usage. */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -27,6 +28,17 @@ int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(pri
 struct option;
 int cli_next_option(const char *cmd, int argc, char **argv, const char *shortopts,
 		    const struct option *longopts);
+
+/* CAPTURE... [FILTER]: how many leading arguments are inputs. The first
+ * always counts as one (so a missing file is reported as missing); after
+ * it, the arguments that exist on disk. */
+size_t cli_split_inputs(char *const *args, size_t n);
+
+/* The FILTER words joined and compiled as tcpdump does. On failure one
+ * line and the exit status (2 for a bad expression, 1 when the first word
+ * looks like an input path that is not there); 0 with *out set otherwise
+ * (NULL when there are no words). */
+int cli_read_filter(const char *cmd, char *const *words, size_t n, struct read_filter **out);
 
 /*
  * Every `tcrec CMD --help` has one layout (tests/cli checks it):

@@ -249,9 +249,9 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 		return usage_error("export", "no LOG given");
 	if (!o->out)
 		return usage_error("export", "no output given (-o OUT.pcapng|OUT.pcap|OUT.pcapng.zst)");
-	o->n_logs = read_filter_split(o->logs, n_args);
+	o->n_logs = cli_split_inputs(o->logs, n_args);
 	if (o->n_logs < n_args)
-		return read_filter_open("export", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
+		return cli_read_filter("export", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
 	return 0;
 }
 

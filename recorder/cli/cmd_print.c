@@ -198,9 +198,9 @@ int cmd_print(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("print", "no LOG given");
 
-	int nlogs = (int)read_filter_split(argv + optind, (size_t)(argc - optind));
+	int nlogs = (int)cli_split_inputs(argv + optind, (size_t)(argc - optind));
 	if (nlogs < argc - optind) {
-		int rc = read_filter_open("print", argv + optind + nlogs, (size_t)(argc - optind - nlogs),
+		int rc = cli_read_filter("print", argv + optind + nlogs, (size_t)(argc - optind - nlogs),
 					  &o.filter);
 		if (rc)
 			return rc;

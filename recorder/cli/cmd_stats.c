@@ -425,10 +425,10 @@ int cmd_stats(int argc, char **argv)
 		return usage_error("stats", "no LOG given");
 
 	size_t nargs = (size_t)(argc - optind);
-	size_t nlogs = read_filter_split(argv + optind, nargs);
+	size_t nlogs = cli_split_inputs(argv + optind, nargs);
 	struct read_filter *filter = NULL;
 	if (nlogs < nargs) {
-		int frc = read_filter_open("stats", argv + optind + nlogs, nargs - nlogs, &filter);
+		int frc = cli_read_filter("stats", argv + optind + nlogs, nargs - nlogs, &filter);
 		if (frc)
 			return frc;
 	}

@@ -5,11 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cbpf_taint.h"
 #include "logging.h"
-#include "cli/cli.h"
 #include "filter.h"
 #include "formats/synth.h"
 
@@ -19,7 +17,7 @@
 #define PROBE_SPAN 2048
 
 struct read_filter {
-	const char *cmd;
+	char *who;
 	char *expr;
 	struct cbpf_insn *prog;
 	size_t n;
@@ -29,48 +27,17 @@ struct read_filter {
 	uint8_t unknown[SYNTH_MAX + PROBE_SPAN];
 };
 
-size_t read_filter_split(char *const *args, size_t n)
-{
-	struct stat st;
-	size_t i = 1;
-	while (i < n && !stat(args[i], &st))
-		i++;
-	return i < n ? i : n;
-}
-
-static bool looks_like_path(const char *s)
-{
-	return strchr(s, '/') || strstr(s, ".tclog");
-}
-
-int read_filter_open(const char *cmd, char *const *args, size_t n, struct read_filter **out)
+int read_filter_open(const char *expr, const char *who, struct read_filter **out, char *err,
+		     size_t errlen)
 {
 	struct read_filter *f = calloc(1, sizeof(*f));
-	char err[512];
-	int rc;
 
 	*out = NULL;
-	if (!f || !(f->expr = filter_join((int)n, args))) {
-		free(f);
-		pr_warn("%s: out of memory", cmd);
-		return EXIT_RUNTIME;
+	if (!f || !(f->expr = strdup(expr)) || !(f->who = strdup(who))) {
+		read_filter_close(f);
+		return -ENOMEM;
 	}
-	f->cmd = cmd;
-	rc = filter_compile(f->expr, &f->prog, &f->n, err, sizeof(err));
-	if (rc == -EINVAL && looks_like_path(args[0])) {
-		/* A filter that does not compile and looks like a path was most
-		 * likely meant as a LOG that is not there. */
-		pr_warn("%s: %s", args[0], strerror(ENOENT));
-		rc = EXIT_RUNTIME;
-	} else if (rc == -EINVAL) {
-		rc = usage_error(cmd, "filter '%s': %s", f->expr, err);
-	} else if (rc == -E2BIG) {
-		pr_warn("%s: filter '%.200s%s': %s", cmd, f->expr, strlen(f->expr) > 200 ? "..." : "", err);
-		rc = EXIT_RUNTIME;
-	} else if (rc) {
-		pr_warn("%s: filter: %s", cmd, strerror(-rc));
-		rc = EXIT_RUNTIME;
-	}
+	int rc = filter_compile(f->expr, &f->prog, &f->n, err, errlen);
 	if (rc) {
 		read_filter_close(f);
 		return rc;
@@ -108,7 +75,7 @@ static void probe_unknown_bytes(struct read_filter *f, const struct tcrec_record
 		"options, checksums, ARP bodies); on those records it sees rebuilt headers only "
 		"and can select differently from tcpdump on the original packets. Record with "
 		"-s to filter on real bytes.",
-		f->cmd, f->expr);
+		f->who, f->expr);
 }
 
 bool read_filter_accepts(struct read_filter *f, const struct log_packet *p)
@@ -132,5 +99,6 @@ void read_filter_close(struct read_filter *f)
 		return;
 	free(f->prog);
 	free(f->expr);
+	free(f->who);
 	free(f);
 }

@@ -18,15 +18,11 @@
 
 struct read_filter;
 
-/* LOG... [FILTER]: how many leading arguments are logs. The first always
- * counts as one (so a missing file is reported as missing); after it, the
- * arguments that exist on disk. */
-size_t read_filter_split(char *const *args, size_t n);
-
-/* Joins and compiles args as tcpdump does. On failure prints one line and
- * returns the exit status (2 for a bad expression, 1 when args[0] looks
- * like a log path that is not there); 0 with *out set otherwise. */
-int read_filter_open(const char *cmd, char *const *args, size_t n, struct read_filter **out);
+/* Compiles expr as tcpdump does. who starts the one warning about bytes
+ * metadata-only records do not keep. 0 with *out set; -EINVAL (a bad
+ * expression), -E2BIG (too long a program) with err saying why; -ENOMEM. */
+int read_filter_open(const char *expr, const char *who, struct read_filter **out, char *err,
+		     size_t errlen);
 
 /* The expression as given (for pcapng if_filter). */
 const char *read_filter_expr(const struct read_filter *f);

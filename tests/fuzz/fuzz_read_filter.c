@@ -122,8 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (said_len > (1u << 20))
 		listen_stderr();
-	char *args[] = { expr };
-	if (read_filter_open("print", args, 1, &f))
+	char err[512];
+	if (read_filter_open(expr, "print", &f, err, sizeof(err)))
 		return 0;
 	if (strcmp(read_filter_expr(f), expr))
 		fail(expr, "the expression did not come back as given");

@@ -33,7 +33,7 @@ cases() {
 	local n=$1 in=$work/in
 	cat <<CASES
 print-$n print $in/$n.tclog
-print-s-$n print $in/$n.tclog -tttt
+print-e-$n print -e --nano $in/$n.tclog
 print-json-$n print --json $in/$n.tclog
 print-tcp-$n print $in/$n.tclog tcp or icmp
 print-since-$n print $in/$n.tclog --since +0.001 --until +1000
@@ -41,10 +41,10 @@ stats-$n stats $in/$n.tclog
 stats-json-$n stats --json $in/$n.tclog
 stats-udp-$n stats $in/$n.tclog udp
 export-pcapng-$n export $in/$n.tclog -o OUT/$n.pcapng
-export-pcap-$n export $in/$n.tclog -F pcap -o OUT/$n.pcap
+export-pcap-$n export $in/$n.tclog -o OUT/$n.pcap
 export-zst-$n export $in/$n.tclog -o OUT/$n.pcapng.zst
 export-range-$n export $in/$n.tclog --since +0.001 --until +1000 -o OUT/$n-range.pcapng udp or tcp
-export-tclog-$n export $in/$n.tclog -F tcrec -o OUT/$n-copy.tclog
+export-stdout-$n export $in/$n.tclog -o - tcp
 diff-$n diff $in/$n.pcap $in/$n-b.pcap
 diff-log-$n diff $in/$n.tclog $in/$n-b.pcap
 diff-json-$n diff --json $in/$n.pcap $in/$n-b.pcap
