@@ -23,7 +23,7 @@ run_ctest() {
 	local dir=$1 log rc=0
 	shift
 	log=$(mktemp)
-	(cd "$dir" && ctest --output-on-failure -j1 "$@") 2>&1 | tee "$log" || rc=1
+	(cd "$dir" && ctest --output-on-failure -j"$jobs" "$@") 2>&1 | tee "$log" || rc=1
 	if [ "$(id -u)" -eq 0 ] && [ "${TCREC_ALLOW_SKIP:-0}" != 1 ] &&
 		grep -q 'The following tests did not run' "$log"; then
 		echo "run.sh: tests were skipped as root in $dir: a skip here hides a failure" >&2
