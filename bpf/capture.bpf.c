@@ -5,11 +5,13 @@
  * TC_ACT_UNSPEC (== TCX_NEXT) so that the next program on the hook runs.
  */
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "bpf/parse.bpf.h"
+#include "bpf/parse.h"
 #include "bpf/tcrec.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -102,13 +104,13 @@ static __always_inline __u32 load_packet(struct __sk_buff *skb, struct tcrec_scr
 	if (no_eth) {
 		__u16 proto = bpf_ntohs((__u16)skb->protocol);
 
-		if (want < ETH_HLEN)
+		if (want < TCREC_ETH_HLEN)
 			return 0;
 		__builtin_memset(s->data, 0, 2 * ETH_ALEN);
 		s->data[12] = proto >> 8;
 		s->data[13] = proto;
 		from = 0;
-		ins = ETH_HLEN;
+		ins = TCREC_ETH_HLEN;
 	} else {
 		__u16 tpid = bpf_ntohs((__u16)skb->vlan_proto);
 		__u16 tci = skb->vlan_tci;
@@ -144,9 +146,9 @@ static __always_inline __u32 load_packet(struct __sk_buff *skb, struct tcrec_scr
 
 /* Accepts every packet. With a FILTER expression, the recorder fills the
  * run of no-op jumps with the expression compiled to eBPF at load time
- * (recorder/filter_load.c): this function must stay global, not inlined,
- * the last function of the program, and its prototype is part of that
- * contract. The verifier deletes the no-ops, so they cost nothing. */
+ * (recorder/filter/filter_load.c): this function must stay global, not
+ * inlined, the last function of the program, and its prototype is part of
+ * that contract. The verifier deletes the no-ops, so they cost nothing. */
 __noinline int tcrec_filter(struct __sk_buff *skb, __u32 no_eth)
 {
 	int accept = 1;
@@ -188,7 +190,7 @@ static __always_inline __u32 fill_record(struct __sk_buff *skb, struct tcrec_scr
 	/* tcpdump counts an offloaded tag in the length: so do we; on L3
 	 * devices the synthesized Ethernet header counts too */
 	int vlan_skb = !no_eth && skb->vlan_present;
-	__u32 wire_len = skb->len + (vlan_skb ? 4 : 0) + (no_eth ? ETH_HLEN : 0);
+	__u32 wire_len = skb->len + (vlan_skb ? 4 : 0) + (no_eth ? TCREC_ETH_HLEN : 0);
 	__u32 want = snap > TCREC_HDR_WIN ? snap : TCREC_HDR_WIN;
 
 	r->wire_len = wire_len;

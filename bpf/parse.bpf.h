@@ -13,28 +13,11 @@
 #define TCREC_PARSE_BPF_H
 
 #include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/in.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "bpf/parse.h"
 #include "bpf/tcrec.h"
-
-/* Headers are parsed only inside the first TCREC_HDR_WIN bytes: enough for
- * three VLAN tags + IPv4 with options + TCP, or IPv6 with 150+ bytes of
- * extension headers. */
-#define TCREC_HDR_WIN 256
-#define TCREC_IPV6_EXT_MAX 6
-/* in-packet tags we parse; an offloaded tag comes on top */
-#define TCREC_VLAN_INPKT_MAX 2
-
-#define NEXTHDR_HOP 0
-#define NEXTHDR_ROUTING 43
-#define NEXTHDR_FRAGMENT 44
-#define NEXTHDR_AUTH 51
-#define NEXTHDR_DEST 60
-#define PROTO_ICMPV6 58
-#define PROTO_SCTP 132
 
 struct tcrec_scratch {
 	__u64 walk_off; /* see forget_range() */
@@ -71,11 +54,11 @@ static __always_inline const __u8 *hdr_at(const struct parse_ctx *p, __u64 off, 
 
 /* A header hdr_at() refused: the packet ends before it (TRUNC), or it lies
  * past the parse window, which only a long IPv6 extension header chain can
- * push it to (EXT_LIMIT). */
+ * push it to (EXT_LIMIT). The rule is user space's too (bpf/parse.h). */
 static __always_inline void missed(const struct parse_ctx *p, struct tcrec_record *r, __u32 off,
 				   __u32 size)
 {
-	r->flags |= off + size > p->len ? TCREC_F_TRUNC : TCREC_F_EXT_LIMIT;
+	r->flags |= tcrec_missing_flag(off + size, p->len);
 }
 
 static __always_inline __u16 rd16(const __u8 *b)
@@ -91,12 +74,12 @@ static __always_inline __u32 rd32(const __u8 *b)
 static __always_inline void parse_l4(const struct parse_ctx *p, struct tcrec_record *r, __u32 off)
 {
 	const __u8 *h;
-	__u32 need = 4;
+	__u32 need = TCREC_PORTS_HLEN;
 
 	switch (r->ip_proto) {
-	case IPPROTO_TCP:
-		need = 20;
-		h = hdr_at(p, off, 20);
+	case TCREC_IPPROTO_TCP:
+		need = TCREC_TCP_HLEN_MIN;
+		h = hdr_at(p, off, TCREC_TCP_HLEN_MIN);
 		if (!h)
 			goto trunc;
 		r->sport = rd16(h);
@@ -107,35 +90,33 @@ static __always_inline void parse_l4(const struct parse_ctx *p, struct tcrec_rec
 		r->tcp_flags = h[13];
 		r->tcp_win = rd16(h + 14);
 		break;
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-		need = 8;
-		h = hdr_at(p, off, 8);
+	case TCREC_IPPROTO_UDP:
+	case TCREC_IPPROTO_UDPLITE:
+		need = TCREC_UDP_HLEN;
+		h = hdr_at(p, off, TCREC_UDP_HLEN);
 		if (!h)
 			goto trunc;
 		r->sport = rd16(h);
 		r->dport = rd16(h + 2);
 		r->udp_len = rd16(h + 4);
 		break;
-	case PROTO_SCTP:
-		h = hdr_at(p, off, 4);
+	case TCREC_IPPROTO_SCTP:
+		h = hdr_at(p, off, TCREC_PORTS_HLEN);
 		if (!h)
 			goto trunc;
 		r->sport = rd16(h);
 		r->dport = rd16(h + 2);
 		break;
-	case IPPROTO_ICMP:
-	case PROTO_ICMPV6:
-		h = hdr_at(p, off, 4);
+	case TCREC_IPPROTO_ICMP:
+	case TCREC_IPPROTO_ICMPV6:
+		h = hdr_at(p, off, TCREC_PORTS_HLEN);
 		if (!h)
 			goto trunc;
 		r->icmp_type = h[0];
 		r->icmp_code = h[1];
-		/* echo request/reply of ICMP (8/0) and ICMPv6 (128/129) */
-		if ((r->ip_proto == IPPROTO_ICMP && (h[0] == 0 || h[0] == 8)) ||
-		    (r->ip_proto == PROTO_ICMPV6 && (h[0] == 128 || h[0] == 129))) {
-			need = 8;
-			h = hdr_at(p, off, 8);
+		if (tcrec_icmp_is_echo(r->ip_proto, h[0])) {
+			need = TCREC_ICMP_ECHO_HLEN;
+			h = hdr_at(p, off, TCREC_ICMP_ECHO_HLEN);
 			if (!h)
 				goto trunc;
 			r->icmp_id = rd16(h + 4);
@@ -154,10 +135,10 @@ trunc:
 /* Returns the L4 header offset, or -1 when there is no L4 header to parse. */
 static __always_inline int parse_ipv4(const struct parse_ctx *p, struct tcrec_record *r, __u32 off)
 {
-	const __u8 *h = hdr_at(p, off, 20);
+	const __u8 *h = hdr_at(p, off, TCREC_IPV4_HLEN_MIN);
 
 	if (!h) {
-		r->flags |= TCREC_F_TRUNC;
+		missed(p, r, off, TCREC_IPV4_HLEN_MIN);
 		return -1;
 	}
 	if ((h[0] >> 4) != 4)
@@ -174,7 +155,7 @@ static __always_inline int parse_ipv4(const struct parse_ctx *p, struct tcrec_re
 
 	__u32 hlen = (h[0] & 0x0f) * 4;
 	r->ip_hlen = hlen;
-	if (hlen < 20) {
+	if (hlen < TCREC_IPV4_HLEN_MIN) {
 		r->flags |= TCREC_F_TRUNC;
 		return -1;
 	}
@@ -188,10 +169,10 @@ static __always_inline int parse_ipv4(const struct parse_ctx *p, struct tcrec_re
 
 static __always_inline int parse_ipv6(const struct parse_ctx *p, struct tcrec_record *r, __u32 off)
 {
-	const __u8 *h = hdr_at(p, off, 40);
+	const __u8 *h = hdr_at(p, off, TCREC_IPV6_HLEN);
 
 	if (!h) {
-		r->flags |= TCREC_F_TRUNC;
+		missed(p, r, off, TCREC_IPV6_HLEN);
 		return -1;
 	}
 	if ((h[0] >> 4) != 6)
@@ -208,19 +189,18 @@ static __always_inline int parse_ipv6(const struct parse_ctx *p, struct tcrec_re
 	__u32 start = off;
 	int later_frag = 0;
 
-	off += 40;
+	off += TCREC_IPV6_HLEN;
 	for (int i = 0; i < TCREC_IPV6_EXT_MAX; i++) {
-		if (nh != NEXTHDR_HOP && nh != NEXTHDR_ROUTING && nh != NEXTHDR_FRAGMENT &&
-		    nh != NEXTHDR_AUTH && nh != NEXTHDR_DEST)
+		if (!tcrec_ipv6_is_ext(nh))
 			break;
-		h = hdr_at(p, off, 8);
+		h = hdr_at(p, off, TCREC_IPV6_EXT_HLEN_MIN);
 		if (!h) {
 			r->ip_proto = nh;
 			r->ip_hlen = off - start;
-			missed(p, r, off, 8);
+			missed(p, r, off, TCREC_IPV6_EXT_HLEN_MIN);
 			return -1;
 		}
-		if (nh == NEXTHDR_FRAGMENT) {
+		if (nh == TCREC_NEXTHDR_FRAGMENT) {
 			__u16 fo = rd16(h + 2);
 
 			/* offset<<3 | M, the two reserved bits dropped */
@@ -228,7 +208,7 @@ static __always_inline int parse_ipv6(const struct parse_ctx *p, struct tcrec_re
 			r->flags |= TCREC_F_FRAG;
 			later_frag = (fo & 0xfff8) != 0;
 			off += 8;
-		} else if (nh == NEXTHDR_AUTH) {
+		} else if (nh == TCREC_NEXTHDR_AUTH) {
 			off += ((__u32)h[1] + 2) * 4;
 		} else {
 			off += ((__u32)h[1] + 1) * 8;
@@ -238,8 +218,7 @@ static __always_inline int parse_ipv6(const struct parse_ctx *p, struct tcrec_re
 	}
 	r->ip_proto = nh;
 	r->ip_hlen = off - start > 255 ? 255 : off - start;
-	if (nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || nh == NEXTHDR_FRAGMENT ||
-	    nh == NEXTHDR_AUTH || nh == NEXTHDR_DEST) {
+	if (tcrec_ipv6_is_ext(nh)) {
 		r->flags |= TCREC_F_EXT_LIMIT;
 		return -1;
 	}
@@ -253,9 +232,9 @@ static __always_inline void parse_l3(const struct parse_ctx *p, struct tcrec_rec
 {
 	if (off < 0)
 		return;
-	if (r->ethertype == ETH_P_IP)
+	if (r->ethertype == TCREC_ETH_P_IP)
 		off = parse_ipv4(p, r, off);
-	else if (r->ethertype == ETH_P_IPV6)
+	else if (r->ethertype == TCREC_ETH_P_IPV6)
 		off = parse_ipv6(p, r, off);
 	else
 		return;
@@ -268,11 +247,11 @@ static __always_inline void parse_l3(const struct parse_ctx *p, struct tcrec_rec
  * Returns the L3 offset, or -1 when there is nothing more to parse. */
 static __always_inline int parse_eth(const struct parse_ctx *p, struct tcrec_record *r, int vlan_skb)
 {
-	const __u8 *h = hdr_at(p, 0, ETH_HLEN);
-	__u32 off = ETH_HLEN;
+	const __u8 *h = hdr_at(p, 0, TCREC_ETH_HLEN);
+	__u32 off = TCREC_ETH_HLEN;
 
 	if (!h) {
-		r->flags |= TCREC_F_TRUNC;
+		missed(p, r, 0, TCREC_ETH_HLEN);
 		return -1;
 	}
 	__builtin_memcpy(r->dmac, h, 6);
@@ -281,17 +260,17 @@ static __always_inline int parse_eth(const struct parse_ctx *p, struct tcrec_rec
 	__u32 max_tags = TCREC_VLAN_INPKT_MAX + (vlan_skb ? 1 : 0);
 
 	/* one more round than max_tags so that an extra tag is noticed */
-	for (__u32 i = 0; i < 4; i++) {
-		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
+	for (__u32 i = 0; i < TCREC_VLAN_MAX + 1; i++) {
+		if (proto != TCREC_ETH_P_8021Q && proto != TCREC_ETH_P_8021AD)
 			break;
 		if (i >= max_tags) {
 			r->flags |= TCREC_F_VLAN_MORE;
 			r->ethertype = proto;
 			return -1;
 		}
-		h = hdr_at(p, off, 4);
+		h = hdr_at(p, off, TCREC_VLAN_HLEN);
 		if (!h) {
-			r->flags |= TCREC_F_TRUNC;
+			missed(p, r, off, TCREC_VLAN_HLEN);
 			r->ethertype = proto;
 			return -1;
 		}
@@ -299,7 +278,7 @@ static __always_inline int parse_eth(const struct parse_ctx *p, struct tcrec_rec
 		r->vlan_tci[i] = rd16(h);
 		r->vlan_count = i + 1;
 		proto = rd16(h + 2);
-		off += 4;
+		off += TCREC_VLAN_HLEN;
 	}
 	r->ethertype = proto;
 	return off;

@@ -27,7 +27,8 @@
 #define TCREC_DIR_IN 0
 #define TCREC_DIR_OUT 1
 
-/* parse-status flags (tcrec_record.flags) */
+/* parse-status flags (tcrec_record.flags); which of TRUNC and EXT_LIMIT a
+ * header that could not be read gets: tcrec_missing_flag() in bpf/parse.h */
 #define TCREC_F_VLAN_SKB (1u << 0)   /* vlan_tci[0] came from the skb (offloaded) */
 #define TCREC_F_IPV4 (1u << 1)
 #define TCREC_F_IPV6 (1u << 2)

@@ -49,6 +49,16 @@ uint32_t export_snaplen(const struct tclog_header *hdr)
 	return hdr->snaplen;
 }
 
+void export_stats_add(struct pcapng_if_stats *st, const struct tclog_counters c[2])
+{
+	for (int d = 0; d < 2; d++) {
+		st->ifrecv += c[d].seen;
+		st->filteraccept += c[d].seen >= c[d].filtered ? c[d].seen - c[d].filtered : 0;
+		st->usrdeliv += c[d].recorded;
+		st->osdrop += c[d].dropped;
+	}
+}
+
 static struct export_writer *writer_open(const char *path, int fd, enum export_format fmt,
 					 const struct pcapng_section *shb, uint32_t pcap_snaplen)
 {

@@ -26,6 +26,12 @@ int export_format_from_path(const char *path, enum export_format *fmt);
  * metadata-only recording. */
 uint32_t export_snaplen(const struct tclog_header *hdr);
 
+/* Adds one interface's counters (ingress and egress, as a log's trailer
+ * keeps them) to its pcapng interface statistics: seen on the hook is
+ * isb_ifrecv, seen and not rejected by the filter isb_filteraccept,
+ * recorded isb_usrdeliv, ring-buffer drops isb_osdrop. */
+void export_stats_add(struct pcapng_if_stats *st, const struct tclog_counters c[2]);
+
 struct export_writer;
 
 /* path "-" writes to stdout. pcap_snaplen goes into a pcap file header

@@ -1,34 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Same header window, same fragment and extension header handling as
- * bpf/parse.bpf.h: a pcap packet and a tcrec record of the same packet must
- * give the same fields, or a mixed diff would report differences that are
- * not there.
+ * bpf/parse.bpf.h, by the rules of bpf/parse.h: a pcap packet and a tcrec
+ * record of the same packet must give the same fields, or a mixed diff
+ * would report differences that are not there (tests/parse checks it).
  */
 #include "packet_parse.h"
 
 #include <errno.h>
 #include <string.h>
 
-#define HDR_WIN 256 /* as TCREC_HDR_WIN: fields beyond it are unknown to the kernel too */
-#define IPV6_EXT_MAX 6
-#define VLAN_TAGS_MAX 3
-
-#define ETHERTYPE_IP 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define ETHERTYPE_8021Q 0x8100
-#define ETHERTYPE_8021AD 0x88a8
+#include "bpf/parse.h"
 
 struct cursor {
 	const uint8_t *b;
-	uint32_t avail;
+	uint32_t avail; /* bytes at b */
+	uint32_t len;   /* bytes in the packet, as on the wire: avail or more */
 };
 
 static const uint8_t *at(const struct cursor *c, uint32_t off, uint32_t size)
 {
-	if (off > HDR_WIN - size || off + size > c->avail)
+	if (off > TCREC_HDR_WIN - size || off + size > c->avail)
 		return NULL;
 	return c->b + off;
+}
+
+/* A header at() refused: the same flag as the capture program's. */
+static void missed(const struct cursor *c, struct tcrec_record *r, uint32_t off, uint32_t size)
+{
+	r->flags |= tcrec_missing_flag(off + size, c->len);
 }
 
 static uint16_t rd16(const uint8_t *b)
@@ -41,18 +41,15 @@ static uint32_t rd32(const uint8_t *b)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-static bool is_echo(uint8_t proto, uint8_t type)
-{
-	return (proto == 1 && (type == 0 || type == 8)) || (proto == 58 && (type == 128 || type == 129));
-}
-
 static void parse_l4(const struct cursor *c, struct tcrec_record *r, uint32_t off)
 {
 	const uint8_t *h;
+	uint32_t need = TCREC_PORTS_HLEN;
 
 	switch (r->ip_proto) {
-	case 6:
-		if (!(h = at(c, off, 20)))
+	case TCREC_IPPROTO_TCP:
+		need = TCREC_TCP_HLEN_MIN;
+		if (!(h = at(c, off, need)))
 			goto trunc;
 		r->sport = rd16(h);
 		r->dport = rd16(h + 2);
@@ -62,28 +59,30 @@ static void parse_l4(const struct cursor *c, struct tcrec_record *r, uint32_t of
 		r->tcp_flags = h[13];
 		r->tcp_win = rd16(h + 14);
 		break;
-	case 17:
-	case 136: /* UDP-Lite */
-		if (!(h = at(c, off, 8)))
+	case TCREC_IPPROTO_UDP:
+	case TCREC_IPPROTO_UDPLITE:
+		need = TCREC_UDP_HLEN;
+		if (!(h = at(c, off, need)))
 			goto trunc;
 		r->sport = rd16(h);
 		r->dport = rd16(h + 2);
 		r->udp_len = rd16(h + 4);
 		break;
-	case 132:
-		if (!(h = at(c, off, 4)))
+	case TCREC_IPPROTO_SCTP:
+		if (!(h = at(c, off, need)))
 			goto trunc;
 		r->sport = rd16(h);
 		r->dport = rd16(h + 2);
 		break;
-	case 1:
-	case 58:
-		if (!(h = at(c, off, 4)))
+	case TCREC_IPPROTO_ICMP:
+	case TCREC_IPPROTO_ICMPV6:
+		if (!(h = at(c, off, need)))
 			goto trunc;
 		r->icmp_type = h[0];
 		r->icmp_code = h[1];
-		if (is_echo(r->ip_proto, h[0])) {
-			if (!(h = at(c, off, 8)))
+		if (tcrec_icmp_is_echo(r->ip_proto, h[0])) {
+			need = TCREC_ICMP_ECHO_HLEN;
+			if (!(h = at(c, off, need)))
 				goto trunc;
 			r->icmp_id = rd16(h + 4);
 			r->icmp_seq = rd16(h + 6);
@@ -95,15 +94,15 @@ static void parse_l4(const struct cursor *c, struct tcrec_record *r, uint32_t of
 	r->flags |= TCREC_F_L4;
 	return;
 trunc:
-	r->flags |= TCREC_F_TRUNC;
+	missed(c, r, off, need);
 }
 
 static void parse_ipv4(const struct cursor *c, struct tcrec_record *r, uint32_t off)
 {
-	const uint8_t *h = at(c, off, 20);
+	const uint8_t *h = at(c, off, TCREC_IPV4_HLEN_MIN);
 
 	if (!h) {
-		r->flags |= TCREC_F_TRUNC;
+		missed(c, r, off, TCREC_IPV4_HLEN_MIN);
 		return;
 	}
 	if (h[0] >> 4 != 4)
@@ -119,7 +118,7 @@ static void parse_ipv4(const struct cursor *c, struct tcrec_record *r, uint32_t 
 	memcpy(r->daddr, h + 16, 4);
 	uint32_t hlen = (h[0] & 0x0fu) * 4;
 	r->ip_hlen = (uint8_t)hlen;
-	if (hlen < 20) {
+	if (hlen < TCREC_IPV4_HLEN_MIN) {
 		r->flags |= TCREC_F_TRUNC;
 		return;
 	}
@@ -130,17 +129,12 @@ static void parse_ipv4(const struct cursor *c, struct tcrec_record *r, uint32_t 
 	parse_l4(c, r, off + hlen);
 }
 
-static bool is_ext(uint8_t nh)
-{
-	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60;
-}
-
 static void parse_ipv6(const struct cursor *c, struct tcrec_record *r, uint32_t off)
 {
-	const uint8_t *h = at(c, off, 40);
+	const uint8_t *h = at(c, off, TCREC_IPV6_HLEN);
 
 	if (!h) {
-		r->flags |= TCREC_F_TRUNC;
+		missed(c, r, off, TCREC_IPV6_HLEN);
 		return;
 	}
 	if (h[0] >> 4 != 6)
@@ -157,21 +151,21 @@ static void parse_ipv6(const struct cursor *c, struct tcrec_record *r, uint32_t 
 	uint32_t start = off;
 	bool later_frag = false;
 
-	off += 40;
-	for (int i = 0; i < IPV6_EXT_MAX && is_ext(nh); i++) {
-		if (!(h = at(c, off, 8))) {
+	off += TCREC_IPV6_HLEN;
+	for (int i = 0; i < TCREC_IPV6_EXT_MAX && tcrec_ipv6_is_ext(nh); i++) {
+		if (!(h = at(c, off, TCREC_IPV6_EXT_HLEN_MIN))) {
 			r->ip_proto = nh;
 			r->ip_hlen = (uint8_t)(off - start > 255 ? 255 : off - start);
-			r->flags |= off + 8 > c->avail ? TCREC_F_TRUNC : TCREC_F_EXT_LIMIT;
+			missed(c, r, off, TCREC_IPV6_EXT_HLEN_MIN);
 			return;
 		}
-		if (nh == 44) {
+		if (nh == TCREC_NEXTHDR_FRAGMENT) {
 			uint16_t fo = rd16(h + 2);
 			r->frag_off = fo & 0xfff9;
 			r->flags |= TCREC_F_FRAG;
 			later_frag = (fo & 0xfff8) != 0;
 			off += 8;
-		} else if (nh == 51) {
+		} else if (nh == TCREC_NEXTHDR_AUTH) {
 			off += ((uint32_t)h[1] + 2) * 4;
 		} else {
 			off += ((uint32_t)h[1] + 1) * 8;
@@ -180,7 +174,7 @@ static void parse_ipv6(const struct cursor *c, struct tcrec_record *r, uint32_t 
 	}
 	r->ip_proto = nh;
 	r->ip_hlen = (uint8_t)(off - start > 255 ? 255 : off - start);
-	if (is_ext(nh)) {
+	if (tcrec_ipv6_is_ext(nh)) {
 		r->flags |= TCREC_F_EXT_LIMIT;
 		return;
 	}
@@ -190,32 +184,32 @@ static void parse_ipv6(const struct cursor *c, struct tcrec_record *r, uint32_t 
 
 static void parse_l3(const struct cursor *c, struct tcrec_record *r, uint32_t off)
 {
-	if (r->ethertype == ETHERTYPE_IP)
+	if (r->ethertype == TCREC_ETH_P_IP)
 		parse_ipv4(c, r, off);
-	else if (r->ethertype == ETHERTYPE_IPV6)
+	else if (r->ethertype == TCREC_ETH_P_IPV6)
 		parse_ipv6(c, r, off);
 }
 
 static void parse_eth(const struct cursor *c, struct tcrec_record *r, struct packet_l3 *pl)
 {
-	const uint8_t *h = at(c, 0, 14);
-	uint32_t off = 14;
+	const uint8_t *h = at(c, 0, TCREC_ETH_HLEN);
+	uint32_t off = TCREC_ETH_HLEN;
 
 	if (!h) {
-		r->flags |= TCREC_F_TRUNC;
+		missed(c, r, 0, TCREC_ETH_HLEN);
 		return;
 	}
 	memcpy(r->dmac, h, 6);
 	memcpy(r->smac, h + 6, 6);
 	uint16_t proto = rd16(h + 12);
-	for (int i = 0; proto == ETHERTYPE_8021Q || proto == ETHERTYPE_8021AD; i++) {
-		if (i >= VLAN_TAGS_MAX) {
+	for (int i = 0; proto == TCREC_ETH_P_8021Q || proto == TCREC_ETH_P_8021AD; i++) {
+		if (i >= TCREC_VLAN_MAX) {
 			r->flags |= TCREC_F_VLAN_MORE;
 			r->ethertype = proto;
 			return;
 		}
-		if (!(h = at(c, off, 4))) {
-			r->flags |= TCREC_F_TRUNC;
+		if (!(h = at(c, off, TCREC_VLAN_HLEN))) {
+			missed(c, r, off, TCREC_VLAN_HLEN);
 			r->ethertype = proto;
 			return;
 		}
@@ -223,7 +217,7 @@ static void parse_eth(const struct cursor *c, struct tcrec_record *r, struct pac
 		r->vlan_tci[i] = rd16(h);
 		r->vlan_count = (uint8_t)(i + 1);
 		proto = rd16(h + 2);
-		off += 4;
+		off += TCREC_VLAN_HLEN;
 	}
 	r->ethertype = proto;
 	pl->l3_off = off;
@@ -244,7 +238,7 @@ static void parse_at_l3(const struct cursor *c, struct tcrec_record *r, struct p
 
 void packet_parse_l4(uint8_t proto, const uint8_t *b, uint32_t avail, struct tcrec_record *rec)
 {
-	struct cursor c = { b, avail };
+	struct cursor c = { b, avail, avail };
 
 	rec->ip_proto = proto;
 	rec->flags &= (uint16_t)~(TCREC_F_L4 | TCREC_F_TRUNC);
@@ -254,7 +248,8 @@ void packet_parse_l4(uint8_t proto, const uint8_t *b, uint32_t avail, struct tcr
 int packet_parse(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
 		 struct packet_l3 *pl)
 {
-	struct cursor c = { b, caplen };
+	/* the caller's wire length, if it set one: see packet_parse.h */
+	struct cursor c = { b, caplen, rec->wire_len > caplen ? rec->wire_len : caplen };
 	const uint8_t *h;
 
 	pl->l3_off = 0;
@@ -270,7 +265,7 @@ int packet_parse(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_r
 			rec->flags |= TCREC_F_TRUNC;
 			return 0;
 		}
-		parse_at_l3(&c, rec, pl, 0, b[0] >> 4 == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
+		parse_at_l3(&c, rec, pl, 0, b[0] >> 4 == 6 ? TCREC_ETH_P_IPV6 : TCREC_ETH_P_IP);
 		return 0;
 	case PACKET_DLT_LINUX_SLL:
 		if (!(h = at(&c, 0, 16))) {

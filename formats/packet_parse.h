@@ -32,10 +32,12 @@ struct packet_l3 {
 /*
  * Parses caplen bytes at b of link type linktype (EN10MB, RAW, IPV4, IPV6,
  * LINUX_SLL, LINUX_SLL2) into rec, field for field as the capture program
- * does: only the first 256 bytes count (TCREC_HDR_WIN), what cannot be parsed is
- * left as it was and flagged. rec should be zeroed; ts_ns, wire_len and
- * cap_len are the caller's. Returns 0, or -EPROTONOSUPPORT for another link
- * type.
+ * does (bpf/parse.h): only the first TCREC_HDR_WIN bytes count, what cannot
+ * be parsed is left as it was and flagged. rec should be zeroed; ts_ns,
+ * wire_len and cap_len are the caller's. Set wire_len first when the
+ * packet was longer than the bytes kept (a snaplen): a header past the
+ * window that the packet had is then EXT_LIMIT, as in the kernel, not
+ * TRUNC. Returns 0, or -EPROTONOSUPPORT for another link type.
  */
 int packet_parse(int linktype, const uint8_t *b, uint32_t caplen, struct tcrec_record *rec,
 		 struct packet_l3 *l3);

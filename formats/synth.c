@@ -3,15 +3,7 @@
 
 #include <string.h>
 
-#define ETH_P_IPV4 0x0800
-#define ETH_P_IPV6 0x86dd
-#define PROTO_ICMP 1
-#define PROTO_TCP 6
-#define PROTO_UDP 17
-#define PROTO_IPV6_FRAG 44
-#define PROTO_IPV6_DSTOPTS 60
-#define PROTO_ICMPV6 58
-#define PROTO_SCTP 132
+#include "bpf/parse.h"
 
 static uint8_t *put16(uint8_t *p, uint16_t v)
 {
@@ -77,7 +69,7 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 		ext = 0;
 	int frag = (r->flags & TCREC_F_FRAG) && ext >= 8;
 	unsigned pad_len = frag ? ext - 8 : ext;
-	uint8_t first_nh = pad_len ? PROTO_IPV6_DSTOPTS : frag ? PROTO_IPV6_FRAG : r->ip_proto;
+	uint8_t first_nh = pad_len ? TCREC_NEXTHDR_DEST : frag ? TCREC_NEXTHDR_FRAGMENT : r->ip_proto;
 
 	put32(p, 6u << 28 | (uint32_t)r->tos << 20 | (r->ip_id & 0xfffff));
 	put16(p + 4, r->ip_len);
@@ -88,7 +80,7 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 	p += 40;
 	if (pad_len) {
 		memset(p, fill, pad_len);
-		p[0] = frag ? PROTO_IPV6_FRAG : r->ip_proto;
+		p[0] = frag ? TCREC_NEXTHDR_FRAGMENT : r->ip_proto;
 		p[1] = (uint8_t)(pad_len / 8 - 1);
 		p[2] = 1; /* PadN over the rest */
 		p[3] = (uint8_t)(pad_len - 4);
@@ -107,7 +99,7 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 {
 	switch (r->ip_proto) {
-	case PROTO_TCP: {
+	case TCREC_IPPROTO_TCP: {
 		unsigned hlen = r->tcp_hlen;
 		if (hlen < 20 || hlen > 60 || hlen & 3)
 			hlen = 20;
@@ -122,19 +114,19 @@ static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 		put16(p + 14, r->tcp_win);
 		return p + hlen;
 	}
-	case PROTO_UDP:
+	case TCREC_IPPROTO_UDP:
 		put16(p, r->sport);
 		put16(p + 2, r->dport);
 		put16(p + 4, r->udp_len);
 		put16(p + 6, (uint16_t)(fill << 8 | fill));
 		return p + 8;
-	case PROTO_SCTP:
+	case TCREC_IPPROTO_SCTP:
 		memset(p, fill, 12);
 		put16(p, r->sport);
 		put16(p + 2, r->dport);
 		return p + 12;
-	case PROTO_ICMP:
-	case PROTO_ICMPV6:
+	case TCREC_IPPROTO_ICMP:
+	case TCREC_IPPROTO_ICMPV6:
 		p[0] = r->icmp_type;
 		p[1] = r->icmp_code;
 		put16(p + 2, (uint16_t)(fill << 8 | fill));
@@ -169,18 +161,18 @@ size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t 
 	memcpy(p, rec->dmac, 6);
 	memcpy(p + 6, rec->smac, 6);
 	p += 12;
-	unsigned nvlan = rec->vlan_count < 3 ? rec->vlan_count : 3;
+	unsigned nvlan = rec->vlan_count < TCREC_VLAN_MAX ? rec->vlan_count : TCREC_VLAN_MAX;
 	for (unsigned i = 0; i < nvlan; i++) {
-		p = put16(p, rec->vlan_tpid[i] ? rec->vlan_tpid[i] : 0x8100);
+		p = put16(p, rec->vlan_tpid[i] ? rec->vlan_tpid[i] : TCREC_ETH_P_8021Q);
 		p = put16(p, rec->vlan_tci[i]);
 	}
 	p = put16(p, rec->ethertype);
 
 	int l3 = 0;
-	if ((rec->flags & TCREC_F_IPV4) && rec->ethertype == ETH_P_IPV4) {
+	if ((rec->flags & TCREC_F_IPV4) && rec->ethertype == TCREC_ETH_P_IP) {
 		p = put_ipv4(p, rec, fill);
 		l3 = 1;
-	} else if ((rec->flags & TCREC_F_IPV6) && rec->ethertype == ETH_P_IPV6) {
+	} else if ((rec->flags & TCREC_F_IPV6) && rec->ethertype == TCREC_ETH_P_IPV6) {
 		p = put_ipv6(p, rec, fill);
 		l3 = 1;
 	}

@@ -7,6 +7,7 @@
 
 #include <bpf/bpf.h>
 
+#include "attach_clsact.h"
 #include "logging.h"
 
 /* Newer than Debian's 6.1 UAPI headers. */
@@ -14,7 +15,7 @@
 #define TCREC_BPF_TCX_EGRESS 47
 #define TCREC_BPF_F_BEFORE (1u << 3)
 
-static const char *dir_name(__u8 dir)
+const char *attach_dir_name(__u8 dir)
 {
 	return dir == TCREC_DIR_IN ? "ingress" : "egress";
 }
@@ -72,7 +73,7 @@ int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *if
 	if (set->mode == ATTACH_AUTO || set->mode == ATTACH_TCX) {
 		err = tcx_attach(e, prog_fd);
 		if (!err) {
-			pr_debug("%s %s: attached (tcx link)", ifname, dir_name(dir));
+			pr_debug("%s %s: attached (tcx link)", ifname, attach_dir_name(dir));
 			clsact_remove_stale(e);
 			set->n++;
 			return 0;
@@ -80,14 +81,14 @@ int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *if
 		if (set->mode == ATTACH_TCX || !tcx_unsupported(err)) {
 			if (tcx_unsupported(err))
 				pr_warn("%s %s: this kernel has no tcx hooks (needs 6.6+): %s; "
-					"try --attach tc", ifname, dir_name(dir), strerror(-err));
+					"try --attach tc", ifname, attach_dir_name(dir), strerror(-err));
 			else
-				pr_warn("%s %s: cannot attach a tcx link: %s", ifname, dir_name(dir),
+				pr_warn("%s %s: cannot attach a tcx link: %s", ifname, attach_dir_name(dir),
 					strerror(-err));
 			return err;
 		}
 		pr_debug("%s %s: no tcx on this kernel (%s), using a clsact filter", ifname,
-			 dir_name(dir), strerror(-err));
+			 attach_dir_name(dir), strerror(-err));
 		set->mode = ATTACH_TC;
 	}
 
@@ -95,7 +96,7 @@ int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *if
 	err = clsact_attach(e, prog_fd, &created_before);
 	if (err)
 		return err;
-	pr_debug("%s %s: attached (clsact filter handle 0x%x prio %u%s)", ifname, dir_name(dir),
+	pr_debug("%s %s: attached (clsact filter handle 0x%x prio %u%s)", ifname, attach_dir_name(dir),
 		 TCREC_TC_HANDLE, TCREC_TC_PRIO, e->qdisc_created ? ", qdisc created" : "");
 	set->n++;
 	return 0;
@@ -122,7 +123,7 @@ void attach_set_detach(struct attach_set *set)
 		} else {
 			clsact_detach(e);
 		}
-		pr_debug("%s %s: detached", e->ifname, dir_name(e->dir));
+		pr_debug("%s %s: detached", e->ifname, attach_dir_name(e->dir));
 	}
 	set->n = 0;
 }

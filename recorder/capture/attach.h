@@ -50,16 +50,7 @@ bool attach_set_has_clsact(const struct attach_set *set);
 /* Removes everything in the set (reverse order); NULL-safe, idempotent. */
 void attach_set_detach(struct attach_set *set);
 
-/* clsact details (record_clsact.c) */
-int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if);
-void clsact_detach(const struct attach_entry *e);
-/* Removes the clsact filter of a killed tcrec (a tcrec_* program at our
- * handle/priority that no process holds) from e's hook, and says so:
- * otherwise it would run on every packet until the next tc-mode start.
- * 1 removed, 0 nothing stale, -errno. */
-int clsact_remove_stale(const struct attach_entry *e);
-/* Filters on the ingress and egress hooks of ifindex, or -errno when
- * netlink cannot say. */
-int clsact_count_filters(int ifindex);
+/* "ingress" or "egress", for messages. */
+const char *attach_dir_name(__u8 dir);
 
 #endif

@@ -19,13 +19,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "attach.h"
+#include "attach_clsact.h"
 #include "logging.h"
-
-static const char *dir_name(__u8 dir)
-{
-	return dir == TCREC_DIR_IN ? "ingress" : "egress";
-}
 
 static void hook_of(const struct attach_entry *e, struct bpf_tc_hook *hook)
 {
@@ -172,12 +167,12 @@ int clsact_remove_stale(const struct attach_entry *e)
 	int err = bpf_tc_detach(&hook, &opts);
 	if (err && err != -ENOENT) {
 		pr_warn("%s %s: cannot remove a stale tcrec clsact filter (program id %u) left by an "
-			"earlier run: %s", e->ifname, dir_name(e->dir), p.prog_id, strerror(-err));
+			"earlier run: %s", e->ifname, attach_dir_name(e->dir), p.prog_id, strerror(-err));
 		return err;
 	}
 	/* The qdisc may be the earlier run's or anyone's: it stays. */
 	pr_info("%s %s: removed a stale tcrec clsact filter (program id %u) left by an earlier run",
-		e->ifname, dir_name(e->dir), p.prog_id);
+		e->ifname, attach_dir_name(e->dir), p.prog_id);
 	return 1;
 }
 
@@ -202,20 +197,20 @@ int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if
 	if (p.prog_id && p.foreign) {
 		pr_warn("%s %s: the clsact filter at handle 0x%x prio %u runs program '%s' (id %u), "
 			"not tcrec's: not touching it",
-			e->ifname, dir_name(e->dir), TCREC_TC_HANDLE, TCREC_TC_PRIO,
+			e->ifname, attach_dir_name(e->dir), TCREC_TC_HANDLE, TCREC_TC_PRIO,
 			p.name[0] ? p.name : "?", p.prog_id);
 		err = -EBUSY;
 		goto fail;
 	}
 	if (p.holder) {
 		pr_warn("%s %s: another tcrec (pid %ld) is recording here in tc mode; "
-			"stop it or use --attach tcx", e->ifname, dir_name(e->dir), p.holder);
+			"stop it or use --attach tcx", e->ifname, attach_dir_name(e->dir), p.holder);
 		err = -EBUSY;
 		goto fail;
 	}
 	if (p.prog_id) {
 		pr_info("%s %s: replacing a stale tcrec filter (program id %u) left by an earlier run",
-			e->ifname, dir_name(e->dir), p.prog_id);
+			e->ifname, attach_dir_name(e->dir), p.prog_id);
 		flags = BPF_TC_F_REPLACE;
 	}
 
@@ -223,7 +218,7 @@ int clsact_attach(struct attach_entry *e, int prog_fd, bool *qdisc_created_on_if
 		    .handle = TCREC_TC_HANDLE, .priority = TCREC_TC_PRIO);
 	err = bpf_tc_attach(&hook, &opts);
 	if (err) {
-		pr_warn("%s %s: cannot attach a clsact filter: %s", e->ifname, dir_name(e->dir),
+		pr_warn("%s %s: cannot attach a clsact filter: %s", e->ifname, attach_dir_name(e->dir),
 			strerror(-err));
 		goto fail;
 	}
@@ -248,7 +243,7 @@ void clsact_detach(const struct attach_entry *e)
 		int err = bpf_tc_detach(&hook, &opts);
 		if (err && err != -ENOENT)
 			pr_warn("%s %s: cannot remove tcrec's clsact filter: %s", e->ifname,
-				dir_name(e->dir), strerror(-err));
+				attach_dir_name(e->dir), strerror(-err));
 	}
 	if (e->qdisc_created)
 		destroy_qdisc_if_empty(e);

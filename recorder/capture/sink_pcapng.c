@@ -2,6 +2,7 @@
 #include "sink_pcapng.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,24 +61,18 @@ static int pcapng_flush(struct record_sink *base)
 	return note_err(s, export_writer_flush(s->w));
 }
 
-static int pcapng_close(struct record_sink *base, const struct tclog_final *fin)
+static int pcapng_close(struct record_sink *base, const struct tclog_final *fin, uint64_t *stored)
 {
-	if (!base)
-		return 0;
 	struct sink_pcapng *s = (struct sink_pcapng *)base;
+	if (stored)
+		*stored = export_writer_packets(s->w);
 	if (fin && !s->pipe_closed) {
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);
 		uint64_t end = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 		for (uint32_t i = 0; i < s->n_ifaces; i++) {
 			struct pcapng_if_stats st = { .ts_ns = end, .start_ns = s->start_ns, .end_ns = end };
-			for (int d = 0; d < 2; d++) {
-				const struct tclog_counters *c = &fin->c[i][d];
-				st.ifrecv += c->seen;
-				st.filteraccept += c->seen >= c->filtered ? c->seen - c->filtered : 0;
-				st.usrdeliv += c->recorded;
-				st.osdrop += c->dropped;
-			}
+			export_stats_add(&st, fin->c[i]);
 			export_writer_stats(s->w, i, &st);
 		}
 	}
@@ -91,16 +86,25 @@ static int pcapng_close(struct record_sink *base, const struct tclog_final *fin)
 	return err;
 }
 
+/* A failed start: the file sink_pcapng_create made goes too. */
+static void pcapng_discard(struct record_sink *base)
+{
+	struct sink_pcapng *s = (struct sink_pcapng *)base;
+	char path[PATH_MAX];
+	dev_t dev = s->dev;
+	ino_t ino = s->ino;
+	bool made = s->fd >= 0;
+	snprintf(path, sizeof(path), "%s", s->path);
+	pcapng_close(base, NULL, NULL);
+	if (made)
+		output_file_remove(path, dev, ino);
+}
+
 static const char *pcapng_name(const struct record_sink *base)
 {
 	const struct sink_pcapng *s = (const struct sink_pcapng *)base;
 
 	return s->path[0] ? s->path : "standard output";
-}
-
-static unsigned long long pcapng_records(const struct record_sink *base)
-{
-	return export_writer_packets(((const struct sink_pcapng *)base)->w);
 }
 
 static struct record_sink *sink_open(const char *path, int fd, const struct tclog_header *hdr,
@@ -142,7 +146,7 @@ static struct record_sink *sink_open(const char *path, int fd, const struct tclo
 	s->base.write = pcapng_write;
 	s->base.flush = pcapng_flush;
 	s->base.close = pcapng_close;
-	s->base.records = pcapng_records;
+	s->base.discard = pcapng_discard;
 	s->base.name = pcapng_name;
 	return &s->base;
 fail:;
@@ -207,34 +211,4 @@ struct record_sink *sink_pcapng_create(const char *path, uid_t uid, gid_t gid,
 	s->ino = st.st_ino;
 	snprintf(s->path, sizeof(s->path), "%s", name);
 	return base;
-}
-
-void sink_pcapng_discard(struct record_sink *base)
-{
-	if (!base)
-		return;
-	struct sink_pcapng *s = (struct sink_pcapng *)base;
-	char path[PATH_MAX];
-	dev_t dev = s->dev;
-	ino_t ino = s->ino;
-	bool made = s->fd >= 0;
-	snprintf(path, sizeof(path), "%s", s->path);
-	pcapng_close(base, NULL);
-	if (made)
-		output_file_remove(path, dev, ino);
-}
-
-struct record_sink *record_sink_open(const char *path, const char *format,
-				     const struct tclog_header *hdr)
-{
-	int stream = !strcmp(path, "-");
-	if (!format)
-		format = stream ? "pcapng" : "tcrec";
-	if (!strcmp(format, "pcapng"))
-		return sink_pcapng_open(path, hdr, EXPORT_PCAPNG);
-	if (!strcmp(format, "pcap"))
-		return sink_pcapng_open(path, hdr, EXPORT_PCAP);
-	(void)stream;
-	errno = EINVAL;
-	return NULL;
 }

@@ -3,6 +3,7 @@
 #ifndef TCREC_SINK_PCAPNG_H
 #define TCREC_SINK_PCAPNG_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "formats/export_writer.h"
@@ -24,14 +25,5 @@ struct record_sink *sink_pcapng_open(const char *path, const struct tclog_header
  * NULL with errno (EBUSY: another recorder writes path, said already). */
 struct record_sink *sink_pcapng_create(const char *path, uid_t uid, gid_t gid,
 				       const struct tclog_header *hdr, enum export_format fmt);
-
-/* Closes s and deletes the file sink_pcapng_create made (a failed start). */
-void sink_pcapng_discard(struct record_sink *s);
-
-/* The sink for `record -w PATH [-F FORMAT]`: FORMAT NULL means a tcrec
- * log, except for "-" (standard output), which gets pcapng. NULL with
- * errno on failure. */
-struct record_sink *record_sink_open(const char *path, const char *format,
-				     const struct tclog_header *hdr);
 
 #endif

@@ -10,14 +10,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_time.h"
 #include "logging.h"
 #include "formats/export_writer.h"
 #include "read/log_input.h"
 #include "filter/read_filter.h"
-#include "read/time_arg.h"
 
 static const char *const export_help =
-	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [--strict] [-q] [FILTER]\n"
+	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [--strict] [-q]\n"
+	"                    [FILTER]\n"
 	"\n"
 	"Writes the packets of one or more logs, merged by time, to OUT:\n"
 	"  OUT.pcapng      pcapng: one interface block per (host, interface), direction\n"
@@ -43,13 +44,16 @@ static const char *const export_help =
 	"  -o, --output OUT  file to write (format from its extension)\n"
 	"  --since T         first time to include\n"
 	"  --until T         time to stop at (excluded)\n"
-	"                    T is RFC 3339 (2026-11-22T01:43:54Z, ...+01:00) or an offset\n"
-	"                    from the start of the recording: +30s, +250ms, +5m, +2h\n"
-	"                    Chunks of the log outside [since, until) are not decompressed.\n"
+	"                    T is RFC 3339 (2026-11-22T01:43:54Z, ...+01:00) or an\n"
+	"                    offset from the start of the recording: +30s, +250ms,\n"
+	"                    +5m, +2h\n"
+	"                    Chunks of the log outside [since, until) are not\n"
+	"                    decompressed.\n"
 	"  --strict          stop at the first damaged chunk or unreadable file\n"
 	"  -q, --quiet       no progress line, no summary\n"
 	"  -h, --help        this help\n"
 	"\n"
+	"Damaged logs:\n"
 	"Damaged chunks in a log are stepped over with one warning per damaged\n"
 	"region (file, offset, records lost); among several files, one that is not a\n"
 	"readable log (empty, a README, a torn header) is skipped with one warning.\n"
@@ -57,18 +61,22 @@ static const char *const export_help =
 	"With --strict, export stops at the first damage: OUT keeps the packets\n"
 	"before it (exit 1). OUT is removed only when writing it failed.\n"
 	"\n"
+	"Interface statistics:\n"
 	"Interface statistics (pcapng) are the recorder's counters for the whole\n"
 	"recording: packets seen, accepted by the filter, delivered, ring-buffer drops.\n"
 	"They are written when every log was closed cleanly (has its trailer) and no\n"
 	"--since/--until cuts the recording. Each packet still carries the drops\n"
 	"that happened just before it (epb_dropcount).\n"
 	"\n"
-	"EXAMPLES\n"
+	"Examples:\n"
 	"  tcrec export capture.tclog -o capture.pcapng\n"
-	"  tcrec export /var/log/tcrec/ -o slice.pcap --since 2026-11-22T01:40:00Z --until +10m\n"
+	"  tcrec export /var/log/tcrec/ -o slice.pcap \\\n"
+	"        --since 2026-11-22T01:40:00Z --until +10m\n"
 	"  tcrec export hostA.tclog hostB.tclog -o both.pcapng.zst\n"
 	"  tcrec export capture.tclog -o web.pcapng tcp port 443 and host 10.0.0.1\n"
-	"  tcrec export capture.tclog -o - | tshark -r - -Y tcp.analysis.retransmission\n";
+	"  tcrec export capture.tclog -o - | tshark -r - -Y tcp.analysis.retransmission\n"
+	"\n"
+	"Exit status: 0 ok, 1 unreadable or damaged log or OUT not written, 2 usage.\n";
 
 /* Interface blocks keyed by (host, interface): rotated files of one
  * recording share them, two hosts get their own. */
@@ -143,13 +151,7 @@ static void add_finals(struct export_ctx *x, struct log_input *in)
 				b->have_final = 0;
 				continue;
 			}
-			for (int d = 0; d < 2; d++) {
-				const struct tclog_counters *c = &lf->final->c[s][d];
-				b->st.ifrecv += c->seen;
-				b->st.filteraccept += c->seen >= c->filtered ? c->seen - c->filtered : 0;
-				b->st.usrdeliv += c->recorded;
-				b->st.osdrop += c->dropped;
-			}
+			export_stats_add(&b->st, lf->final->c[s]);
 		}
 	}
 }
@@ -188,17 +190,6 @@ static void progress(uint64_t n, uint64_t ts_ns)
 	fprintf(stderr, "\rtcrec export: %llu packets, at %s UTC ", (unsigned long long)n, when);
 }
 
-static uint64_t start_of(struct log_input *in)
-{
-	uint64_t start = 0;
-	for (size_t f = 0; f < log_input_nfiles(in); f++) {
-		uint64_t s = log_input_file(in, f)->hdr->start_ns;
-		if (s && (!start || s < start))
-			start = s;
-	}
-	return start;
-}
-
 struct export_opts {
 	const char *out;
 	const char *since, *until;
@@ -212,14 +203,17 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 {
 	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_STRICT };
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "since", required_argument, NULL, OPT_SINCE },
-		{ "until", required_argument, NULL, OPT_UNTIL }, { "quiet", no_argument, NULL, 'q' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = cli_next_option("export", argc, argv, "o:qh", longopts)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -238,9 +232,9 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 			break;
 		case 'h':
 			fputs(export_help, stdout);
-			return -2;
+			return EXIT_OK;
 		default:
-			return usage_error("export", "bad option");
+			return EXIT_USAGE;
 		}
 	}
 	o->logs = argv + optind;
@@ -250,9 +244,12 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 	if (!o->out)
 		return usage_error("export", "no output given (-o OUT.pcapng|OUT.pcap|OUT.pcapng.zst)");
 	o->n_logs = cli_split_inputs(o->logs, n_args);
-	if (o->n_logs < n_args)
-		return cli_read_filter("export", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
-	return 0;
+	if (o->n_logs < n_args) {
+		int rc = cli_read_filter("export", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
+		if (rc)
+			return rc;
+	}
+	return CLI_RUN;
 }
 
 static int write_all(struct export_writer *w, struct export_ctx *x, struct log_input *in,
@@ -305,37 +302,55 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 	return 0;
 }
 
-static int export_run(const struct export_opts *po)
+/* OUT opened with its section and interface blocks; NULL after a message
+ * (and with OUT removed if it was created). */
+static struct export_writer *open_writer(const struct export_ctx *x, struct log_input *in,
+					 const struct export_opts *o, enum export_format fmt)
 {
-	const struct export_opts o = *po;
-	enum export_format fmt;
-	if (export_format_from_path(o.out, &fmt))
-		return usage_error("export", "%s: unknown output format (name it .pcapng, .pcap or .pcapng.zst)",
-				   o.out);
+	uint32_t pcap_snap = 0;
+	for (size_t i = 0; i < x->n_idbs; i++)
+		if (x->idbs[i].snaplen > pcap_snap)
+			pcap_snap = x->idbs[i].snaplen;
+	char hosts[256];
+	struct pcapng_section shb;
+	section_info(in, hosts, sizeof(hosts), &shb);
+	struct export_writer *w = export_writer_open(o->out, fmt, &shb, pcap_snap);
+	if (!w) {
+		pr_warn("%s: %s", o->out, strerror(errno));
+		return NULL;
+	}
+	export_writer_set_filter(w, read_filter_expr(o->filter));
+	for (size_t i = 0; i < x->n_idbs; i++) {
+		if (export_writer_add_iface(w, x->idbs[i].hdr, x->idbs[i].ifc, x->idbs[i].snaplen) < 0) {
+			pr_warn("%s: cannot write interface block", o->out);
+			export_writer_close(w);
+			if (strcmp(o->out, "-"))
+				unlink(o->out); /* a half-written export is worse than none */
+			return NULL;
+		}
+	}
+	return w;
+}
 
-	uint64_t t0 = now_ns();
-	char err[512];
-	struct log_input *in = log_input_open_with(o.logs, o.n_logs,
-						   o.strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP, err, sizeof(err));
-	if (!in) {
-		pr_warn("%s", err);
-		return EXIT_RUNTIME;
+/* The counters cover whole recordings: they would misdescribe a slice,
+ * or a recording whose damaged chunks were left out. */
+static void write_stats(struct export_writer *w, struct export_ctx *x)
+{
+	for (size_t i = 0; i < x->n_idbs; i++) {
+		struct idb *b = &x->idbs[i];
+		if (!b->have_final)
+			continue;
+		b->st.end_ns = b->last_ns ? b->last_ns : b->st.start_ns;
+		b->st.ts_ns = b->st.end_ns;
+		if (export_writer_stats(w, (uint32_t)i, &b->st))
+			break;
 	}
-	uint64_t since = 0, until = 0, base = start_of(in);
-	if (o.since && time_arg_parse(o.since, base, &since)) {
-		log_input_close(in);
-		return usage_error("export", "--since '%s': not an RFC 3339 time or +offset", o.since);
-	}
-	if (o.until && time_arg_parse(o.until, base, &until)) {
-		log_input_close(in);
-		return usage_error("export", "--until '%s': not an RFC 3339 time or +offset", o.until);
-	}
-	if (o.until && until <= since) {
-		log_input_close(in);
-		return usage_error("export", "--until %s is not after --since", o.until);
-	}
-	log_input_set_range(in, since, until);
+}
 
+/* Writes every packet of in to OUT; the exit status. */
+static int export_to(const struct export_opts *o, enum export_format fmt, struct log_input *in,
+		     uint64_t t0)
+{
 	struct export_ctx x = { 0 };
 	struct export_writer *w = NULL;
 	int opened = 0;
@@ -345,61 +360,57 @@ static int export_run(const struct export_opts *po)
 		pr_warn("out of memory");
 		goto out;
 	}
-	uint32_t pcap_snap = 0;
-	for (size_t i = 0; i < x.n_idbs; i++)
-		if (x.idbs[i].snaplen > pcap_snap)
-			pcap_snap = x.idbs[i].snaplen;
-	char hosts[256];
-	struct pcapng_section shb;
-	section_info(in, hosts, sizeof(hosts), &shb);
-	w = export_writer_open(o.out, fmt, &shb, pcap_snap);
-	if (!w) {
-		pr_warn("%s: %s", o.out, strerror(errno));
+	w = open_writer(&x, in, o, fmt);
+	if (!w)
 		goto out;
-	}
 	opened = 1;
-	export_writer_set_filter(w, read_filter_expr(o.filter));
-	for (size_t i = 0; i < x.n_idbs; i++) {
-		if (export_writer_add_iface(w, x.idbs[i].hdr, x.idbs[i].ifc, x.idbs[i].snaplen) < 0) {
-			pr_warn("%s: cannot write interface block", o.out);
-			goto out;
-		}
-	}
-	int input_stopped = write_all(w, &x, in, po, &n);
+	int input_stopped = write_all(w, &x, in, o, &n);
 	if (input_stopped < 0)
 		goto out;
 	int damaged = input_stopped || log_input_problems(in);
 	add_finals(&x, in);
-	/* The counters cover whole recordings: they would misdescribe a slice,
-	 * or a recording whose damaged chunks were left out. */
-	for (size_t i = 0; i < x.n_idbs && !o.since && !o.until && !damaged; i++) {
-		struct idb *b = &x.idbs[i];
-		if (!b->have_final)
-			continue;
-		b->st.end_ns = b->last_ns ? b->last_ns : b->st.start_ns;
-		b->st.ts_ns = b->st.end_ns;
-		if (export_writer_stats(w, (uint32_t)i, &b->st))
-			break;
-	}
+	if (!o->since && !o->until && !damaged)
+		write_stats(w, &x);
 	int e = export_writer_close(w);
 	w = NULL;
 	if (e) {
-		pr_warn("%s: %s", o.out, strerror(-e));
+		pr_warn("%s: %s", o->out, strerror(-e));
 		goto out;
 	}
 	double secs = (double)(now_ns() - t0) / 1e9;
 	if (!tcrec_quiet)
 		fprintf(stderr, "%llu packets written to %s (%llu chunks decompressed, %.0f packets/s)\n",
-			(unsigned long long)n, o.out, (unsigned long long)log_input_chunks_decompressed(in),
+			(unsigned long long)n, o->out, (unsigned long long)log_input_chunks_decompressed(in),
 			secs > 0 ? (double)n / secs : 0.0);
 	status = damaged ? EXIT_RUNTIME : EXIT_OK;
 	opened = 0; /* complete as far as the input allowed: keep it */
 out:
 	export_writer_close(w);
-	if (status != EXIT_OK && opened && strcmp(o.out, "-"))
-		unlink(o.out); /* a half-written export is worse than none */
+	if (status != EXIT_OK && opened && strcmp(o->out, "-"))
+		unlink(o->out); /* a half-written export is worse than none */
 	free(x.idbs);
 	free(x.file_map);
+	return status;
+}
+
+static int export_run(const struct export_opts *o)
+{
+	enum export_format fmt;
+	if (export_format_from_path(o->out, &fmt))
+		return usage_error("export", "%s: unknown output format (name it .pcapng, .pcap or .pcapng.zst)",
+				   o->out);
+	uint64_t t0 = now_ns();
+	char err[512];
+	struct log_input *in = log_input_open_with(o->logs, o->n_logs,
+						   o->strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP,
+						   err, sizeof(err));
+	if (!in) {
+		pr_warn("%s", err);
+		return EXIT_RUNTIME;
+	}
+	int status = cli_time_range("export", in, o->since, o->until);
+	if (!status)
+		status = export_to(o, fmt, in, t0);
 	log_input_close(in);
 	return status;
 }
@@ -408,10 +419,8 @@ int cmd_export(int argc, char **argv)
 {
 	struct export_opts o = { 0 };
 	int rc = parse_args(argc, argv, &o);
-	if (!rc)
+	if (rc == CLI_RUN)
 		rc = export_run(&o);
-	else if (rc == -2)
-		rc = EXIT_OK;
 	read_filter_close(o.filter);
 	return rc;
 }

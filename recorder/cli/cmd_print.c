@@ -1,21 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* tcrec print: a log one line per packet, like tcpdump -r. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
-
 #include "cli.h"
+#include "cli_time.h"
 #include "logging.h"
 #include "read/json_out.h"
 #include "read/log_input.h"
 #include "read/packet_text.h"
 #include "filter/read_filter.h"
-#include "read/time_arg.h"
 
 static const char print_help[] =
 	"Usage: tcrec print LOG... [--json] [-e] [--nano] [-c COUNT] [--since T]\n"
@@ -37,9 +34,8 @@ static const char print_help[] =
 	"bytes a metadata-only record does not keep (payload such as tcp[20:4] or\n"
 	"udp[8], IP/TCP options, checksums, ARP bodies) can select differently:\n"
 	"tcrec says so once on stderr when a filter reads such bytes of a\n"
-	"metadata-only record. The LOG\n"
-	"arguments are the leading ones that exist on disk; FILTER starts at the\n"
-	"first that does not.\n"
+	"metadata-only record. The LOG arguments are the leading ones that exist on\n"
+	"disk; FILTER starts at the first that does not.\n"
 	"\n"
 	"Options:\n"
 	"  --json          one JSON object per packet (JSON Lines) with every record\n"
@@ -61,6 +57,7 @@ static const char print_help[] =
 	"  -n              accepted for tcpdump habits (addresses are never resolved)\n"
 	"  -h, --help      this help\n"
 	"\n"
+	"Damaged logs:\n"
 	"A file whose recorder was killed (no trailer, torn last chunk) is read up to\n"
 	"its last complete chunk with a warning on stderr (exit 0). Damage costs only\n"
 	"the damaged chunks: one warning per damaged region names the file, offset and\n"
@@ -70,17 +67,15 @@ static const char print_help[] =
 	"the rest are printed, exit 1. With --strict, printing stops at the first\n"
 	"damage or unreadable file and the error names the file and offset (exit 1).\n"
 	"\n"
-	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n"
-	"\n"
-	"EXAMPLES\n"
+	"Examples:\n"
 	"  tcrec print /var/log/tcrec/eth0.tclog\n"
 	"  tcrec -r /var/log/tcrec/              # every rotated file, in time order\n"
 	"  tcrec print a.tclog b.tclog -c 20     # two vantage points merged by time\n"
 	"  tcrec print /var/log/tcrec/ --since 2026-11-22T01:40:00Z --until +2h\n"
 	"  tcrec print cap.tclog 'tcp[tcpflags] & tcp-syn != 0 and port 443'\n"
-	"  tcrec print cap.tclog --json | jq 'select(.dport == 443)'\n";
-
-enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL, OPT_STRICT };
+	"  tcrec print cap.tclog --json | jq 'select(.dport == 443)'\n"
+	"\n"
+	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n";
 
 struct print_opts {
 	bool json;
@@ -89,8 +84,9 @@ struct print_opts {
 	struct read_filter *filter; /* NULL = every packet */
 	const char *since, *until;
 	bool strict;
+	char **logs;
+	size_t n_logs;
 };
-
 
 static int print_packets(struct log_input *in, const struct print_opts *o)
 {
@@ -124,27 +120,9 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 	return EXIT_OK;
 }
 
-/* Offsets count from the earliest recording start among the files. */
-static int set_range(struct log_input *in, const struct print_opts *o)
+static int parse_args(int argc, char **argv, struct print_opts *o)
 {
-	uint64_t base = 0, since = 0, until = 0;
-	for (size_t f = 0; f < log_input_nfiles(in); f++) {
-		uint64_t s = log_input_file(in, f)->hdr->start_ns;
-		if (s && (!base || s < base))
-			base = s;
-	}
-	if (o->since && time_arg_parse(o->since, base, &since))
-		return usage_error("print", "--since '%s': not an RFC 3339 time or +offset", o->since);
-	if (o->until && time_arg_parse(o->until, base, &until))
-		return usage_error("print", "--until '%s': not an RFC 3339 time or +offset", o->until);
-	if (o->until && until <= since)
-		return usage_error("print", "--until %s is not after --since", o->until);
-	log_input_set_range(in, since, until);
-	return 0;
-}
-
-int cmd_print(int argc, char **argv)
-{
+	enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL, OPT_STRICT };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "nano", no_argument, NULL, OPT_NANO },
@@ -155,20 +133,19 @@ int cmd_print(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct print_opts o = { 0 };
 	int c;
 
 	optind = 1;
 	while ((c = cli_next_option("print", argc, argv, "c:ehnv", longopts)) != -1) {
 		switch (c) {
 		case OPT_JSON:
-			o.json = true;
+			o->json = true;
 			break;
 		case OPT_NANO:
-			o.text.nano = true;
+			o->text.nano = true;
 			break;
 		case 'e':
-			o.text.link = true;
+			o->text.link = true;
 			break;
 		case 'n':
 			break;
@@ -176,16 +153,16 @@ int cmd_print(int argc, char **argv)
 			tcrec_verbose++;
 			break;
 		case OPT_SINCE:
-			o.since = optarg;
+			o->since = optarg;
 			break;
 		case OPT_UNTIL:
-			o.until = optarg;
+			o->until = optarg;
 			break;
 		case OPT_STRICT:
-			o.strict = true;
+			o->strict = true;
 			break;
 		case 'c':
-			if (parse_u64("print", "-c", optarg, 1, UINT64_MAX, &o.count))
+			if (parse_u64("print", "-c", optarg, 1, UINT64_MAX, &o->count))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -197,29 +174,43 @@ int cmd_print(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("print", "no LOG given");
-
-	int nlogs = (int)cli_split_inputs(argv + optind, (size_t)(argc - optind));
-	if (nlogs < argc - optind) {
-		int rc = cli_read_filter("print", argv + optind + nlogs, (size_t)(argc - optind - nlogs),
-					  &o.filter);
+	size_t n_args = (size_t)(argc - optind);
+	o->logs = argv + optind;
+	o->n_logs = cli_split_inputs(o->logs, n_args);
+	if (o->n_logs < n_args) {
+		int rc = cli_read_filter("print", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
 		if (rc)
 			return rc;
 	}
+	return CLI_RUN;
+}
+
+static int print_run(const struct print_opts *o)
+{
 	char err[512];
-	struct log_input *in = log_input_open_with(argv + optind, (size_t)nlogs,
-						   o.strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP, err, sizeof(err));
+	struct log_input *in = log_input_open_with(o->logs, o->n_logs,
+						   o->strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP,
+						   err, sizeof(err));
 	if (!in) {
 		pr_warn("%s", err);
-		read_filter_close(o.filter);
 		return EXIT_RUNTIME;
 	}
-	int rc = set_range(in, &o);
+	int rc = cli_time_range("print", in, o->since, o->until);
 	if (!rc)
-		rc = print_packets(in, &o);
+		rc = print_packets(in, o);
 	if (!rc && log_input_problems(in))
 		rc = EXIT_RUNTIME; /* warned as met */
 	pr_debug("%llu chunks decompressed", (unsigned long long)log_input_chunks_decompressed(in));
 	log_input_close(in);
+	return rc;
+}
+
+int cmd_print(int argc, char **argv)
+{
+	struct print_opts o = { 0 };
+	int rc = parse_args(argc, argv, &o);
+	if (rc == CLI_RUN)
+		rc = print_run(&o);
 	read_filter_close(o.filter);
 	return rc;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tcrec stats: what a set of logs holds, in one table or one JSON object. */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,10 +9,10 @@
 
 #include "cli.h"
 #include "logging.h"
-#include "read/flow_table.h"
 #include "read/json_out.h"
 #include "read/log_input.h"
 #include "read/packet_text.h"
+#include "read/stats_table.h"
 #include "filter/read_filter.h"
 
 static const char stats_help[] =
@@ -32,153 +31,37 @@ static const char stats_help[] =
 	"  --strict    stop at the first damaged chunk or unreadable file, no summary\n"
 	"  -h, --help  this help\n"
 	"\n"
-	"Counters: 'packets' are the records in the logs; 'seen', 'recorded',\n"
-	"'filtered' and 'dropped' come from the trailers the recorder writes on a\n"
-	"clean close (a file without one, from a killed recorder, has no such\n"
-	"counters and its index was rebuilt by scanning). 'record drops' sums the\n"
-	"ring-buffer drops that records themselves report. Flows are directional\n"
-	"5-tuples (protocol, source, source port, destination, destination port);\n"
-	"fragments after the first count under ports 0.\n"
+	"Counters:\n"
+	"  'packets' are the records in the logs; 'seen', 'recorded', 'filtered' and\n"
+	"  'dropped' come from the trailers the recorder writes on a clean close (a\n"
+	"  file without one, from a killed recorder, has no such counters and its\n"
+	"  index was rebuilt by scanning). 'record drops' sums the ring-buffer drops\n"
+	"  that records themselves report. Flows are directional 5-tuples (protocol,\n"
+	"  source, source port, destination, destination port); fragments after the\n"
+	"  first count under ports 0.\n"
 	"\n"
-	"JSON keys: files[] {path, size, trailer, index_rebuilt}, packets,\n"
-	"wire_bytes, captured_bytes, first, first_ns, last, last_ns, duration_s\n"
-	"(first/last null when there are no packets), disk_bytes,\n"
-	"disk_bytes_per_packet, record_drops, counters {seen, recorded, filtered,\n"
-	"dropped, files} (sums over the files with a trailer; files says how many),\n"
-	"index_rebuilt, interfaces[] {ifname, ifindex, dir, packets, bytes, seen,\n"
-	"recorded, filtered, dropped}, flows, flows_untracked_packets,\n"
-	"top_flows[] {proto, src, sport, dst, dport, packets, bytes}.\n"
+	"JSON keys:\n"
+	"  files[] {path, size, trailer, index_rebuilt}, packets, wire_bytes,\n"
+	"  captured_bytes, first, first_ns, last, last_ns, duration_s (first/last\n"
+	"  null when there are no packets), disk_bytes, disk_bytes_per_packet,\n"
+	"  record_drops, counters {seen, recorded, filtered, dropped, files} (sums\n"
+	"  over the files with a trailer; files says how many), index_rebuilt,\n"
+	"  interfaces[] {ifname, ifindex, dir, packets, bytes, seen, recorded,\n"
+	"  filtered, dropped}, flows, flows_untracked_packets, top_flows[] {proto,\n"
+	"  src, sport, dst, dport, packets, bytes}.\n"
 	"\n"
-	"Damaged chunks are stepped over with one warning per damaged region (file,\n"
-	"offset, records lost) and files that are not readable logs (empty, a README,\n"
-	"a torn header) among several are skipped with one warning: the summary\n"
-	"covers the rest, and the exit status is 1.\n"
+	"Damaged logs:\n"
+	"  Damaged chunks are stepped over with one warning per damaged region (file,\n"
+	"  offset, records lost) and files that are not readable logs (empty, a\n"
+	"  README, a torn header) among several are skipped with one warning: the\n"
+	"  summary covers the rest, and the exit status is 1.\n"
 	"\n"
-	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n"
-	"\n"
-	"EXAMPLES\n"
+	"Examples:\n"
 	"  tcrec stats /var/log/tcrec/eth0.tclog\n"
 	"  tcrec stats /var/log/tcrec/ --top 5\n"
-	"  tcrec stats cap.tclog --json | jq .disk_bytes_per_packet\n";
-
-enum { OPT_JSON = 256, OPT_TOP, OPT_STRICT };
-
-/* One interface and direction, merged across files by name and ifindex. */
-struct if_stat {
-	char name[TCLOG_IFNAME_MAX];
-	uint32_t ifindex;
-	uint8_t dir;
-	uint64_t packets, bytes;
-	struct tclog_counters c;
-};
-
-struct stats {
-	uint64_t packets, wire_bytes, cap_bytes, record_drops;
-	uint64_t first_ns, last_ns;
-	struct if_stat *ifs;
-	size_t nifs, cap_ifs;
-	struct tclog_counters total;
-	size_t files_with_trailer;
-	struct flow_table *flows;
-	/* one-entry cache: consecutive packets mostly share an interface */
-	size_t last_if;
-};
-
-static struct if_stat *if_stat_get(struct stats *s, const char *name, uint32_t ifindex, uint8_t dir)
-{
-	if (s->last_if < s->nifs) {
-		struct if_stat *e = &s->ifs[s->last_if];
-		if (e->ifindex == ifindex && e->dir == dir && !strcmp(e->name, name))
-			return e;
-	}
-	for (size_t i = 0; i < s->nifs; i++) {
-		struct if_stat *e = &s->ifs[i];
-		if (e->ifindex == ifindex && e->dir == dir && !strcmp(e->name, name)) {
-			s->last_if = i;
-			return e;
-		}
-	}
-	if (s->nifs == s->cap_ifs) {
-		size_t cap = s->cap_ifs ? s->cap_ifs * 2 : 8;
-		struct if_stat *v = realloc(s->ifs, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		s->ifs = v;
-		s->cap_ifs = cap;
-	}
-	struct if_stat *e = &s->ifs[s->nifs];
-	memset(e, 0, sizeof(*e));
-	snprintf(e->name, sizeof(e->name), "%s", name);
-	e->ifindex = ifindex;
-	e->dir = dir;
-	s->last_if = s->nifs++;
-	return e;
-}
-
-static void add_counters(struct tclog_counters *a, const struct tclog_counters *b)
-{
-	a->seen += b->seen;
-	a->recorded += b->recorded;
-	a->filtered += b->filtered;
-	a->dropped += b->dropped;
-}
-
-static int count_packet(struct stats *s, const struct log_packet *p)
-{
-	const struct tcrec_record *r = p->rec;
-	if (!s->packets || r->ts_ns < s->first_ns)
-		s->first_ns = r->ts_ns;
-	if (!s->packets || r->ts_ns > s->last_ns)
-		s->last_ns = r->ts_ns;
-	s->packets++;
-	s->wire_bytes += r->wire_len;
-	s->cap_bytes += r->cap_len;
-	s->record_drops += r->drops;
-	struct if_stat *e = if_stat_get(s, p->iface ? p->iface->name : "", r->ifindex,
-					r->dir == TCREC_DIR_OUT);
-	if (!e)
-		return -ENOMEM;
-	e->packets++;
-	e->bytes += r->wire_len;
-	return flow_table_add(s->flows, r);
-}
-
-/* Trailer counters, once every file was read to its end. */
-static int add_trailers(struct stats *s, const struct log_input *in)
-{
-	for (size_t i = 0; i < log_input_nfiles(in); i++) {
-		const struct log_input_file *f = log_input_file(in, i);
-		if (!f->final)
-			continue;
-		s->files_with_trailer++;
-		uint32_t n = f->hdr->n_ifaces < TCREC_MAX_IFACES ? f->hdr->n_ifaces : TCREC_MAX_IFACES;
-		for (uint32_t slot = 0; slot < n; slot++) {
-			const struct tclog_iface *ifc = &f->hdr->ifaces[slot];
-			for (uint8_t dir = 0; dir < 2; dir++) {
-				const struct tclog_counters *fc = &f->final->c[slot][dir];
-				if (!fc->seen && !fc->recorded && !fc->filtered && !fc->dropped)
-					continue; /* a direction that saw nothing adds no row */
-				struct if_stat *e = if_stat_get(s, ifc->name, ifc->ifindex, dir);
-				if (!e)
-					return -ENOMEM;
-				add_counters(&e->c, fc);
-				add_counters(&s->total, fc);
-			}
-		}
-	}
-	return 0;
-}
-
-static int cmp_if(const void *a, const void *b)
-{
-	const struct if_stat *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	if (x->ifindex != y->ifindex)
-		return x->ifindex < y->ifindex ? -1 : 1;
-	return (int)x->dir - (int)y->dir;
-}
+	"  tcrec stats cap.tclog --json | jq .disk_bytes_per_packet\n"
+	"\n"
+	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n";
 
 static uint64_t disk_bytes(const struct log_input *in)
 {
@@ -207,7 +90,7 @@ static double per_packet(uint64_t bytes, uint64_t packets)
 	return packets ? (double)bytes / (double)packets : 0.0;
 }
 
-static void print_json(const struct stats *s, const struct log_input *in,
+static void print_json(const struct stats_table *s, const struct log_input *in,
 		       const struct flow_entry *top, size_t ntop)
 {
 	FILE *f = stdout;
@@ -284,7 +167,7 @@ static bool has_ports(uint8_t p)
 	return p == 6 || p == 17 || p == 132 || p == 33 || p == 136;
 }
 
-static void print_table(const struct stats *s, const struct log_input *in,
+static void print_table(const struct stats_table *s, const struct log_input *in,
 			const struct flow_entry *top, size_t ntop)
 {
 	FILE *f = stdout;
@@ -362,34 +245,17 @@ static void print_table(const struct stats *s, const struct log_input *in,
 	}
 }
 
-static int gather(struct stats *s, struct log_input *in, struct read_filter *filter)
-{
-	char err[512];
-	struct log_packet pkt;
-	int rc;
-	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
-		if (!read_filter_accepts(filter, &pkt))
-			continue;
-		if (count_packet(s, &pkt)) {
-			pr_warn("stats: out of memory");
-			return EXIT_RUNTIME;
-		}
-	}
-	if (rc < 0) {
-		pr_warn("%s", err);
-		return EXIT_RUNTIME;
-	}
-	if (add_trailers(s, in)) {
-		pr_warn("stats: out of memory");
-		return EXIT_RUNTIME;
-	}
-	if (s->nifs) /* an empty log has no table to sort */
-		qsort(s->ifs, s->nifs, sizeof(*s->ifs), cmp_if);
-	return EXIT_OK;
-}
+struct stats_opts {
+	bool json, strict;
+	uint64_t ntop;
+	struct read_filter *filter; /* NULL = every packet */
+	char **logs;
+	size_t n_logs;
+};
 
-int cmd_stats(int argc, char **argv)
+static int parse_args(int argc, char **argv, struct stats_opts *o)
 {
+	enum { OPT_JSON = 256, OPT_TOP, OPT_STRICT };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top", required_argument, NULL, OPT_TOP },
@@ -397,21 +263,20 @@ int cmd_stats(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	bool json = false, strict = false;
-	uint64_t ntop = 10;
 	int c;
 
+	o->ntop = 10;
 	optind = 1;
 	while ((c = cli_next_option("stats", argc, argv, "h", longopts)) != -1) {
 		switch (c) {
 		case OPT_JSON:
-			json = true;
+			o->json = true;
 			break;
 		case OPT_STRICT:
-			strict = true;
+			o->strict = true;
 			break;
 		case OPT_TOP:
-			if (parse_u64("stats", "--top", optarg, 0, 1000, &ntop))
+			if (parse_u64("stats", "--top", optarg, 0, 1000, &o->ntop))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -423,35 +288,65 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("stats", "no LOG given");
-
-	size_t nargs = (size_t)(argc - optind);
-	size_t nlogs = cli_split_inputs(argv + optind, nargs);
-	struct read_filter *filter = NULL;
-	if (nlogs < nargs) {
-		int frc = cli_read_filter("stats", argv + optind + nlogs, nargs - nlogs, &filter);
-		if (frc)
-			return frc;
+	size_t n_args = (size_t)(argc - optind);
+	o->logs = argv + optind;
+	o->n_logs = cli_split_inputs(o->logs, n_args);
+	if (o->n_logs < n_args) {
+		int rc = cli_read_filter("stats", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
+		if (rc)
+			return rc;
 	}
+	return CLI_RUN;
+}
+
+/* Every accepted packet, then the trailers. */
+static int gather(struct stats_table *s, struct log_input *in, struct read_filter *filter)
+{
 	char err[512];
-	struct log_input *in = log_input_open_with(argv + optind, nlogs,
-						   strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP, err, sizeof(err));
-	if (!in) {
+	struct log_packet pkt;
+	int rc;
+	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
+		if (!read_filter_accepts(filter, &pkt))
+			continue;
+		if (stats_table_add_packet(s, &pkt)) {
+			pr_warn("stats: out of memory");
+			return EXIT_RUNTIME;
+		}
+	}
+	if (rc < 0) {
 		pr_warn("%s", err);
-		read_filter_close(filter);
 		return EXIT_RUNTIME;
 	}
-	struct stats s = { .flows = flow_table_new() };
-	struct flow_entry *top = calloc(ntop ? ntop : 1, sizeof(*top));
+	if (stats_table_finish(s, in)) {
+		pr_warn("stats: out of memory");
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+static int stats_run(const struct stats_opts *o)
+{
+	char err[512];
+	struct log_input *in = log_input_open_with(o->logs, o->n_logs,
+						   o->strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP,
+						   err, sizeof(err));
+	if (!in) {
+		pr_warn("%s", err);
+		return EXIT_RUNTIME;
+	}
+	struct stats_table s;
+	int init = stats_table_init(&s);
+	struct flow_entry *top = calloc(o->ntop ? o->ntop : 1, sizeof(*top));
 	int rc = EXIT_RUNTIME;
-	if (!s.flows || !top) {
+	if (init || !top) {
 		pr_warn("stats: out of memory");
 		goto cleanup;
 	}
-	rc = gather(&s, in, filter);
+	rc = gather(&s, in, o->filter);
 	if (rc)
 		goto cleanup;
-	size_t n = flow_table_top(s.flows, top, ntop);
-	if (json)
+	size_t n = flow_table_top(s.flows, top, o->ntop);
+	if (o->json)
 		print_json(&s, in, top, n);
 	else
 		print_table(&s, in, top, n);
@@ -463,9 +358,17 @@ int cmd_stats(int argc, char **argv)
 		rc = EXIT_RUNTIME; /* warned as met */
 cleanup:
 	free(top);
-	free(s.ifs);
-	flow_table_free(s.flows);
+	stats_table_free(&s);
 	log_input_close(in);
-	read_filter_close(filter);
+	return rc;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct stats_opts o = { 0 };
+	int rc = parse_args(argc, argv, &o);
+	if (rc == CLI_RUN)
+		rc = stats_run(&o);
+	read_filter_close(o.filter);
 	return rc;
 }

@@ -24,10 +24,16 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: tcrec COMMAND [OPTIONS]\n"
 		   "       tcrec -r LOG...      (same as tcrec print LOG...)\n\n"
+		   "Records the packets of TC hooks into compact logs, and reads, exports,\n"
+		   "summarises and compares them.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'tcrec COMMAND --help' shows the options and examples of one command.\n");
+	fprintf(f, "\n'tcrec COMMAND --help' shows the options and examples of one command.\n\n"
+		   "Examples:\n"
+		   "  tcrec record -i eth0 -w eth0.tclog\n"
+		   "  tcrec -r eth0.tclog\n\n"
+		   "Exit status: 0 ok, 1 runtime error, 2 bad usage.\n");
 }
 
 int main(int argc, char **argv)

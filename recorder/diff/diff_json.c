@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* `tcrec diff --json`: the schema is documented in recorder/DIFF.md. */
+#include "diff_json.h"
+
 #include <arpa/inet.h>
 #include <inttypes.h>
 
-#include "diff_model.h"
+#include "diff_report.h"
+#include "bpf/parse.h"
 #include "read/json_out.h"
 
 static const char *side_name(int side)
@@ -98,7 +100,7 @@ static void put_flowkey(FILE *f, const struct diff_flowkey *k)
 	fputs(",\"dst\":", f);
 	put_addr(f, k->family, k->daddr);
 	fprintf(f, ",\"sport\":%u,\"dport\":%u,\"ethertype\":%u", k->sport, k->dport,
-		k->family ? (k->family == 6 ? 0x86dd : 0x0800) : k->ethertype);
+		k->family ? (k->family == 6 ? TCREC_ETH_P_IPV6 : TCREC_ETH_P_IP) : k->ethertype);
 }
 
 static void put_flows(FILE *f, const struct diff_result *r)

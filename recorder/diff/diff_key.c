@@ -6,10 +6,11 @@
  * ethertype and L2 payload length. Out: everything a router or a bridge may
  * change on the way (MACs, VLAN tags, TTL, TOS/ECN, checksums).
  */
+#include "diff_key.h"
+
 #include <string.h>
 
 #include "diff_hash.h"
-#include "diff_pkt.h"
 
 /* Fixed L4 header bytes before the hashed part; 0 when the payload starts
  * right after the IP header (non-first fragments, unknown protocols). TCP

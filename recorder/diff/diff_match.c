@@ -19,8 +19,7 @@
  * Links are the low 32 bits of sequence numbers (fewer than 2^32 packets
  * are ever held); the sequence numbers whose low half is 0 go to fillers,
  * so that 0 can mean none. A node lives while packets of the ring refer to
- * it. Bucket indexes are seeded per run, so that a crafted input cannot
- * pile its keys into one bucket.
+ * it; nodes are found through a seeded hash table (diff_match_nodes.h).
  */
 #include "diff_match.h"
 
@@ -28,12 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff_hash.h"
+#include "diff_match_nodes.h"
 
 enum { ST_PENDING, ST_MATCHED, ST_DEAD, ST_FILLER };
 
-/* FIFOs of a group node, per side; a payload node uses Q_PAY only. */
-enum { Q_ALL, Q_NOPAY, Q_PAY, NQ };
 /* Links of an entry: in its group's Q_ALL, and in the FIFO of its payload. */
 enum { L_ALL, L_SPEC };
 
@@ -55,32 +52,12 @@ struct ent {
 	uint8_t synth;
 };
 
-struct fifo {
-	uint32_t head, tail;
-};
-
-struct node {
-	uint64_t key;
-	uint64_t pay;           /* payload node: its hash; group: the hash of Q_PAY */
-	uint64_t last_a[NQ];    /* A# of the latest matched A packet, by FIFO kind */
-	uint32_t matched_a[NQ]; /* matched A packets held, by FIFO kind */
-	struct fifo q[2][NQ];   /* [side][kind] */
-	uint32_t hnext;         /* bucket chain; free list when unused */
-	uint32_t refs;          /* ring entries referring to it */
-	uint8_t is_sub;
-	uint8_t has_pay;        /* group: pay is set */
-};
-
 struct dm {
 	struct dm_cfg cfg;
 	struct ent *ring;
 	uint64_t rmask;
 	uint64_t head, tail; /* seqs: oldest live, next to assign */
-	struct node *nodes;  /* nodes[0] unused: 0 means none */
-	uint32_t nnodes, capnodes, free_node, live_nodes;
-	uint32_t *bk;
-	uint64_t bmask;
-	uint64_t seed;
+	struct dm_nodes nt;
 	int64_t now;
 	bool started;
 	uint64_t max_a;      /* highest A position matched so far (reordering) */
@@ -90,7 +67,6 @@ struct dm {
 };
 
 #define RING_INIT 4096
-#define BK_INIT 8192
 
 struct dm *dm_new(const struct dm_cfg *cfg)
 {
@@ -100,15 +76,10 @@ struct dm *dm_new(const struct dm_cfg *cfg)
 		return NULL;
 	m->cfg = *cfg;
 	m->ring = malloc(RING_INIT * sizeof(*m->ring));
-	m->bk = calloc(BK_INIT, sizeof(*m->bk));
-	m->nodes = malloc(RING_INIT * sizeof(*m->nodes));
-	m->capnodes = RING_INIT;
-	m->nnodes = 1;
 	m->rmask = RING_INIT - 1;
-	m->bmask = BK_INIT - 1;
 	m->head = m->tail = 1;
-	m->seed = diff_hash_seed(m);
-	if (!m->ring || !m->bk || !m->nodes || diff_hist_init(&m->hist, cfg->window_ns) < 0) {
+	if (!m->ring || dm_nodes_init(&m->nt, &m->st.steps) < 0 ||
+	    diff_hist_init(&m->hist, cfg->window_ns) < 0) {
 		dm_free(m);
 		errno = ENOMEM;
 		return NULL;
@@ -127,103 +98,6 @@ static inline uint64_t full_seq(const struct dm *m, uint32_t s32)
 	return m->head + (uint32_t)(s32 - (uint32_t)m->head);
 }
 
-static inline uint64_t bucket_of(const struct dm *m, uint64_t key, uint64_t pay, bool sub)
-{
-	uint64_t h = key ^ m->seed;
-
-	if (sub)
-		h = diff_fmix64(h ^ pay * 0x9e3779b97f4a7c15ull) + 1;
-	return diff_fmix64(h) & m->bmask;
-}
-
-static uint32_t find_node(struct dm *m, uint64_t key, uint64_t pay, bool sub)
-{
-	uint32_t i = m->bk[bucket_of(m, key, pay, sub)];
-
-	for (; i; i = m->nodes[i].hnext) {
-		const struct node *n = &m->nodes[i];
-		m->st.steps++;
-		if (n->key == key && n->is_sub == sub && (!sub || n->pay == pay))
-			return i;
-	}
-	return 0;
-}
-
-static int grow_buckets(struct dm *m)
-{
-	uint64_t size = (m->bmask + 1) * 2;
-	uint32_t *bk = calloc(size, sizeof(*bk));
-
-	if (!bk)
-		return -ENOMEM;
-	free(m->bk);
-	m->bk = bk;
-	m->bmask = size - 1;
-	for (uint32_t i = 1; i < m->nnodes; i++) {
-		struct node *n = &m->nodes[i];
-		if (!n->refs)
-			continue; /* on the free list */
-		uint64_t b = bucket_of(m, n->key, n->pay, n->is_sub);
-		n->hnext = bk[b];
-		bk[b] = i;
-	}
-	return 0;
-}
-
-/*
- * A node for (key, pay), created if need be; 0 when out of memory. A new
- * node has no refs: the caller takes one (insert) or gives it back
- * (unhold) before the next node is made, which may rebuild the buckets.
- */
-static uint32_t get_node(struct dm *m, uint64_t key, uint64_t pay, bool sub)
-{
-	uint32_t i = find_node(m, key, pay, sub);
-
-	if (i)
-		return i;
-	/* at most half as many nodes as buckets: chains stay short */
-	if ((uint64_t)(m->live_nodes + 1) * 2 > m->bmask + 1 && grow_buckets(m) < 0)
-		return 0;
-	if (m->free_node) {
-		i = m->free_node;
-		m->free_node = m->nodes[i].hnext;
-	} else {
-		if (m->nnodes == m->capnodes) {
-			if (m->capnodes > UINT32_MAX / 2)
-				return 0;
-			struct node *v = realloc(m->nodes, (size_t)m->capnodes * 2 * sizeof(*v));
-			if (!v)
-				return 0;
-			m->nodes = v;
-			m->capnodes *= 2;
-		}
-		i = m->nnodes++;
-	}
-	struct node *n = &m->nodes[i];
-	*n = (struct node){ .key = key, .pay = pay, .is_sub = sub };
-	uint64_t b = bucket_of(m, key, pay, sub);
-	n->hnext = m->bk[b];
-	m->bk[b] = i;
-	m->live_nodes++;
-	return i;
-}
-
-/* Drops a reference; the node goes when none is left. */
-static void put_node(struct dm *m, uint32_t i)
-{
-	struct node *n = &m->nodes[i];
-
-	if (n->refs && --n->refs)
-		return;
-	uint32_t *p = &m->bk[bucket_of(m, n->key, n->pay, n->is_sub)];
-	while (*p != i)
-		p = &m->nodes[*p].hnext;
-	*p = n->hnext;
-	n->hnext = m->free_node;
-	m->free_node = i;
-	m->live_nodes--;
-}
-
 /* The FIFO kind of an entry's payload in its group, or Q_PAY of its own
  * payload node. */
 static inline int spec_kind(const struct ent *e)
@@ -231,14 +105,14 @@ static inline int spec_kind(const struct ent *e)
 	return e->sub ? Q_PAY : Q_NOPAY;
 }
 
-static inline struct fifo *spec_fifo(struct dm *m, const struct ent *e)
+static inline struct dm_fifo *spec_fifo(struct dm *m, const struct ent *e)
 {
 	uint32_t n = e->sub && e->sub != e->grp ? e->sub : e->grp;
 
-	return &m->nodes[n].q[e->side][spec_kind(e)];
+	return &m->nt.v[n].q[e->side][spec_kind(e)];
 }
 
-static void link_in(struct dm *m, struct fifo *q, int l, uint64_t seq)
+static void link_in(struct dm *m, struct dm_fifo *q, int l, uint64_t seq)
 {
 	struct ent *e = E(m, seq);
 
@@ -251,7 +125,7 @@ static void link_in(struct dm *m, struct fifo *q, int l, uint64_t seq)
 	q->tail = (uint32_t)seq;
 }
 
-static void link_out(struct dm *m, struct fifo *q, int l, struct ent *e)
+static void link_out(struct dm *m, struct dm_fifo *q, int l, struct ent *e)
 {
 	if (e->pv[l])
 		E(m, full_seq(m, e->pv[l]))->nx[l] = e->nx[l];
@@ -266,7 +140,7 @@ static void link_out(struct dm *m, struct fifo *q, int l, struct ent *e)
 /* A pending packet is paired or gone: it leaves both of its FIFOs. */
 static void unqueue(struct dm *m, struct ent *e)
 {
-	link_out(m, &m->nodes[e->grp].q[e->side][Q_ALL], L_ALL, e);
+	link_out(m, &m->nt.v[e->grp].q[e->side][Q_ALL], L_ALL, e);
 	link_out(m, spec_fifo(m, e), L_SPEC, e);
 }
 
@@ -301,9 +175,9 @@ static void release(struct dm *m, uint32_t flow)
  * duplicates of it. */
 static void note_matched_a(struct dm *m, const struct ent *e, int delta)
 {
-	struct node *g = &m->nodes[e->grp];
+	struct dm_node *g = &m->nt.v[e->grp];
 	int k = spec_kind(e);
-	struct node *s = e->sub && e->sub != e->grp ? &m->nodes[e->sub] : g;
+	struct dm_node *s = e->sub && e->sub != e->grp ? &m->nt.v[e->sub] : g;
 
 	g->matched_a[Q_ALL] += (uint32_t)delta;
 	s->matched_a[k] += (uint32_t)delta;
@@ -325,7 +199,7 @@ static void pop_oldest(struct dm *m)
 	}
 	/* the nodes of the next entries to expire are cold: load them early */
 	if (m->tail - m->head > POP_AHEAD)
-		__builtin_prefetch(&m->nodes[E(m, m->head + POP_AHEAD)->grp], 1);
+		__builtin_prefetch(&m->nt.v[E(m, m->head + POP_AHEAD)->grp], 1);
 	if (e->state == ST_PENDING) {
 		unqueue(m, e);
 		if (e->side == 0)
@@ -339,8 +213,8 @@ static void pop_oldest(struct dm *m)
 	}
 	free(e->bytes);
 	if (e->sub && e->sub != e->grp)
-		put_node(m, e->sub);
-	put_node(m, e->grp);
+		dm_node_put(&m->nt, e->sub);
+	dm_node_put(&m->nt, e->grp);
 	uint32_t flow = e->flow;
 	m->head++;
 	release(m, flow);
@@ -414,11 +288,11 @@ static int insert(struct dm *m, int side, const struct diff_pkt *p, int64_t t, u
 		.state = (uint8_t)state,
 		.synth = p->synthesized,
 	};
-	m->nodes[grp].refs++;
+	m->nt.v[grp].refs++;
 	if (sub && sub != grp)
-		m->nodes[sub].refs++;
+		m->nt.v[sub].refs++;
 	if (state == ST_PENDING) {
-		link_in(m, &m->nodes[grp].q[side][Q_ALL], L_ALL, seq);
+		link_in(m, &m->nt.v[grp].q[side][Q_ALL], L_ALL, seq);
 		link_in(m, spec_fifo(m, e), L_SPEC, seq);
 	} else if (side == 0 && state == ST_MATCHED) {
 		note_matched_a(m, e, 1);
@@ -462,10 +336,10 @@ static inline uint64_t absdiff(int64_t a, int64_t b)
 static uint64_t find_twin(struct dm *m, uint32_t grp, uint32_t sub, bool has_pay, int other,
 			  int64_t t)
 {
-	struct node *g = &m->nodes[grp];
+	struct dm_node *g = &m->nt.v[grp];
 	/* one FIFO, or two merged by age (with payload: its own, and none) */
 	uint32_t a = has_pay ? (sub == grp ? g->q[other][Q_PAY].head
-				: sub ? m->nodes[sub].q[other][Q_PAY].head : 0)
+				: sub ? m->nt.v[sub].q[other][Q_PAY].head : 0)
 			     : g->q[other][Q_ALL].head;
 	uint32_t b = has_pay ? g->q[other][Q_NOPAY].head : 0;
 	int la = has_pay ? L_SPEC : L_ALL;
@@ -500,10 +374,10 @@ static uint64_t find_twin(struct dm *m, uint32_t grp, uint32_t sub, bool has_pay
 /* Nodes made for a packet that is not held are not kept. */
 static void unhold(struct dm *m, uint32_t grp, uint32_t sub)
 {
-	if (sub && sub != grp && !m->nodes[sub].refs)
-		put_node(m, sub);
-	if (!m->nodes[grp].refs)
-		put_node(m, grp);
+	if (sub && sub != grp && !m->nt.v[sub].refs)
+		dm_node_put(&m->nt, sub);
+	if (!m->nt.v[grp].refs)
+		dm_node_put(&m->nt, grp);
 }
 
 int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_t flow)
@@ -514,12 +388,12 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 	}
 	expire(m);
 
-	uint32_t grp = get_node(m, p->key, 0, false);
+	uint32_t grp = dm_node_get(&m->nt, p->key, 0, false);
 	if (!grp)
 		return -ENOMEM;
 	uint32_t sub = 0;
 	if (p->has_pay) {
-		struct node *g = &m->nodes[grp];
+		struct dm_node *g = &m->nt.v[grp];
 		if (!g->has_pay) {
 			g->has_pay = 1;
 			g->pay = p->pay_hash;
@@ -529,8 +403,8 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 		} else {
 			/* held while the payload node is made (buckets may be rebuilt) */
 			g->refs++;
-			sub = get_node(m, p->key, p->pay_hash, true);
-			m->nodes[grp].refs--;
+			sub = dm_node_get(&m->nt, p->key, p->pay_hash, true);
+			m->nt.v[grp].refs--;
 			if (!sub) {
 				unhold(m, grp, 0);
 				return -ENOMEM;
@@ -559,8 +433,8 @@ int dm_push(struct dm *m, int side, const struct diff_pkt *p, int64_t t, uint32_
 		return insert(m, side, p, t, flow, grp, sub, ST_MATCHED);
 	}
 	if (side == 1) {
-		const struct node *g = &m->nodes[grp];
-		const struct node *sn = sub && sub != grp ? &m->nodes[sub] : g;
+		const struct dm_node *g = &m->nt.v[grp];
+		const struct dm_node *sn = sub && sub != grp ? &m->nt.v[sub] : g;
 		uint64_t orig = 0;
 		if (!p->has_pay && g->matched_a[Q_ALL])
 			orig = g->last_a[Q_ALL];
@@ -589,15 +463,15 @@ unheld:
 void dm_prefetch(const struct dm *m, const struct diff_pkt *p)
 {
 	/* the bucket only: following it to the node would wait for the miss */
-	__builtin_prefetch(&m->bk[bucket_of(m, p->key, 0, false)]);
+	__builtin_prefetch(&m->nt.bk[dm_nodes_bucket(&m->nt, p->key, 0, false)]);
 }
 
 void dm_prefetch_chain(const struct dm *m, const struct diff_pkt *p)
 {
-	uint32_t i = m->bk[bucket_of(m, p->key, 0, false)];
+	uint32_t i = m->nt.bk[dm_nodes_bucket(&m->nt, p->key, 0, false)];
 
 	if (i)
-		__builtin_prefetch(&m->nodes[i]);
+		__builtin_prefetch(&m->nt.v[i]);
 }
 
 void dm_finish(struct dm *m)
@@ -624,8 +498,7 @@ void dm_free(struct dm *m)
 		for (uint64_t s = m->head; s != m->tail; s++)
 			free(E(m, s)->bytes);
 	free(m->ring);
-	free(m->bk);
-	free(m->nodes);
+	dm_nodes_free(&m->nt);
 	diff_hist_free(&m->hist);
 	free(m);
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* What `tcrec diff` found, shared by the text and JSON reports. */
-#ifndef TCREC_DIFF_H
-#define TCREC_DIFF_H
+/* What `tcrec diff` found: the result the engine fills and the text and
+ * JSON reports print. Types and defaults only. */
+#ifndef TCREC_DIFF_MODEL_H
+#define TCREC_DIFF_MODEL_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "diff_flow.h"
 #include "diff_match.h"
@@ -37,16 +37,5 @@ struct diff_result {
 	unsigned top;             /* flows listed, 0 = all that differ */
 	bool same;
 };
-
-void diff_flow_format(const struct diff_flowkey *k, char *buf, size_t len);
-
-void diff_report_text(FILE *f, const struct diff_result *r);
-void diff_report_json(FILE *f, const struct diff_result *r);
-
-/* Per-packet listing (--packets): text lines, or JSON objects streamed as
- * elements of the "packets" array. */
-void diff_event_text(FILE *f, const struct dm_event *ev, const struct diff_flows *flows);
-void diff_event_json(FILE *f, const struct dm_event *ev, const struct diff_flows *flows, bool first);
-const char *diff_event_why(const struct dm_event *ev, char *buf, size_t len);
 
 #endif

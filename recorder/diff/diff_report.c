@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The readable summary of `tcrec diff`, and the per-packet listing. */
+#include "diff_report.h"
+
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "diff_model.h"
 
 static const char *proto_name(uint8_t family, uint8_t proto, char *buf, size_t len)
 {

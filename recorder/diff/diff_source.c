@@ -11,9 +11,12 @@
 
 #include <pcap/pcap.h>
 
+#include "diff_key.h"
+#include "bpf/parse.h"
 #include "logging.h"
 #include "formats/packet_parse.h"
 #include "formats/synth.h"
+#include "filter/read_filter.h"
 #include "read/log_input.h"
 
 /* The parser speaks DLT numbers without libpcap's header. */
@@ -29,14 +32,14 @@ struct diff_src {
 	uint64_t drops;
 	bool past_tags;      /* see diff_src_past_tags */
 	bool cut;            /* pcap/pcapng: read stopped at damage (see diff_src_damaged) */
+	struct read_filter *filter; /* this source's own: see diff_src_open */
 	/* pcap, pcapng */
 	pcap_t *pc;
-	struct bpf_program prog;
-	bool has_prog;
 	int linktype;
+	uint8_t *view;       /* a frame of another link type as the filter sees it */
+	size_t view_cap;
 	/* tcrec log */
 	struct log_input *li;
-	pcap_t *dead;        /* compiles FILTER for Ethernet frames */
 	bool synth;          /* rebuild headers of metadata-only records */
 	struct tcrec_record rec;
 	uint8_t synth_buf[SYNTH_MAX];
@@ -97,7 +100,7 @@ static int sniff(const char *path, enum diff_src_kind *kind, char *err, size_t e
 	return 0;
 }
 
-static int open_pcap(struct diff_src *s, const char *filter, char *err, size_t errlen)
+static int open_pcap(struct diff_src *s, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 
@@ -122,36 +125,13 @@ static int open_pcap(struct diff_src *s, const char *filter, char *err, size_t e
 			 s->path, pcap_datalink_val_to_name(s->linktype) ?: "unknown");
 		return -1;
 	}
-	if (filter) {
-		if (pcap_compile(s->pc, &s->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(err, errlen, "filter '%s': %s", filter, pcap_geterr(s->pc));
-			return -1;
-		}
-		s->has_prog = true;
-	}
 	return 0;
 }
 
-static int open_tclog(struct diff_src *s, const char *filter, char *err, size_t errlen)
+static int open_tclog(struct diff_src *s, char *err, size_t errlen)
 {
 	char *paths[1] = { (char *)s->path };
 
-	if (filter) {
-		/* Metadata-only records are filtered on their synthesized headers,
-		 * which is exact for every header field and blind to payload. */
-		s->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
-								PCAP_TSTAMP_PRECISION_NANO);
-		if (!s->dead) {
-			snprintf(err, errlen, "%s: out of memory", s->path);
-			return -1;
-		}
-		if (pcap_compile(s->dead, &s->prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(err, errlen, "filter '%s': %s", filter, pcap_geterr(s->dead));
-			return -1;
-		}
-		s->has_prog = true;
-		s->synth = true;
-	}
 	s->li = log_input_open(paths, 1, err, errlen);
 	if (!s->li)
 		return -1;
@@ -159,8 +139,25 @@ static int open_tclog(struct diff_src *s, const char *filter, char *err, size_t 
 	return 0;
 }
 
-int diff_src_open(const char *path, const char *filter, bool synth, struct diff_src **out,
-		  char *err, size_t errlen)
+/* Each source filters with a copy of its own: the two are read by threads
+ * of their own, and the warning about metadata-only records names the
+ * input it is about. */
+static int copy_filter(struct diff_src *s, const struct read_filter *filter, char *err,
+		       size_t errlen)
+{
+	char why[256] = "";
+	const char *expr = read_filter_expr(filter);
+
+	int rc = read_filter_open(expr, s->path, &s->filter, why, sizeof(why));
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "%s: out of memory", s->path);
+	else if (rc)
+		snprintf(err, errlen, "filter '%s': %s", expr, why);
+	return rc ? -1 : 0;
+}
+
+int diff_src_open(const char *path, const struct read_filter *filter, bool synth,
+		  struct diff_src **out, char *err, size_t errlen)
 {
 	enum diff_src_kind kind;
 
@@ -175,8 +172,9 @@ int diff_src_open(const char *path, const char *filter, bool synth, struct diff_
 	s->kind = kind;
 	s->path = path;
 	s->synth = synth;
-	int ret = kind == DIFF_SRC_TCLOG ? open_tclog(s, filter, err, errlen)
-					 : open_pcap(s, filter, err, errlen);
+	int ret = kind == DIFF_SRC_TCLOG ? open_tclog(s, err, errlen) : open_pcap(s, err, errlen);
+	if (!ret && filter)
+		ret = copy_filter(s, filter, err, errlen);
 	if (ret < 0) {
 		diff_src_close(s);
 		return -1;
@@ -184,9 +182,6 @@ int diff_src_open(const char *path, const char *filter, bool synth, struct diff_
 	*out = s;
 	return 0;
 }
-
-/* As the capture program's header window (formats/packet_parse.h). */
-#define HDR_WIN 256u
 
 /*
  * A frame with more VLAN tags than a record holds (TCREC_F_VLAN_MORE) has no
@@ -201,18 +196,18 @@ static void parse_past_tags(const struct diff_src *s, struct tcrec_record *r,
 {
 	if (!s->past_tags || !(r->flags & TCREC_F_VLAN_MORE) || !b || s->linktype != DLT_EN10MB)
 		return;
-	uint32_t win = caplen < HDR_WIN ? caplen : HDR_WIN;
+	uint32_t win = caplen < TCREC_HDR_WIN ? caplen : TCREC_HDR_WIN;
 	uint32_t off = 14u + 4u * r->vlan_count;
 	uint16_t proto = r->ethertype;
 
-	while (proto == 0x8100 || proto == 0x88a8) {
+	while (proto == TCREC_ETH_P_8021Q || proto == TCREC_ETH_P_8021AD) {
 		if (off + 4 > win)
 			return;
 		proto = (uint16_t)(b[off + 2] << 8 | b[off + 3]);
 		off += 4;
 	}
 	uint8_t version = off < win ? b[off] >> 4 : 0;
-	if ((proto == 0x0800 && version == 4) || (proto == 0x86dd && version == 6)) {
+	if ((proto == TCREC_ETH_P_IP && version == 4) || (proto == TCREC_ETH_P_IPV6 && version == 6)) {
 		struct tcrec_record l3 = { 0 };
 		struct packet_l3 pl3;
 		/* the window counts from the frame's start, as in the kernel */
@@ -239,7 +234,62 @@ static void parse_past_tags(const struct diff_src *s, struct tcrec_record *r,
 	pl->l3_known = true;
 }
 
-static int next_pcap(struct diff_src *s, struct diff_pkt *p)
+/*
+ * The reading filter is compiled for Ethernet, the link type of every tcrec
+ * log. A frame of another link type (raw IP, Linux cooked) is shown to it
+ * as the frame tcrec records on such a device: an Ethernet header with
+ * zero MACs and the frame's protocol, then its L3 bytes. 0, or -ENOMEM.
+ */
+static int ether_view(struct diff_src *s, const uint8_t *data, const struct packet_l3 *pl,
+		      struct tcrec_record *view, const uint8_t **bytes)
+{
+	uint32_t l3_off = pl->l3_known ? pl->l3_off : s->rec.cap_len;
+	uint32_t l3_len = s->rec.cap_len - l3_off;
+
+	if (14u + l3_len > s->view_cap) {
+		uint8_t *v = realloc(s->view, 14u + l3_len);
+		if (!v)
+			return -ENOMEM;
+		s->view = v;
+		s->view_cap = 14u + l3_len;
+	}
+	memset(s->view, 0, 12);
+	s->view[12] = (uint8_t)(s->rec.ethertype >> 8);
+	s->view[13] = (uint8_t)s->rec.ethertype;
+	if (l3_len)
+		memcpy(s->view + 14, data + l3_off, l3_len);
+	*view = s->rec;
+	view->cap_len = 14u + l3_len;
+	view->wire_len = 14u + (s->rec.wire_len > l3_off ? s->rec.wire_len - l3_off : 0);
+	*bytes = s->view;
+	return 0;
+}
+
+/* Whether the reading filter takes the packet just parsed into s->rec:
+ * 1 yes, 0 no, -1 with err. */
+static int pcap_accepts(struct diff_src *s, const uint8_t *data, const struct packet_l3 *pl,
+			char *err, size_t errlen)
+{
+	struct tcrec_record view;
+	struct log_packet lp = { .rec = &s->rec, .bytes = data };
+
+	if (!s->filter)
+		return 1;
+	/* no bytes at all: a record without bytes would be filtered on
+	 * headers rebuilt from nothing; tcpdump's filter fails its first load */
+	if (!s->rec.cap_len)
+		return 0;
+	if (s->linktype != DLT_EN10MB) {
+		if (ether_view(s, data, pl, &view, &lp.bytes) < 0) {
+			snprintf(err, errlen, "%s: out of memory", s->path);
+			return -1;
+		}
+		lp.rec = &view;
+	}
+	return read_filter_accepts(s->filter, &lp);
+}
+
+static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -260,13 +310,16 @@ static int next_pcap(struct diff_src *s, struct diff_pkt *p)
 			return 0;
 		}
 		s->num++;
-		if (s->has_prog && !pcap_offline_filter(&s->prog, h, data))
-			continue;
 		memset(&s->rec, 0, sizeof(s->rec));
 		s->rec.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
 		s->rec.wire_len = h->len;
 		s->rec.cap_len = h->caplen;
 		packet_parse(s->linktype, data, h->caplen, &s->rec, &pl);
+		int take = pcap_accepts(s, data, &pl, err, errlen);
+		if (take < 0)
+			return -1;
+		if (!take)
+			continue;
 		parse_past_tags(s, &s->rec, &pl, data, h->caplen);
 		p->ts_ns = s->rec.ts_ns;
 		p->num = s->num;
@@ -291,6 +344,8 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 		const struct tcrec_record *r = lp.rec;
 		s->num++;
 		s->drops += r->drops;
+		if (!read_filter_accepts(s->filter, &lp))
+			continue;
 		p->bytes = r->cap_len ? lp.bytes : NULL;
 		p->cap_len = r->cap_len;
 		p->synthesized = false;
@@ -298,11 +353,6 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 			p->cap_len = (uint32_t)synth_headers(r, s->synth_buf);
 			p->bytes = s->synth_buf;
 			p->synthesized = true;
-		}
-		if (s->has_prog) {
-			struct pcap_pkthdr h = { .caplen = p->cap_len, .len = r->wire_len };
-			if (!p->bytes || !pcap_offline_filter(&s->prog, &h, p->bytes))
-				continue;
 		}
 		/* synthesized headers carry no payload: nothing to hash there */
 		struct packet_l3 pl = {
@@ -325,7 +375,7 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 
 int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
-	return s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p);
+	return s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
 }
 
 bool diff_src_has_bytes(const struct diff_src *s)
@@ -362,6 +412,11 @@ enum diff_src_kind diff_src_kind(const struct diff_src *s)
 	return s->kind;
 }
 
+const char *diff_src_path(const struct diff_src *s)
+{
+	return s->path;
+}
+
 const char *diff_src_kind_name(enum diff_src_kind k)
 {
 	switch (k) {
@@ -396,12 +451,10 @@ void diff_src_close(struct diff_src *s)
 {
 	if (!s)
 		return;
-	if (s->has_prog)
-		pcap_freecode(&s->prog);
+	read_filter_close(s->filter);
+	free(s->view);
 	if (s->pc)
 		pcap_close(s->pc);
-	if (s->dead)
-		pcap_close(s->dead);
 	if (s->li)
 		log_input_close(s->li);
 	free(s);

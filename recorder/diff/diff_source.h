@@ -12,20 +12,24 @@
 
 #include "diff_pkt.h"
 
+struct read_filter;
+
 enum diff_src_kind { DIFF_SRC_PCAP, DIFF_SRC_PCAPNG, DIFF_SRC_TCLOG };
 
 struct diff_src;
 
 /*
- * Opens path; filter (pcap-filter syntax, may be NULL) is compiled for the
- * input's link type and applied to every packet read (for metadata-only
- * tcrec records: to headers synthesized from the record). synth: give
- * metadata-only records synthesized header bytes (formats/synth.h) so that
- * they can be written out.
+ * Opens path. filter (may be NULL) selects the packets read, as it does for
+ * print and stats (filter/read_filter.h): on their bytes, on headers rebuilt
+ * from metadata-only tcrec records, and on frames of other link types seen
+ * as Ethernet frames with zero MACs; packets captured without any bytes
+ * never pass. The source filters with a copy of its own, whose one warning
+ * about metadata-only records names path. synth: give metadata-only records
+ * synthesized header bytes (formats/synth.h) so that they can be written out.
  * 0, or -1 with one line in err naming the path (or the filter) and why.
  */
-int diff_src_open(const char *path, const char *filter, bool synth, struct diff_src **out,
-		  char *err, size_t errlen);
+int diff_src_open(const char *path, const struct read_filter *filter, bool synth,
+		  struct diff_src **out, char *err, size_t errlen);
 
 /* 1 = *p filled (bytes valid until the next call on this source),
  * 0 = end, -1 = error with a message in err. A pcap or pcapng that is cut
@@ -50,6 +54,8 @@ bool diff_src_has_bytes(const struct diff_src *s);
 void diff_src_past_tags(struct diff_src *s, bool on);
 
 enum diff_src_kind diff_src_kind(const struct diff_src *s);
+/* The path as given to diff_src_open. */
+const char *diff_src_path(const struct diff_src *s);
 const char *diff_src_kind_name(enum diff_src_kind k);
 int diff_src_linktype(const struct diff_src *s);
 /* Packets the capture itself lost (tcrec ring-buffer drops), as far as the

@@ -13,7 +13,7 @@
 
 #include <pcap/dlt.h>
 
-#include "diff_model.h"
+#include "diff_report.h"
 #include "formats/pcapng_writer.h"
 #include "formats/synth.h"
 

@@ -41,7 +41,7 @@ enum cbpf_view_source {
 	CBPF_VIEW_SKB = 0,
 	/* As CBPF_VIEW_SKB, and R2 (second argument of
 	 * int tcrec_filter(struct __sk_buff *skb, __u32 no_eth)) != 0 means an
-	 * L3 device. For the body of that function (recorder/filter_load.c). */
+	 * L3 device. For the body of that function (filter_load.c). */
 	CBPF_VIEW_ARG,
 	/* Test hook, for BPF_PROG_TEST_RUN which cannot set VLAN fields:
 	 * skb->mark == 0: plain; below 0x10000: L3 device with ethertype

@@ -14,7 +14,8 @@ _Static_assert(sizeof(struct cbpf_insn) == sizeof(struct bpf_insn), "cbpf_insn l
 _Static_assert(offsetof(struct cbpf_insn, jt) == offsetof(struct bpf_insn, jt), "cbpf_insn jt");
 _Static_assert(offsetof(struct cbpf_insn, k) == offsetof(struct bpf_insn, k), "cbpf_insn k");
 
-/* What accepting rules return; only zero / non-zero matters to us. */
+/* The dead handle's snapshot length: tcpdump's default, so that the
+ * compiled code is the code tcpdump runs. */
 #define FILTER_SNAPLEN 262144
 
 char *filter_join(int argc, char *const *argv)

@@ -455,6 +455,17 @@ void log_input_set_range(struct log_input *in, uint64_t since_ns, uint64_t until
 	in->until_ns = until_ns;
 }
 
+uint64_t log_input_start_ns(const struct log_input *in)
+{
+	uint64_t start = 0;
+	for (size_t f = 0; f < log_input_nfiles(in); f++) {
+		uint64_t s = log_input_file(in, f)->hdr->start_ns;
+		if (s && (!start || s < start))
+			start = s;
+	}
+	return start;
+}
+
 int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen)
 {
 	if (in->last >= 0) {

@@ -53,6 +53,10 @@ struct log_input *log_input_open_with(char *const *paths, size_t n, enum log_dam
  * Call before the first log_input_next. */
 void log_input_set_range(struct log_input *in, uint64_t since_ns, uint64_t until_ns);
 
+/* The earliest recording start among the files (0 when none says): what
+ * "+offset" times count from. */
+uint64_t log_input_start_ns(const struct log_input *in);
+
 /* 1 = *pkt set (valid until the next call), 0 = end of all inputs,
  * -1 = error (message in err names file and offset). Warnings for torn
  * files are printed once to stderr as they are met. */

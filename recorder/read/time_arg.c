@@ -128,3 +128,21 @@ int time_arg_parse(const char *s, uint64_t base_ns, uint64_t *ns)
 		return parse_offset(s + 1, base_ns, ns);
 	return parse_rfc3339(s, ns);
 }
+
+int time_range_parse(const char *since, const char *until, uint64_t base_ns,
+		     struct time_range *out, enum time_range_fault *fault)
+{
+	struct time_range r = { 0, 0 };
+
+	*fault = TIME_RANGE_OK;
+	if (since && time_arg_parse(since, base_ns, &r.since_ns))
+		*fault = TIME_RANGE_BAD_SINCE;
+	else if (until && time_arg_parse(until, base_ns, &r.until_ns))
+		*fault = TIME_RANGE_BAD_UNTIL;
+	else if (until && r.until_ns <= r.since_ns)
+		*fault = TIME_RANGE_EMPTY;
+	if (*fault != TIME_RANGE_OK)
+		return -EINVAL;
+	*out = r;
+	return 0;
+}

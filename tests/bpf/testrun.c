@@ -99,7 +99,7 @@ int testrun_open(struct testrun **out, const struct testrun_opts *opts)
 		goto cleanup;
 	}
 	t->skel->rodata->snaplen = opts->snaplen;
-	/* as the recorder loads it for one interface (recorder/record_bpf.c),
+	/* as the recorder loads it for one interface (recorder/capture/capture.c),
 	 * so that timings are those of a real recording; with a slot the
 	 * ifslots map is used instead */
 	t->skel->rodata->single_iface = opts->slot < 0;

@@ -45,9 +45,9 @@ def defines(path):
     return out
 
 
-# The contract (tcrec.h) and the program's documented parse limits
-# (parse.bpf.h), read from the sources so that they cannot drift apart.
-_C = {**defines(os.path.join(SRC, "tcrec.h")), **defines(os.path.join(SRC, "parse.bpf.h"))}
+# The contract (tcrec.h) and the parse limits both parsers follow
+# (parse.h), read from the sources so that they cannot drift apart.
+_C = {**defines(os.path.join(SRC, "tcrec.h")), **defines(os.path.join(SRC, "parse.h"))}
 F_IPV4, F_IPV6, F_L4, F_FRAG, F_TRUNC, F_EXT_LIMIT, F_VLAN_MORE = (
     _C["TCREC_F_" + n] for n in ("IPV4", "IPV6", "L4", "FRAG", "TRUNC", "EXT_LIMIT", "VLAN_MORE"))
 SNAP_MAX = _C["TCREC_SNAP_MAX"]

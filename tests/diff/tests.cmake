@@ -20,6 +20,13 @@ target_compile_options(diff_match_test PRIVATE ${TCREC_WARNINGS})
 add_test(NAME diff_match_unit COMMAND diff_match_test)
 set_tests_properties(diff_match_unit PROPERTIES LABELS diff)
 
+# The engine alone: two small pcaps through diff_engine_new/run, no command.
+add_executable(diff_engine_test ${DIFF_TEST_DIR}/diff_engine_test.c)
+target_link_libraries(diff_engine_test PRIVATE tcrec_core)
+target_compile_options(diff_engine_test PRIVATE ${TCREC_WARNINGS})
+add_test(NAME diff_engine_unit COMMAND diff_engine_test)
+set_tests_properties(diff_engine_unit PROPERTIES LABELS diff)
+
 set(DIFF_TCREC $<TARGET_FILE:tcrec>)
 set(DIFF_PCAPMUT $<TARGET_FILE:pcapmut>)
 set(DIFF_GEN $<TARGET_FILE:pcap2tclog>)

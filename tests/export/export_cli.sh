@@ -38,7 +38,7 @@ expect 1 "missing.tclog" "$tmp/missing.tclog" -o "$tmp/a.pcapng"
 expect 1 "junk.tclog" "$tmp/junk.tclog" -o "$tmp/a.pcapng"
 expect 1 "$tmp/nodir/a.pcapng" "$tmp/ok.tclog" -o "$tmp/nodir/a.pcapng"
 [ ! -e "$tmp/a.pcapng" ] && [ ! -e "$tmp/a.txt" ] || { echo "FAIL: a failed export left a file" >&2; fail=1; }
-"$tcrec" export --help | grep -q EXAMPLES || { echo "FAIL: --help has no EXAMPLES" >&2; fail=1; }
+"$tcrec" export --help | grep -qx "Examples:" || { echo "FAIL: --help has no Examples: section" >&2; fail=1; }
 # A log whose last chunk is torn still exports what it holds, with a warning.
 size=$(stat -c %s "$tmp/ok.tclog")
 head -c $((size - 100)) "$tmp/ok.tclog" >"$tmp/torn.tclog"

@@ -74,6 +74,9 @@ done
 # decoder | file | functions that decode (extended regex; empty: all)
 decoders="
 tclog reader|formats/tclog_reader.c|
+tclog reader scan|formats/tclog_reader_scan.c|
+tclog reader resync|formats/tclog_reader_resync.c|
+tclog reader index|formats/tclog_reader_index.c|
 tclog framing|formats/tclog_wire.c|_decode$|_peek$|get_str|^fail$
 columnar decoder (enc 2)|formats/tclog_enc_columnar.c|^dec_|^colz_decode$|^recent_touch$
 columnar field map (enc 2)|formats/tclog_enc_colmap.c|^colz_fields_put$|^colz_key_get$|^colz_bytes_xor$|^xor_be$
@@ -82,6 +85,12 @@ record checks|formats/tclog_codec.c|
 pcap input|recorder/diff/diff_source.c|
 packet parser|formats/packet_parse.c|
 packet_text|recorder/read/packet_text.c|
+packet_text link|recorder/read/packet_text_link.c|
+packet_text IPv4|recorder/read/packet_text_ip.c|
+packet_text IPv6|recorder/read/packet_text_ipv6.c|
+packet_text L4|recorder/read/packet_text_l4.c|
+packet_text TCP|recorder/read/packet_text_tcp.c|
+packet_text ICMP|recorder/read/packet_text_icmp.c|
 json|recorder/read/json_out.c|
 read filter|recorder/filter/read_filter.c|
 filter taint probe|recorder/filter/cbpf_taint.c|

@@ -144,7 +144,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct cbpf_insn *prog;
 	size_t n;
-	char err[256];
 	if (filter_compile(expr, &prog, &n, err, sizeof(err)))
 		fail(expr, "compiles for the reader but not again");
 	bool orig = filter_run(prog, fr.pkt, fr.rec.wire_len, (unsigned)fr.pkt_len) != 0;

@@ -19,8 +19,10 @@ if ! "$CC" -fsanitize=address,undefined -o "$tmp/probe" "$tmp/probe.c" 2>/dev/nu
 fi
 
 files="recorder/cli/cmd_print.c recorder/cli/cmd_stats.c recorder/cli/cmd_export.c
-recorder/read/log_input.c recorder/filter/read_filter.c recorder/read/packet_text.c
-recorder/read/json_out.c recorder/filter/filter.c formats/tclog_reader.c"
+recorder/cli/cli_time.c recorder/read/stats_table.c
+recorder/read/log_input.c recorder/filter/read_filter.c
+recorder/read/line_buf.c $(cd "$SRC" && echo recorder/read/packet_text*.c)
+recorder/read/json_out.c recorder/filter/filter.c $(cd "$SRC" && echo formats/tclog_reader*.c)"
 flags=(-Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-missing-field-initializers -std=gnu17
 	"-fsanitize=address,undefined" -fno-omit-frame-pointer -fno-sanitize-recover=all
 	-DTCREC_VERSION='"test"' -I"$SRC" -I"$SRC/recorder" -I"$BIN/bpf")

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Code shape limits of the C sources: no file over 600 lines, no function
-over 80 lines (help texts are string tables, not functions), and the
-command-line header included only by the command layer.
+over 80 lines (help texts are string tables, not functions), the
+command-line header included only by the command layer, and each room of
+recorder/ including only the rooms it may call.
 
     tests/tools/code_shape.py SOURCE_ROOT
 
@@ -18,6 +19,16 @@ MAX_FILE = 600
 MAX_FUNC = 80
 DIRS = ("recorder", "formats", "bpf")
 CLI_HEADER = re.compile(r'#include\s+"(cli/)?cli\.h"')
+INCLUDE = re.compile(r'#include\s+"([^"]+)"')
+# What each room of recorder/ may include besides its own headers and
+# logging.h (the README's layout table).
+ROOM_CALLS = {
+    "capture": {"formats", "bpf"},
+    "filter": {"read", "formats", "bpf"},
+    "read": {"formats", "bpf"},
+    "diff": {"read", "filter", "formats", "bpf"},
+    "cli": {"capture", "filter", "read", "diff", "formats", "bpf"},
+}
 
 
 def functions(lines):
@@ -50,6 +61,15 @@ def main():
             for name, start, body in functions(lines):
                 if body > MAX_FUNC:
                     breaches.append(f"{rel}:{start + 1}: {name}() {body} lines (limit {MAX_FUNC})")
+            parts = rel.parts
+            if parts[0] == "recorder" and len(parts) > 2 and parts[1] in ROOM_CALLS:
+                for n, line in enumerate(lines, 1):
+                    m = INCLUDE.search(line)
+                    if not m or "/" not in m.group(1):
+                        continue
+                    other = m.group(1).split("/")[0]
+                    if other != parts[1] and other not in ROOM_CALLS[parts[1]]:
+                        breaches.append(f"{rel}:{n}: {parts[1]}/ may not include {m.group(1)}")
             if not str(rel).startswith("recorder/cli/"):
                 for n, line in enumerate(lines, 1):
                     if CLI_HEADER.search(line):

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The drain loop of `tcrec record`: ring buffer -> sink, until told to stop. */
+#include "capture_drain.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,8 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "logging.h"
-#include "record_run.h"
-#include "tcrec_capture.skel.h"
+#include "capture_clock.h"
 
 #define NSEC 1000000000ull
 /* The kernel side wakes us only for a backlog (wakeup_bytes): this is how
@@ -29,7 +29,7 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-void record_install_signals(void)
+void capture_install_signals(void)
 {
 	struct sigaction sa;
 
@@ -39,39 +39,6 @@ void record_install_signals(void)
 	/* no SA_RESTART: epoll_wait must return so that the loop sees the flag */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * NSEC + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t record_wall_ns(void)
-{
-	return clock_ns(CLOCK_REALTIME);
-}
-
-/* bpf_ktime_get_ns() is CLOCK_MONOTONIC: bracket a wall-clock read between
- * two monotonic reads and keep the tightest bracket. */
-int64_t record_clock_offset(void)
-{
-	uint64_t best_gap = UINT64_MAX;
-	int64_t off = 0;
-
-	for (int i = 0; i < 9; i++) {
-		uint64_t a = clock_ns(CLOCK_MONOTONIC);
-		uint64_t w = clock_ns(CLOCK_REALTIME);
-		uint64_t b = clock_ns(CLOCK_MONOTONIC);
-
-		if (b - a < best_gap) {
-			best_gap = b - a;
-			off = (int64_t)(w - (a + (b - a) / 2));
-		}
-	}
-	return off;
 }
 
 struct drain {
@@ -122,16 +89,17 @@ static int on_sample(void *ctx, void *data, size_t size)
 	if (d->limit && d->st->written >= d->limit)
 		d->full = true;
 	if (d->st->written % FLUSH_CHECK_EVERY == 0)
-		return maybe_flush(d, clock_ns(CLOCK_MONOTONIC));
+		return maybe_flush(d, capture_clock_ns(CLOCK_MONOTONIC));
 	return 0;
 }
 
-static void status_line(const struct drain *d, struct tcrec_capture *skel, uint32_t n_ifaces)
+static void status_line(const struct drain *d, const struct capture *c)
 {
 	struct tclog_final fin;
 	uint64_t seen = 0, dropped = 0;
+	uint32_t n_ifaces = capture_n_ifaces(c);
 
-	if (record_read_counters(skel, n_ifaces, &fin))
+	if (capture_counters(c, &fin))
 		return;
 	for (uint32_t i = 0; i < n_ifaces; i++)
 		for (int dir = 0; dir < 2; dir++) {
@@ -143,10 +111,10 @@ static void status_line(const struct drain *d, struct tcrec_capture *skel, uint3
 		(unsigned long long)dropped);
 }
 
-int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const struct record_opts *o,
-		 int64_t clock_off, struct attach_set *hooks, struct record_stats *st)
+int capture_drain(struct capture *c, struct record_sink *sink, const struct record_opts *o,
+		  int64_t clock_off, struct record_stats *st)
 {
-	uint64_t start = clock_ns(CLOCK_MONOTONIC);
+	uint64_t start = capture_clock_ns(CLOCK_MONOTONIC);
 	struct drain d = {
 		.sink = sink,
 		.clock_off = clock_off,
@@ -160,11 +128,11 @@ int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const str
 	uint64_t last_status = start;
 	int err = 0;
 
-	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_sample, &d, NULL);
+	struct ring_buffer *rb = ring_buffer__new(capture_ring_fd(c), on_sample, &d, NULL);
 	if (!rb) {
 		err = -errno;
 		pr_warn("opening the ring buffer: %s", strerror(-err));
-		attach_set_detach(hooks);
+		capture_detach(c);
 		return err;
 	}
 	while (!stop_requested && !d.full && !st->sink_err) {
@@ -180,10 +148,10 @@ int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const str
 			}
 			break;
 		}
-		uint64_t now = clock_ns(CLOCK_MONOTONIC);
+		uint64_t now = capture_clock_ns(CLOCK_MONOTONIC);
 		maybe_flush(&d, now);
 		if (sink->tick && !st->sink_err) {
-			int t = sink->tick(sink, record_wall_ns());
+			int t = sink->tick(sink, capture_wall_ns());
 			if (t < 0)
 				st->sink_err = t;
 			if (t)
@@ -193,13 +161,13 @@ int record_drain(struct tcrec_capture *skel, struct record_sink *sink, const str
 			break;
 		if (status && now - last_status >= NSEC) {
 			last_status = now;
-			status_line(&d, skel, o->n_ifaces);
+			status_line(&d, c);
 		}
 	}
 	if (status)
 		fputs("\r\033[K", stderr);
 	/* No new records once detached: what is in the ring now is all. */
-	attach_set_detach(hooks);
+	capture_detach(c);
 	if (!st->sink_err && !d.full)
 		ring_buffer__consume(rb);
 	ring_buffer__free(rb);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What `tcrec record` checks about its output before any kernel work, so
- * that a wrong -w, -Z or a second recorder costs nothing and touches
- * nothing. */
+#include "output_prepare.h"
+
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -15,7 +14,8 @@
 #include "logging.h"
 #include "output_file.h"
 #include "output_ring.h"
-#include "record_output.h"
+#include "capture_clock.h"
+#include "sink_rotating.h"
 
 /* Whether user (uid, gid and groups) may create files in dir: asked of
  * the kernel by a child that becomes the user. 0 or -errno. */
@@ -37,7 +37,7 @@ static int user_can_create(const char *user, uid_t uid, gid_t gid, const char *d
 	return WIFEXITED(status) ? -WEXITSTATUS(status) : -ECHILD;
 }
 
-int record_output_prepare(struct record_opts *o)
+int output_prepare(struct record_opts *o)
 {
 	o->run_uid = (uid_t)-1;
 	o->run_gid = (gid_t)-1;
@@ -45,8 +45,9 @@ int record_output_prepare(struct record_opts *o)
 		errno = 0;
 		struct passwd *pw = getpwnam(o->run_as);
 		if (!pw) {
-			pr_warn("-Z %s: %s", o->run_as, errno ? strerror(errno) : "no such user");
-			return -1;
+			int err = errno;
+			pr_warn("-Z %s: %s", o->run_as, err ? strerror(err) : "no such user");
+			return err ? -err : -ENOENT;
 		}
 		o->run_uid = pw->pw_uid;
 		o->run_gid = pw->pw_gid;
@@ -61,16 +62,18 @@ int record_output_prepare(struct record_opts *o)
 		snprintf(dir, sizeof(dir), "%.*s", slash == o->out ? 1 : (int)(slash - o->out), o->out);
 	struct stat st;
 	if (stat(dir, &st)) {
-		pr_warn("%s: cannot write there: %s: %s", o->out, dir, strerror(errno));
-		return -1;
+		int err = errno;
+		pr_warn("%s: cannot write there: %s: %s", o->out, dir, strerror(err));
+		return -err;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		pr_warn("%s: cannot write there: %s is not a directory", o->out, dir);
-		return -1;
+		return -ENOTDIR;
 	}
 	if (access(dir, W_OK | X_OK)) {
-		pr_warn("%s: cannot create files in %s: %s", o->out, dir, strerror(errno));
-		return -1;
+		int err = errno;
+		pr_warn("%s: cannot create files in %s: %s", o->out, dir, strerror(err));
+		return -err;
 	}
 	/* every later file (rotation, a file deleted under us) is made as the
 	 * user: find out now rather than at the first rotation */
@@ -79,24 +82,24 @@ int record_output_prepare(struct record_opts *o)
 		if (err && (o->rotate_bytes || o->rotate_secs)) {
 			pr_warn("-Z %s: %s cannot create files in %s (%s), which rotation needs", o->run_as,
 				o->run_as, dir, strerror(-err));
-			return -1;
+			return err;
 		}
 	}
 	/* another recorder on the same output: refuse before touching anything */
 	bool ring = o->rotate_bytes && o->max_files;
 	bool numbered = o->rotate_secs && !strchr(o->out, '%');
 	char name[PATH_MAX];
-	if (!record_output_first_name(o, record_wall_ns() / 1000000000ull, name, sizeof(name))) {
+	if (!sink_rotating_first_name(o, capture_wall_ns() / 1000000000ull, name, sizeof(name))) {
 		if (output_file_in_use(name)) {
 			pr_warn("%s: another recorder is writing this file (it holds its lock): "
 				"refusing to start", name);
-			return -1;
+			return -EBUSY;
 		}
 		/* what the user named is not a file to write: say so rather than
 		 * write next to it */
 		if (!lstat(name, &st) && S_ISDIR(st.st_mode)) {
 			pr_warn("%s: is a directory", name);
-			return -1;
+			return -EISDIR;
 		}
 	}
 	if (ring) {
@@ -111,7 +114,7 @@ int record_output_prepare(struct record_opts *o)
 				"start", o->out, files.v[busy].path);
 		output_ring_free(&files);
 		if (busy >= 0)
-			return -1;
+			return -EBUSY;
 	}
 	return 0;
 }

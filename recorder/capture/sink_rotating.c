@@ -1,28 +1,23 @@
 /* SPDX-License-Identifier: MIT */
-/* Rotation (-C/-G/-W, as in tcpdump), a full disk, and -Z. */
-#include "record_output.h"
+/* Rotation (-C/-G/-W, as in tcpdump) and a full disk. */
+#include "sink_rotating.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "logging.h"
-#include "cli/cli.h"
+#include "capture_clock.h"
 #include "output_file.h"
 #include "output_name.h"
 #include "output_ring.h"
-#include "sink_pcapng.h"
 
-#define CMD "record"
 #define NSEC 1000000000ull
 /* Chunks of a size-rotated file: small enough that a file overshoots -C by
  * little, large enough to compress well. */
@@ -30,69 +25,6 @@
 #define CHUNK_DEFAULT (1u << 20)
 /* Free space a ring keeps for a file's trailer (index + counters). */
 #define TRAILER_ROOM (256u << 10)
-
-int record_output_opt(int c, const char *arg, struct record_opts *o)
-{
-	uint64_t v;
-
-	switch (c) {
-	case 'C':
-		if (parse_u64(CMD, "-C", arg, 1, 1000000, &v))
-			return -1;
-		o->rotate_bytes = v * 1000000u; /* tcpdump's unit: 1,000,000 bytes */
-		return 0;
-	case 'G':
-		if (parse_u64(CMD, "-G", arg, 1, 366u * 86400, &v))
-			return -1;
-		o->rotate_secs = (uint32_t)v;
-		return 0;
-	case 'W':
-		if (parse_u64(CMD, "-W", arg, 1, 100000, &v))
-			return -1;
-		o->max_files = (uint32_t)v;
-		return 0;
-	case 'Z':
-		if (!*arg) {
-			usage_error(CMD, "-Z: empty user name");
-			return -1;
-		}
-		o->run_as = arg;
-		return 0;
-	default: /* --flush-ms */
-		if (parse_u64(CMD, "--flush-ms", arg, 1, 3600000, &v))
-			return -1;
-		o->flush_ms = (uint32_t)v;
-		return 0;
-	}
-}
-
-int record_output_check(const struct record_opts *o)
-{
-	bool rotating = o->rotate_bytes || o->rotate_secs;
-	bool tclog = !o->format || !strcmp(o->format, "tcrec");
-
-	if (o->max_files && !rotating) {
-		usage_error(CMD, "-W %u: needs -C or -G", o->max_files);
-		return -1;
-	}
-	if (rotating && (!strcmp(o->out, "-") || !tclog)) {
-		usage_error(CMD, "-C/-G: rotation writes tcrec logs to files, not %s",
-			    strcmp(o->out, "-") ? o->format : "standard output");
-		return -1;
-	}
-	char why[160];
-	if (o->rotate_secs && output_name_check(o->out, why, sizeof(why))) {
-		usage_error(CMD, "-w %s: %s", o->out, why);
-		return -1;
-	}
-	if (o->run_as && o->attach == ATTACH_TC) {
-		usage_error(CMD, "-Z %s: --attach tc makes clsact filters, which only a privileged "
-			    "process can remove at exit; use --attach tcx or auto (kernel 6.6+), or no -Z",
-			    o->run_as);
-		return -1;
-	}
-	return 0;
-}
 
 struct rot {
 	struct record_sink base; /* first: the drain loop holds &base */
@@ -111,8 +43,7 @@ struct rot {
 	bool numbered;           /* -G without strftime codes: number the files */
 	bool said_full;          /* the disk-full message was given */
 	bool said_taken;         /* a name taken at a rotation was reported */
-	struct tcrec_capture *skel; /* counters, once loaded */
-	uint32_t n_ifaces;
+	struct sink_counters counters; /* read = NULL: unknown */
 	struct tclog_final at_open; /* counters when the current file opened */
 	uint64_t stored_total;   /* records stored in the files closed so far */
 	uint64_t lost;           /* of those, in files someone else deleted */
@@ -251,14 +182,14 @@ static void ring_trim(struct rot *r)
 /* Creates the next file: the name the options give, or, when it is taken
  * (by anything: a file of an earlier run, a symlink, a name this run
  * already wrote), the next count or a ".N" suffix; never opens an existing
- * file. base: the counters the previous file was closed with, so that the
- * files' shares add up to the run's counters; NULL for the first file. */
-static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *base)
+ * file. The first name found taken and why go to first and why. Returns
+ * the descriptor, or -errno after one line. */
+static int create_free_name(struct rot *r, uint64_t wall_ns, char *first, size_t flen, char *why,
+			    size_t wlen)
 {
 	const struct record_opts *o = r->o;
-	char first[PATH_MAX] = "", why[96] = "";
 	uint32_t dup = 0;
-	int fd = -1, err;
+	int fd, err;
 
 	for (uint32_t tries = 0;; tries++) {
 		err = make_name(r, wall_ns / NSEC, dup, r->cur, sizeof(r->cur));
@@ -280,7 +211,7 @@ static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *
 		if (!taken) {
 			fd = output_file_create(r->cur, o->run_uid, o->run_gid);
 			if (fd >= 0)
-				break;
+				return fd;
 			if (fd == -ENOSPC && !free_oldest(r))
 				continue;
 			if (fd == -EBUSY && !r->files) {
@@ -294,8 +225,8 @@ static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *
 			}
 		}
 		if (!first[0]) {
-			snprintf(first, sizeof(first), "%s", r->cur);
-			snprintf(why, sizeof(why), "%s", taken_why(r, r->cur));
+			snprintf(first, flen, "%s", r->cur);
+			snprintf(why, wlen, "%s", taken_why(r, r->cur));
 		}
 		if (tries > 100000) {
 			pr_warn("%s: no free name left for the next file", first);
@@ -308,17 +239,37 @@ static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *
 		else
 			dup++;
 	}
-	if (first[0]) {
-		if (!r->files)
-			pr_warn("%s %s: writing %s instead", first, why, r->cur);
-		else if (!r->said_taken)
-			pr_warn("%s %s: writing %s instead (further names taken this run get the "
-				"next free name without a message)", first, why, r->cur);
-		else
-			pr_debug("%s %s: writing %s instead", first, why, r->cur);
-		if (r->files)
-			r->said_taken = true;
-	}
+}
+
+/* One line when the name asked for was taken: the first time of a run, and
+ * once more for a rotation; later ones only with -vv. */
+static void say_taken(struct rot *r, const char *first, const char *why)
+{
+	if (!r->files)
+		pr_warn("%s %s: writing %s instead", first, why, r->cur);
+	else if (!r->said_taken)
+		pr_warn("%s %s: writing %s instead (further names taken this run get the "
+			"next free name without a message)", first, why, r->cur);
+	else
+		pr_debug("%s %s: writing %s instead", first, why, r->cur);
+	if (r->files)
+		r->said_taken = true;
+}
+
+/* The next file (see create_free_name). base: the counters the previous
+ * file was closed with, so that the files' shares add up to the run's
+ * counters; NULL for the first file. */
+static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *base)
+{
+	const struct record_opts *o = r->o;
+	char first[PATH_MAX] = "", why[96] = "";
+	int err;
+
+	int fd = create_free_name(r, wall_ns, first, sizeof(first), why, sizeof(why));
+	if (fd < 0)
+		return fd;
+	if (first[0])
+		say_taken(r, first, why);
 	struct stat st;
 	r->hdr.start_ns = wall_ns;
 	if (fstat(fd, &st)) {
@@ -418,7 +369,7 @@ enum rot_why { ROT_TIME, ROT_SIZE, ROT_GONE };
 static int rotate(struct rot *r, uint64_t wall_ns, enum rot_why why)
 {
 	struct tclog_final now;
-	bool known = r->skel && !record_read_counters(r->skel, r->n_ifaces, &now);
+	bool known = r->counters.read && !r->counters.read(r->counters.ctx, &now);
 
 	if (why == ROT_TIME && r->o->max_files && !r->ring && r->files >= r->o->max_files)
 		return 1;
@@ -476,7 +427,7 @@ static int rot_flush(struct record_sink *s)
 		return err;
 	err = output_file_check(r->cur, tclog_writer_fd(r->w));
 	if (err == -ENOENT || err == -ESTALE)
-		return rotate(r, record_wall_ns(), ROT_GONE);
+		return rotate(r, capture_wall_ns(), ROT_GONE);
 	return 0;
 }
 
@@ -486,24 +437,27 @@ static void rot_free(struct rot *r)
 	free(r);
 }
 
-static int rot_close(struct record_sink *s, const struct tclog_final *fin)
+static int rot_close(struct record_sink *s, const struct tclog_final *fin, uint64_t *stored)
 {
 	struct rot *r = (struct rot *)s;
-	int err = 0;
+	int err = r->w ? close_file(r, fin) : 0;
 
-	if (!s)
-		return 0;
-	if (r->w)
-		err = close_file(r, fin);
+	if (stored)
+		*stored = r->stored_total - r->lost;
 	rot_free(r);
 	return err;
 }
 
-static unsigned long long rot_records(const struct record_sink *s)
+static void rot_discard(struct record_sink *s)
 {
-	const struct rot *r = (const struct rot *)s;
+	struct rot *r = (struct rot *)s;
 
-	return r->stored_total + tclog_writer_records_stored(r->w) - r->lost;
+	if (r->w) {
+		tclog_writer_close(r->w, NULL);
+		r->w = NULL;
+		output_file_remove(r->cur, r->cur_dev, r->cur_ino);
+	}
+	rot_free(r);
 }
 
 static const char *rot_name(const struct record_sink *s)
@@ -511,25 +465,19 @@ static const char *rot_name(const struct record_sink *s)
 	return ((const struct rot *)s)->cur;
 }
 
-struct record_sink *record_output_open(const struct record_opts *o, const struct tclog_header *hdr)
+struct record_sink *sink_rotating_open(const struct record_opts *o, const struct tclog_header *hdr,
+				       const struct sink_counters *counters)
 {
-	if (!strcmp(o->out, "-") || (o->format && strcmp(o->format, "tcrec"))) {
-		struct record_sink *s =
-			!strcmp(o->out, "-") ? record_sink_open(o->out, o->format, hdr)
-			: sink_pcapng_create(o->out, o->run_uid, o->run_gid, hdr,
-					     strcmp(o->format, "pcap") ? EXPORT_PCAPNG : EXPORT_PCAP);
-		if (!s && errno != EBUSY) /* EBUSY: said already */
-			pr_warn("%s: cannot write: %s", o->out, strerror(errno));
-		return s;
-	}
-
 	struct rot *r = calloc(1, sizeof(*r));
 	if (!r) {
 		pr_warn("out of memory");
+		errno = ENOMEM;
 		return NULL;
 	}
 	r->o = o;
 	r->hdr = *hdr;
+	if (counters)
+		r->counters = *counters;
 	r->run_start_s = hdr->start_ns / NSEC;
 	/* -C -G -W: a ring of the N newest files, cut by time and by size */
 	r->ring = o->rotate_bytes && o->max_files;
@@ -557,85 +505,16 @@ struct record_sink *record_output_open(const struct record_opts *o, const struct
 	r->base.write = rot_write;
 	r->base.flush = rot_flush;
 	r->base.close = rot_close;
-	r->base.records = rot_records;
+	r->base.discard = rot_discard;
 	r->base.tick = rot_tick;
 	r->base.name = rot_name;
 	return &r->base;
 }
 
-int record_output_close(struct record_sink *s, const struct tclog_final *fin, uint64_t *stored)
-{
-	if (s->write != rot_write) {
-		*stored = s->records(s);
-		return s->close(s, fin);
-	}
-	struct rot *r = (struct rot *)s;
-	int err = r->w ? close_file(r, fin) : 0;
-	*stored = r->stored_total - r->lost;
-	rot_free(r);
-	return err;
-}
-
-void record_output_discard(struct record_sink *s)
-{
-	if (!s)
-		return;
-	if (s->write != rot_write) {
-		sink_pcapng_discard(s);
-		return;
-	}
-	struct rot *r = (struct rot *)s;
-	if (r->w) {
-		tclog_writer_close(r->w, NULL);
-		r->w = NULL;
-		output_file_remove(r->cur, r->cur_dev, r->cur_ino);
-	}
-	rot_free(r);
-}
-
-int record_output_first_name(const struct record_opts *o, uint64_t wall_s, char *out, size_t len)
+int sink_rotating_first_name(const struct record_opts *o, uint64_t wall_s, char *out, size_t len)
 {
 	struct rot probe = { .o = o, .ring = o->rotate_bytes && o->max_files,
 			     .numbered = o->rotate_secs && !strchr(o->out, '%') };
 
 	return make_name(&probe, wall_s, 0, out, len);
-}
-
-void record_output_bind(struct record_sink *s, struct tcrec_capture *skel, uint32_t n_ifaces)
-{
-	if (!s || s->write != rot_write)
-		return;
-	struct rot *r = (struct rot *)s;
-	r->skel = skel;
-	r->n_ifaces = n_ifaces;
-}
-
-int record_drop_privileges(const char *user, struct record_sink *s)
-{
-	struct passwd *pw;
-
-	errno = 0;
-	pw = getpwnam(user);
-	if (!pw) {
-		pr_warn("-Z %s: %s", user, errno ? strerror(errno) : "no such user");
-		return -1;
-	}
-	/* the files made before were handed to the user by descriptor when
-	 * they were created (output_file_create); later ones are made as the
-	 * user */
-	(void)s;
-	if (initgroups(user, pw->pw_gid) || setgid(pw->pw_gid) || setuid(pw->pw_uid)) {
-		pr_warn("-Z %s: cannot switch to the user: %s", user, strerror(errno));
-		return -1;
-	}
-	/* setuid() from root clears the capability sets unless KEEPCAPS was
-	 * set: make sure, the recorder must not keep any. */
-	if (!setuid(0)) {
-		pr_warn("-Z %s: root could be regained, refusing to go on", user);
-		return -1;
-	}
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	pr_debug("running as %s (uid %u, gid %u)", user, (unsigned)pw->pw_uid,
-		 (unsigned)pw->pw_gid);
-	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Loading the capture object and reading its counters, for `tcrec record`. */
+/* The capture object: loading, hooks, counters, teardown. */
 #define _GNU_SOURCE /* vasprintf */
 #include <errno.h>
 #include <linux/capability.h>
@@ -14,10 +14,17 @@
 #include <bpf/libbpf.h>
 
 #include "logging.h"
-#include "record_run.h"
+#include "attach.h"
+#include "capture.h"
 #include "tcrec_capture.skel.h"
 
 #define VERIFIER_TAIL_LINES 12
+
+struct capture {
+	struct tcrec_capture *skel;
+	const struct tclog_header *hdr;
+	struct attach_set hooks;
+};
 
 /* The last lines of the latest verifier log libbpf handed us. */
 static char verifier_tail[4096];
@@ -61,7 +68,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
-void record_libbpf_logging(void)
+void capture_libbpf_logging(void)
 {
 	libbpf_set_print(libbpf_print);
 }
@@ -71,7 +78,7 @@ static bool has_cap(const struct __user_cap_data_struct *d, int cap)
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-void record_missing_caps(char *buf, size_t len)
+void capture_missing_caps(char *buf, size_t len)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
@@ -125,16 +132,22 @@ static void explain_load_error(int err)
 		tcrec_verbose ? "" : " (run with -v for libbpf's messages)");
 }
 
-int record_bpf_load(const struct record_opts *o, const struct tclog_header *hdr,
-		    struct tcrec_capture **out)
+int capture_load(const struct record_opts *o, const struct tclog_header *hdr, struct capture **out)
 {
-	struct tcrec_capture *skel = tcrec_capture__open();
+	struct capture *c = calloc(1, sizeof(*c));
 	int err;
 
+	if (!c) {
+		pr_warn("out of memory");
+		return -ENOMEM;
+	}
+	attach_set_init(&c->hooks, ATTACH_AUTO);
+	c->hdr = hdr;
+	struct tcrec_capture *skel = c->skel = tcrec_capture__open();
 	if (!skel) {
 		err = -errno;
 		pr_warn("opening the capture program: %s", strerror(-err));
-		return err;
+		goto fail;
 	}
 	skel->rodata->snaplen = o->snap_eff;
 	skel->rodata->clock_offset_ns = hdr->clock_offset_ns;
@@ -163,15 +176,41 @@ int record_bpf_load(const struct record_opts *o, const struct tclog_header *hdr,
 		pr_warn("filling the interface slot map: %s", strerror(-err));
 		goto fail;
 	}
-	*out = skel;
+	*out = c;
 	return 0;
 fail:
-	tcrec_capture__destroy(skel);
+	capture_destroy(c);
 	return err;
 }
 
-int record_read_counters(struct tcrec_capture *skel, uint32_t n_ifaces, struct tclog_final *fin)
+int capture_attach(struct capture *c, enum attach_mode mode)
 {
+	int in = bpf_program__fd(c->skel->progs.tcrec_ingress);
+	int out = bpf_program__fd(c->skel->progs.tcrec_egress);
+
+	attach_set_init(&c->hooks, mode);
+	for (uint32_t i = 0; i < c->hdr->n_ifaces; i++) {
+		const struct tclog_iface *ifc = &c->hdr->ifaces[i];
+		int err = attach_hook(&c->hooks, in, ifc->ifindex, ifc->name, TCREC_DIR_IN);
+
+		if (!err)
+			err = attach_hook(&c->hooks, out, ifc->ifindex, ifc->name, TCREC_DIR_OUT);
+		if (err) {
+			attach_set_detach(&c->hooks);
+			return err;
+		}
+	}
+	return 0;
+}
+
+bool capture_has_clsact(const struct capture *c)
+{
+	return attach_set_has_clsact(&c->hooks);
+}
+
+int capture_counters(const struct capture *c, struct tclog_final *fin)
+{
+	uint32_t n_ifaces = c->hdr->n_ifaces;
 	int ncpu = libbpf_num_possible_cpus();
 
 	memset(fin, 0, sizeof(*fin));
@@ -185,20 +224,55 @@ int record_read_counters(struct tcrec_capture *skel, uint32_t n_ifaces, struct t
 		for (__u32 dir = 0; dir < 2; dir++) {
 			__u32 key = slot * 2 + dir;
 
-			err = bpf_map__lookup_elem(skel->maps.counters, &key, sizeof(key), per,
+			err = bpf_map__lookup_elem(c->skel->maps.counters, &key, sizeof(key), per,
 						   sizeof(*per) * ncpu, 0);
 			if (err)
 				goto out;
-			struct tclog_counters *c = &fin->c[slot][dir];
+			struct tclog_counters *sum = &fin->c[slot][dir];
 			for (int cpu = 0; cpu < ncpu; cpu++) {
-				c->seen += per[cpu].seen;
-				c->recorded += per[cpu].recorded;
-				c->filtered += per[cpu].filtered;
-				c->dropped += per[cpu].dropped;
+				sum->seen += per[cpu].seen;
+				sum->recorded += per[cpu].recorded;
+				sum->filtered += per[cpu].filtered;
+				sum->dropped += per[cpu].dropped;
 			}
 		}
 	}
 out:
 	free(per);
 	return err;
+}
+
+static int read_counters(void *ctx, struct tclog_final *fin)
+{
+	return capture_counters(ctx, fin);
+}
+
+struct sink_counters capture_sink_counters(struct capture *c)
+{
+	return (struct sink_counters){ .read = read_counters, .ctx = c };
+}
+
+int capture_ring_fd(const struct capture *c)
+{
+	return bpf_map__fd(c->skel->maps.events);
+}
+
+uint32_t capture_n_ifaces(const struct capture *c)
+{
+	return c->hdr->n_ifaces;
+}
+
+void capture_detach(struct capture *c)
+{
+	if (c)
+		attach_set_detach(&c->hooks);
+}
+
+void capture_destroy(struct capture *c)
+{
+	if (!c)
+		return;
+	capture_detach(c);
+	tcrec_capture__destroy(c->skel);
+	free(c);
 }

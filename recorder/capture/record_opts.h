@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* What `tcrec record` was asked to do, as the command layer parsed it: the
+ * capture room takes this struct, never the command line. */
+#ifndef TCREC_RECORD_OPTS_H
+#define TCREC_RECORD_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "attach.h"
+#include "bpf/tcrec.h"
+
+/* -F, resolved once: without -F a file gets a tcrec log, "-w -" pcapng. */
+enum record_format { RECORD_TCREC, RECORD_PCAPNG, RECORD_PCAP };
+
+struct record_opts {
+	const char *ifnames[TCREC_MAX_IFACES];
+	int n_ifaces;
+	const char *out;         /* -w; "-" is standard output */
+	enum record_format format;
+	bool snap_set;
+	uint32_t snaplen;        /* as asked; 262144 for -s 0 */
+	uint32_t snap_eff;       /* what the kernel copies: min(snaplen, TCREC_SNAP_MAX) */
+	uint64_t count;          /* -c, 0 = no limit */
+	double duration;         /* seconds, 0 = no limit */
+	enum attach_mode attach;
+	uint64_t ringbuf_size;   /* 0 = the object's default */
+	char *filter;            /* FILTER expression (malloc'ed), NULL when none */
+	uint64_t rotate_bytes;   /* -C, in bytes; 0 = no size rotation */
+	uint32_t rotate_secs;    /* -G; 0 = no time rotation */
+	uint32_t max_files;      /* -W; 0 = no limit */
+	uint32_t flush_ms;       /* --flush-ms; 0 = the default (1000) */
+	const char *run_as;      /* -Z USER, NULL = stay */
+	uid_t run_uid;           /* -Z's user and group, -1 = none */
+	gid_t run_gid;
+};
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* Append-only line buffer: like snprintf, len counts what the whole line
+ * needs even when the buffer is too short, so callers can size and retry. */
+#ifndef TCREC_LINE_BUF_H
+#define TCREC_LINE_BUF_H
+
+#include <stddef.h>
+
+struct sbuf {
+	char *p;
+	size_t cap;
+	size_t len;
+};
+
+/* Appends as much as fits (always NUL-terminated while cap > 0). */
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside packet_text: the printers of each layer call one another through
+ * these (packet_text.h is the interface to the rest of tcrec). Each appends
+ * its part of the line to b, from the record and, where they were kept,
+ * the packet bytes (NULL when none).
+ */
+#ifndef TCREC_PACKET_TEXT_PARTS_H
+#define TCREC_PACKET_TEXT_PARTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf/parse.h"
+#include "bpf/tcrec.h"
+#include "line_buf.h"
+#include "packet_text.h"
+
+static inline uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The bytes after the Ethernet and VLAN headers, when they were captured. */
+struct l3_view {
+	const uint8_t *p;
+	size_t len;
+};
+
+/* packet_text_link.c */
+struct l3_view pt_l3_bytes(const struct tcrec_record *r, const uint8_t *bytes);
+
+/* packet_text_ip.c */
+bool pt_rec_is_v4(const struct tcrec_record *r);
+void pt_put_addr(struct sbuf *b, const struct tcrec_record *r, const uint8_t *a);
+/* Payload length after the network header, from the IP length field. */
+unsigned pt_ip_payload(const struct tcrec_record *r);
+/* Where the transport header starts in the captured bytes when at least
+ * need bytes of it were kept, or NULL. */
+const uint8_t *pt_l4_bytes(const struct tcrec_record *r, const uint8_t *bytes, size_t need);
+void pt_put_ip_missing(struct sbuf *b, const struct tcrec_record *r);
+void pt_put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+
+/* packet_text_ipv6.c */
+void pt_put_ipv6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+
+/* packet_text_l4.c: after_ext when IPv6 extension headers came first */
+void pt_put_endpoints(struct sbuf *b, const struct tcrec_record *r, bool ports);
+void pt_put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes, bool after_ext);
+
+/* packet_text_tcp.c */
+void pt_put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+
+/* packet_text_icmp.c */
+void pt_put_icmp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+void pt_put_icmp6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+const char *pt_icmp6_name(uint8_t type);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What tcrec stats counts over a set of logs: packets, bytes and time span
+ * of the records fed to it, a row per interface and direction (records and
+ * the recorder's trailer counters, merged across files by name and
+ * ifindex), and the flows.
+ */
+#ifndef TCREC_STATS_TABLE_H
+#define TCREC_STATS_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/tclog.h"
+#include "flow_table.h"
+#include "log_input.h"
+
+/* One interface and direction. */
+struct if_stat {
+	char name[TCLOG_IFNAME_MAX];
+	uint32_t ifindex;
+	uint8_t dir; /* 0 in, 1 out */
+	uint64_t packets, bytes;
+	struct tclog_counters c;
+};
+
+struct stats_table {
+	uint64_t packets, wire_bytes, cap_bytes, record_drops;
+	uint64_t first_ns, last_ns; /* valid when packets */
+	struct if_stat *ifs;
+	size_t nifs, cap_ifs;
+	struct tclog_counters total; /* over the files with a trailer */
+	size_t files_with_trailer;
+	struct flow_table *flows;
+	/* one-entry cache: consecutive packets mostly share an interface */
+	size_t last_if;
+};
+
+/* 0 or -ENOMEM. stats_table_free releases what init took, even after a
+ * failed init. */
+int stats_table_init(struct stats_table *s);
+void stats_table_free(struct stats_table *s);
+
+/* Counts one packet. 0 or -ENOMEM. */
+int stats_table_add_packet(struct stats_table *s, const struct log_packet *p);
+
+/* Once every file was read to its end: adds the trailer counters of the
+ * files that have one and sorts the interfaces by name, ifindex and
+ * direction. 0 or -ENOMEM. */
+int stats_table_finish(struct stats_table *s, const struct log_input *in);
+
+#endif
