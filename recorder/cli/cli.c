@@ -133,3 +133,24 @@ int cli_read_filter(const char *cmd, char *const *words, size_t n, struct read_f
 	free(expr);
 	return rc;
 }
+
+int cli_take_inputs(const char *cmd, char **words, size_t n, char ***logs, size_t *n_logs,
+		    struct read_filter **filter)
+{
+	if (!n)
+		return usage_error(cmd, "no LOG given");
+	*logs = words;
+	*n_logs = cli_split_inputs(words, n);
+	int rc = cli_read_filter(cmd, words + *n_logs, n - *n_logs, filter);
+	return rc ? rc : CLI_RUN;
+}
+
+struct log_input *cli_open_logs(char **logs, size_t n_logs, bool strict)
+{
+	char err[512];
+	struct log_input *in = log_input_open_with(logs, n_logs, strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP,
+						   err, sizeof(err));
+	if (!in)
+		pr_warn("%s", err);
+	return in;
+}

@@ -40,6 +40,16 @@ size_t cli_split_inputs(char *const *args, size_t n);
  * (NULL when there are no words). */
 int cli_read_filter(const char *cmd, char *const *words, size_t n, struct read_filter **out);
 
+/* The words after the options of print, stats and export: LOG... [FILTER].
+ * Sets logs and n_logs to the inputs and filter to the compiled FILTER (NULL
+ * without one). CLI_RUN, or the exit status after one message. */
+int cli_take_inputs(const char *cmd, char **words, size_t n, char ***logs, size_t *n_logs,
+		    struct read_filter **filter);
+
+/* Opens the inputs cli_take_inputs found, stopping at damage with
+ * --strict; NULL after one message naming the input at fault. */
+struct log_input *cli_open_logs(char **logs, size_t n_logs, bool strict);
+
 /*
  * Every `tcrec CMD --help` has one layout (tests/cli checks it):
  *   Usage: tcrec CMD ...           (continuation lines indented)

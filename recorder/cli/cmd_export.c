@@ -237,19 +237,10 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	o->logs = argv + optind;
-	size_t n_args = (size_t)(argc - optind);
-	if (!n_args)
-		return usage_error("export", "no LOG given");
-	if (!o->out)
+	if (optind < argc && !o->out)
 		return usage_error("export", "no output given (-o OUT.pcapng|OUT.pcap|OUT.pcapng.zst)");
-	o->n_logs = cli_split_inputs(o->logs, n_args);
-	if (o->n_logs < n_args) {
-		int rc = cli_read_filter("export", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
-		if (rc)
-			return rc;
-	}
-	return CLI_RUN;
+	return cli_take_inputs("export", argv + optind, (size_t)(argc - optind), &o->logs, &o->n_logs,
+			       &o->filter);
 }
 
 static int write_all(struct export_writer *w, struct export_ctx *x, struct log_input *in,
@@ -400,14 +391,9 @@ static int export_run(const struct export_opts *o)
 		return usage_error("export", "%s: unknown output format (name it .pcapng, .pcap or .pcapng.zst)",
 				   o->out);
 	uint64_t t0 = now_ns();
-	char err[512];
-	struct log_input *in = log_input_open_with(o->logs, o->n_logs,
-						   o->strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP,
-						   err, sizeof(err));
-	if (!in) {
-		pr_warn("%s", err);
+	struct log_input *in = cli_open_logs(o->logs, o->n_logs, o->strict);
+	if (!in)
 		return EXIT_RUNTIME;
-	}
 	int status = cli_time_range("export", in, o->since, o->until);
 	if (!status)
 		status = export_to(o, fmt, in, t0);

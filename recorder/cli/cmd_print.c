@@ -172,29 +172,15 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc)
-		return usage_error("print", "no LOG given");
-	size_t n_args = (size_t)(argc - optind);
-	o->logs = argv + optind;
-	o->n_logs = cli_split_inputs(o->logs, n_args);
-	if (o->n_logs < n_args) {
-		int rc = cli_read_filter("print", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
-		if (rc)
-			return rc;
-	}
-	return CLI_RUN;
+	return cli_take_inputs("print", argv + optind, (size_t)(argc - optind), &o->logs, &o->n_logs,
+			       &o->filter);
 }
 
 static int print_run(const struct print_opts *o)
 {
-	char err[512];
-	struct log_input *in = log_input_open_with(o->logs, o->n_logs,
-						   o->strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP,
-						   err, sizeof(err));
-	if (!in) {
-		pr_warn("%s", err);
+	struct log_input *in = cli_open_logs(o->logs, o->n_logs, o->strict);
+	if (!in)
 		return EXIT_RUNTIME;
-	}
 	int rc = cli_time_range("print", in, o->since, o->until);
 	if (!rc)
 		rc = print_packets(in, o);

@@ -286,17 +286,8 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc)
-		return usage_error("stats", "no LOG given");
-	size_t n_args = (size_t)(argc - optind);
-	o->logs = argv + optind;
-	o->n_logs = cli_split_inputs(o->logs, n_args);
-	if (o->n_logs < n_args) {
-		int rc = cli_read_filter("stats", o->logs + o->n_logs, n_args - o->n_logs, &o->filter);
-		if (rc)
-			return rc;
-	}
-	return CLI_RUN;
+	return cli_take_inputs("stats", argv + optind, (size_t)(argc - optind), &o->logs, &o->n_logs,
+			       &o->filter);
 }
 
 /* Every accepted packet, then the trailers. */
@@ -326,14 +317,9 @@ static int gather(struct stats_table *s, struct log_input *in, struct read_filte
 
 static int stats_run(const struct stats_opts *o)
 {
-	char err[512];
-	struct log_input *in = log_input_open_with(o->logs, o->n_logs,
-						   o->strict ? LOG_DAMAGE_STOP : LOG_DAMAGE_SKIP,
-						   err, sizeof(err));
-	if (!in) {
-		pr_warn("%s", err);
+	struct log_input *in = cli_open_logs(o->logs, o->n_logs, o->strict);
+	if (!in)
 		return EXIT_RUNTIME;
-	}
 	struct stats_table s;
 	int init = stats_table_init(&s);
 	struct flow_entry *top = calloc(o->ntop ? o->ntop : 1, sizeof(*top));
