@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "logging.h"
-#include "filter/filter.h"
+#include "filter/filter_load.h"
 #include "capture/capture.h"
 #include "capture/capture_clock.h"
 #include "capture/capture_drain.h"

@@ -14,7 +14,7 @@
  * libbpf 1.1 loads the instruction buffer it had before this callback, so
  * the program must keep its length.
  */
-#include "filter.h"
+#include "filter_load.h"
 
 #include <errno.h>
 #include <stdarg.h>

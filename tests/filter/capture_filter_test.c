@@ -24,7 +24,7 @@
 #include <linux/bpf.h>
 
 #include "bpf/tcrec.h"
-#include "filter/filter.h"
+#include "filter/filter_load.h"
 #include "packets.h"
 #include "tcrec_capture.skel.h"
 
