@@ -66,11 +66,4 @@ struct log_input *cli_open_logs(char **logs, size_t n_logs, bool strict);
 int parse_u64(const char *cmd, const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int parse_seconds(const char *cmd, const char *opt, const char *s, double min, double max, double *out);
 
-/* Subcommands: argv[0] is the subcommand name. Return an exit status. */
-int cmd_record(int argc, char **argv);
-int cmd_print(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-
 #endif

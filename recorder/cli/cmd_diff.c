@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "logging.h"
 #include "diff/diff_engine.h"
 #include "diff/diff_json.h"

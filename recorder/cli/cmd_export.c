@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "cli_time.h"
 #include "logging.h"
 #include "formats/export_writer.h"

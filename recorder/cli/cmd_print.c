@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "cli_time.h"
 #include "logging.h"
 #include "read/json_out.h"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "logging.h"
 #include "filter/filter_load.h"
 #include "capture/capture.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "logging.h"
 #include "read/json_out.h"
 #include "read/log_input.h"
