@@ -39,6 +39,15 @@ for cmd in record print stats export diff; do
 		grep -qF -- "$opt" <<<"$err" || bad "$cmd $opt: the message does not name the option: $err"
 	done
 done
+# an option given without its value: one line naming it, exit 2
+for cv in "record -w" "print -c" "stats --top" "export -o" "diff --window"; do
+	set -- $cv
+	err=$("$tcrec" "$1" "$2" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 2 ] || bad "$cv (no value): exit $rc, expected 2"
+	[ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] || bad "$cv (no value): not one line: $err"
+	grep -qF -- "'$2' needs a value" <<<"$err" || bad "$cv (no value): $err"
+done
 out=$("$tcrec" --help) || bad "tcrec --help: exit $?"
 [[ $(head -1 <<<"$out") == "Usage: tcrec "* ]] || bad "tcrec --help: first line"
 [[ $(tail -1 <<<"$out") == "Exit status: "* ]] || bad "tcrec --help: last line"
