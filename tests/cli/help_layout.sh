@@ -48,6 +48,14 @@ for cv in "record -w" "print -c" "stats --top" "export -o" "diff --window"; do
 	[ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] || bad "$cv (no value): not one line: $err"
 	grep -qF -- "'$2' needs a value" <<<"$err" || bad "$cv (no value): $err"
 done
+# no input at all: one line saying so, exit 2
+for cmd in print stats export; do
+	err=$("$tcrec" "$cmd" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 2 ] || bad "$cmd (no input): exit $rc, expected 2"
+	[ "$(printf '%s\n' "$err" | grep -c .)" -eq 1 ] || bad "$cmd (no input): not one line: $err"
+	grep -qF "no LOG given" <<<"$err" || bad "$cmd (no input): $err"
+done
 out=$("$tcrec" --help) || bad "tcrec --help: exit $?"
 [[ $(head -1 <<<"$out") == "Usage: tcrec "* ]] || bad "tcrec --help: first line"
 [[ $(tail -1 <<<"$out") == "Exit status: "* ]] || bad "tcrec --help: last line"
