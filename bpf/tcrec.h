@@ -21,7 +21,7 @@
 #define TCREC_SNAP_MAX 16384
 
 /* Interfaces one recording can hold; sizes the counter map. */
-#define TCREC_MAX_IFACES 64
+#define TCREC_MAX_IFACES 1024
 
 /* direction */
 #define TCREC_DIR_IN 0

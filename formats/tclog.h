@@ -18,14 +18,24 @@
 #define TCLOG_IFNAME_MAX 16
 #define TCLOG_FILTER_MAX 4096
 
+#define TCLOG_NSNAME_MAX 32
+#define TCLOG_CONTAINER_MAX 64
+
+/* One interface of a recording. Since format v2 an interface is a
+ * (network namespace, ifindex) pair: the same name or ifindex in two
+ * namespaces are two entries. v1 logs read with netns_ino 0. */
 struct tclog_iface {
 	uint32_t ifindex;
 	uint32_t mtu;
 	uint8_t mac[6];
 	uint16_t link_flags; /* TCLOG_IF_* */
 	char name[TCLOG_IFNAME_MAX];
+	uint64_t netns_ino;  /* the namespace's nsfs inode; 0 = not known (v1) */
+	char ns_name[TCLOG_NSNAME_MAX];        /* `ip netns` name, "host", or "" */
+	char container[TCLOG_CONTAINER_MAX];   /* container name, or "" */
 };
-#define TCLOG_IF_NO_ETH 1u /* L3 device: Ethernet headers are synthesized */
+#define TCLOG_IF_NO_ETH 1u   /* L3 device: Ethernet headers are synthesized */
+#define TCLOG_IF_HOST_SIDE 2u /* the host-side peer of a container's veth */
 
 /* Per interface and direction, summed over CPUs. */
 struct tclog_counters {
@@ -43,9 +53,21 @@ struct tclog_header {
 	char host[TCLOG_NAME_MAX];
 	char kernel[TCLOG_NAME_MAX];
 	char filter[TCLOG_FILTER_MAX]; /* empty when no filter */
-	uint32_t n_ifaces;
+	/* v2: records' ifindex field holds the slot (index into ifaces[]); v1:
+	 * the interface's ifindex. Use tclog_iface_of() rather than either. */
+	uint32_t rec_ifslot;
+	uint32_t n_ifaces;   /* grows while a v2 log is read: interfaces that
+			      * appeared during the recording come in chunks */
 	struct tclog_iface ifaces[TCREC_MAX_IFACES];
 };
+
+/* The interface a record belongs to, or NULL when the table has none. */
+const struct tclog_iface *tclog_iface_of(const struct tclog_header *h,
+					 const struct tcrec_record *rec);
+
+/* How people name the interface's namespace: container, else ns_name,
+ * else "ns" + inode; "" for a v1 log (netns_ino 0). */
+const char *tclog_iface_ns_label(const struct tclog_iface *ifc, char *buf, size_t len);
 
 /* Trailer counters: [slot][dir], slot indexes header.ifaces. */
 struct tclog_final {
@@ -63,6 +85,13 @@ struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_head
  * (made by a caller that creates its files its own way). On success the
  * writer owns fd and closes it; on failure fd is left open. */
 struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr);
+
+/* Adds an interface to the table after the header was written (it went
+ * into hdr->n_ifaces when the file opened): the entry is written before
+ * the next chunk of records, so that a record never precedes its
+ * interface. slot must be the table's next slot. 0 or -errno (-ENOSPC
+ * when the table is full). */
+int tclog_writer_add_iface(struct tclog_writer *w, uint32_t slot, const struct tclog_iface *ifc);
 
 /* Buffers one record (+ rec->cap_len bytes); compresses and writes a chunk
  * when the chunk buffer is full. 0 or -errno (sticky). */
