@@ -17,6 +17,7 @@ struct export_writer {
 	uint32_t n_ifaces;
 	uint32_t *snaplens; /* per interface id: caplen is cut to it */
 	const char *extra_filter;
+	int ns_names; /* see export_writer_set_ns_names */
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -102,6 +103,33 @@ void export_writer_set_filter(struct export_writer *w, const char *extra)
 	w->extra_filter = extra && *extra ? extra : NULL;
 }
 
+void export_writer_set_ns_names(struct export_writer *w, int on)
+{
+	w->ns_names = on;
+}
+
+/* "eth0 on HOST, netns blue (inode N), container web": what is known of
+ * where the interface lives. */
+static void iface_description(char *buf, size_t len, const struct tclog_header *hdr,
+			      const struct tclog_iface *ifc)
+{
+	int n = snprintf(buf, len, "%s on %s", ifc->name, hdr->host);
+	size_t off = n > 0 ? (size_t)n : 0;
+	if (!ifc->netns_ino || off >= len)
+		return;
+	if (ifc->ns_name[0])
+		n = snprintf(buf + off, len - off, ", netns %s (inode %llu)", ifc->ns_name,
+			     (unsigned long long)ifc->netns_ino);
+	else
+		n = snprintf(buf + off, len - off, ", netns inode %llu", (unsigned long long)ifc->netns_ino);
+	off += n > 0 ? (size_t)n : 0;
+	if (ifc->container[0] && off < len)
+		n = snprintf(buf + off, len - off, ", container %s", ifc->container);
+	off += n > 0 ? (size_t)n : 0;
+	if ((ifc->link_flags & TCLOG_IF_HOST_SIDE) && off < len)
+		snprintf(buf + off, len - off, ", host side of its veth");
+}
+
 int export_writer_add_iface(struct export_writer *w, const struct tclog_header *hdr,
 			    const struct tclog_iface *ifc, uint32_t snaplen)
 {
@@ -112,8 +140,13 @@ int export_writer_add_iface(struct export_writer *w, const struct tclog_header *
 		return -ENOMEM;
 	w->snaplens = s;
 	if (w->ng) {
-		char desc[TCLOG_NAME_MAX + 32];
-		snprintf(desc, sizeof(desc), "%s on %s", ifc->name, hdr->host);
+		char desc[TCLOG_NAME_MAX + TCLOG_NSNAME_MAX + TCLOG_CONTAINER_MAX + 128];
+		char label[TCLOG_CONTAINER_MAX + 24], name[sizeof(label) + TCLOG_IFNAME_MAX + 1];
+		iface_description(desc, sizeof(desc), hdr, ifc);
+		if (w->ns_names && tclog_iface_ns_label(ifc, label, sizeof(label))[0])
+			snprintf(name, sizeof(name), "%s/%s", label, ifc->name);
+		else
+			snprintf(name, sizeof(name), "%s", ifc->name);
 		static const uint8_t zero_mac[6];
 		char *both = NULL;
 		const char *filter = hdr->filter;
@@ -128,7 +161,7 @@ int export_writer_add_iface(struct export_writer *w, const struct tclog_header *
 			filter = w->extra_filter;
 		}
 		struct pcapng_iface idb = {
-			.name = ifc->name,
+			.name = name,
 			.description = desc,
 			.os = hdr->kernel,
 			.filter = filter,

@@ -48,6 +48,11 @@ struct export_writer *export_writer_fdopen(int fd, enum export_format fmt,
  * string must outlive w. */
 void export_writer_set_filter(struct export_writer *w, const char *extra);
 
+/* Whether the interface blocks added from now on are named NS/IF (logs of
+ * several network namespaces) rather than IF. Their description names the
+ * namespace either way, when the log knows it. Off by default. */
+void export_writer_set_ns_names(struct export_writer *w, int on);
+
 /* One interface of a recording: an IDB in pcapng. Returns its id (>= 0),
  * or -errno. snaplen 0 takes export_snaplen(hdr). */
 int export_writer_add_iface(struct export_writer *w, const struct tclog_header *hdr,

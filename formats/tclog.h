@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tcrec log format v1: writer and reader. The byte-level specification is
- * formats/FORMAT.md; this is its C interface. No libbpf here.
+ * tcrec log format v2 (v1 still read): writer and reader. The byte-level
+ * specification is formats/FORMAT.md; this is its C interface. No libbpf
+ * here.
  *
  * Records handed to the writer and returned by the reader carry wall-clock
  * ns in ts_ns.
@@ -87,10 +88,13 @@ struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_head
 struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr);
 
 /* Adds an interface to the table after the header was written (it went
- * into hdr->n_ifaces when the file opened): the entry is written before
- * the next chunk of records, so that a record never precedes its
- * interface. slot must be the table's next slot. 0 or -errno (-ENOSPC
- * when the table is full). */
+ * into hdr->n_ifaces when the file opened): the entries added since the
+ * last flush are written at the next flush as one interface chunk, right
+ * before the chunk of records, so that a record never precedes its
+ * interface, and adding one does not cut a chunk of records short. Records
+ * appended from now on may use the slot. slot must be the table's next
+ * slot (-EINVAL otherwise, or when a name does not fit its field). 0 or
+ * -errno (-ENOSPC when the table is full: TCREC_MAX_IFACES). */
 int tclog_writer_add_iface(struct tclog_writer *w, uint32_t slot, const struct tclog_iface *ifc);
 
 /* Buffers one record (+ rec->cap_len bytes); compresses and writes a chunk
@@ -146,6 +150,9 @@ struct tclog_chunk_info {
  * ("FILE: what is wrong"). */
 struct tclog_reader *tclog_reader_open(const char *path, char *err, size_t errlen);
 
+/* The header; the pointer stays valid until close. In a v2 log its table
+ * grows (n_ifaces) as interface chunks are read or a seek passes them:
+ * read n_ifaces again rather than keeping it. */
 const struct tclog_header *tclog_reader_header(const struct tclog_reader *r);
 
 /* Next record: 1 = *rec set (valid until the next call; bytes follow at
@@ -182,14 +189,17 @@ const char *tclog_reader_warning(const struct tclog_reader *r);
  * trailer (killed recorder). */
 const struct tclog_final *tclog_reader_final(const struct tclog_reader *r);
 
-/* Chunk index: from the trailer, or rebuilt by scanning when there is none
+/* Chunk index of the chunks of records (interface chunks are not listed):
+ * from the trailer, or rebuilt by scanning when there is none
  * (tclog_reader_index_rebuilt() then says so). */
 int tclog_reader_index(struct tclog_reader *r, const struct tclog_chunk_info **chunks,
 		       size_t *n, char *err, size_t errlen);
 int tclog_reader_index_rebuilt(const struct tclog_reader *r);
 
 /* Positions the reader at chunk i of the index (next record returned is the
- * chunk's first). 0 or -1 with err. */
+ * chunk's first), after loading the interface chunks before it into the
+ * header, so its records find their interfaces (one that cannot be read is
+ * a tclog_reader_warning()). 0 or -1 with err. */
 int tclog_reader_seek_chunk(struct tclog_reader *r, size_t i, char *err, size_t errlen);
 
 /* Chunks decompressed so far (lets tests prove that skipped chunks were not). */

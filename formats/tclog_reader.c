@@ -8,6 +8,8 @@
  * Chunks are found by walking the chain of chunk headers from the end of
  * the file header; the trailer, when present, ends the walk and provides
  * the index. Without it the index is rebuilt by walking the headers only.
+ * Interface chunks (v2) add to the header's table as they are met; they
+ * are in the index but not in the one callers see, which lists records.
  *
  * After damage a caller may resynchronise (tclog_reader_resync): the next
  * chunk comes from the trusted index, else from a forward scan for a chunk
@@ -26,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tclog_crc32c.h"
+#include "tclog_le.h"
 
 void tclog_rd_msg(char *buf, size_t len, const char *fmt, ...)
 {
@@ -37,20 +39,6 @@ void tclog_rd_msg(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
-}
-
-static int grow(uint8_t **buf, size_t *cap, size_t need)
-{
-	uint8_t *p;
-
-	if (need <= *cap)
-		return 0;
-	p = realloc(*buf, need);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = need;
-	return 0;
 }
 
 int tclog_rd_fail_at(struct tclog_reader *r, uint64_t off, const char *why, char *err, size_t errlen)
@@ -80,8 +68,8 @@ static int load_trailer(struct tclog_reader *r)
 	if (!buf)
 		return -ENOMEM;
 	if (tclog_rd_read_at(r, buf, f.trailer_len, f.trailer_off) ||
-		     tclog_trailer_decode(buf, f.trailer_len, &r->idx, &r->n_idx, &r->final, &has_final,
-					  why, sizeof(why))) {
+		     tclog_trailer_decode(buf, f.trailer_len, r->version, &r->idx, &r->idx_kind,
+					  &r->n_idx, &r->final, &has_final, why, sizeof(why))) {
 		/* Not trusted: the walk will meet the trailer and say what is wrong. */
 		free(buf);
 		return 0;
@@ -96,10 +84,14 @@ static int load_trailer(struct tclog_reader *r)
 				 i, (unsigned long long)r->idx[i].offset,
 				 (unsigned long long)r->data_off, (unsigned long long)f.trailer_off);
 			free(r->idx);
+			free(r->idx_kind);
 			r->idx = NULL;
+			r->idx_kind = NULL;
 			r->n_idx = 0;
 			return 0;
 		}
+	if (tclog_rd_build_public(r))
+		return -ENOMEM;
 	r->has_trailer = true;
 	r->has_final = has_final;
 	r->trailer_off = f.trailer_off;
@@ -148,6 +140,7 @@ static int open_header(struct tclog_reader *r, char *err, size_t errlen)
 		return -1;
 	}
 	free(buf);
+	r->version = le16_get(fixed + 8);
 	r->data_off = (uint64_t)len;
 	return 0;
 }
@@ -201,44 +194,21 @@ const struct tclog_header *tclog_reader_header(const struct tclog_reader *r)
 	return &r->hdr;
 }
 
-static const uint8_t zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
-
 /* Decompresses and decodes the chunk whose header ch sits at r->pos. */
 static int load_chunk(struct tclog_reader *r, const struct tclog_chunk_hdr *ch, char *err,
 		      size_t errlen)
 {
 	const struct tclog_codec *codec = tclog_codec_find(ch->encoding);
-	uint64_t pay = r->pos + TCLOG_CHUNK_HDR_SIZE;
+	uint64_t pay = r->pos + TCLOG_CHUNK_HDR_SIZE, where;
 	char why[256];
-	size_t n;
 	int rc;
 
 	if (!codec) {
 		snprintf(why, sizeof(why), "unknown chunk encoding %u", ch->encoding);
 		return tclog_rd_fail_at(r, r->pos, why, err, errlen);
 	}
-	if (grow(&r->comp, &r->comp_cap, ch->comp_size) || grow(&r->raw, &r->raw_cap, ch->raw_size))
-		return tclog_rd_fail_at(r, r->pos, "out of memory for the chunk", err, errlen);
-	rc = tclog_rd_read_at(r, r->comp, ch->comp_size, pay);
-	if (rc)
-		return tclog_rd_fail_at(r, pay, strerror(-rc), err, errlen);
-	if (!tclog_crc32c_ok(tclog_crc32c(0, r->comp, ch->comp_size), ch->payload_crc))
-		return tclog_rd_fail_at(r, pay, "chunk payload checksum mismatch", err, errlen);
-	/* One complete frame, exactly raw_size long, with its own checksum
-	 * (frame header descriptor bit 2, RFC 8878 3.1.1.1.1). */
-	if (ch->comp_size < 5 || memcmp(r->comp, zstd_magic, 4) || !(r->comp[4] & 0x04) ||
-	    ZSTD_getFrameContentSize(r->comp, ch->comp_size) != ch->raw_size ||
-	    ZSTD_findFrameCompressedSize(r->comp, ch->comp_size) != ch->comp_size)
-		return tclog_rd_fail_at(r, pay, "payload is not one zstd frame of the announced sizes", err,
-					errlen);
-	r->decompressed++;
-	n = ZSTD_decompressDCtx(r->dctx, r->raw, ch->raw_size, r->comp, ch->comp_size);
-	if (ZSTD_isError(n)) {
-		snprintf(why, sizeof(why), "zstd: %s", ZSTD_getErrorName(n));
-		return tclog_rd_fail_at(r, pay, why, err, errlen);
-	}
-	if (n != ch->raw_size)
-		return tclog_rd_fail_at(r, pay, "zstd frame decoded to the wrong size", err, errlen);
+	if (tclog_rd_payload(r, r->pos, ch, why, sizeof(why), &where))
+		return tclog_rd_fail_at(r, where, why, err, errlen);
 	rc = codec->decode(r->raw, ch->raw_size, ch->records, &r->dec, why, sizeof(why));
 	if (rc == -ENOMEM)
 		return tclog_rd_fail_at(r, r->pos, "out of memory for the chunk's records", err, errlen);
@@ -253,19 +223,37 @@ static int load_chunk(struct tclog_reader *r, const struct tclog_chunk_hdr *ch, 
 	return 0;
 }
 
+/* An interface chunk: its entries join the table, no records. */
+static int load_ifaces(struct tclog_reader *r, const struct tclog_chunk_hdr *ch, char *err,
+		       size_t errlen)
+{
+	uint64_t where;
+	char why[256], msg[400];
+
+	if (tclog_rd_load_ifaces(r, r->pos, ch, why, sizeof(why), &where)) {
+		snprintf(msg, sizeof(msg), "%s%s; its %u interface%s unknown",
+			 strncmp(why, "interface chunk", 15) ? "interface chunk: " : "", why, ch->records,
+			 ch->records == 1 ? " is" : "s are");
+		return tclog_rd_fail_at(r, where, msg, err, errlen);
+	}
+	r->pos += TCLOG_CHUNK_HDR_SIZE + ch->comp_size;
+	return 0;
+}
+
 /* The trailer index is what seeking trusts: it must describe exactly the
  * chunks a walk finds. */
 static bool index_disagrees(const struct tclog_reader *r, const struct tclog_chunk_hdr *ch,
 			    char *why, size_t whylen)
 {
 	const struct tclog_chunk_info *e = r->walk_k < r->n_idx ? &r->idx[r->walk_k] : NULL;
+	uint8_t kind = ch->encoding == TCLOG_ENC_IFACES ? TCLOG_KIND_IFACES : TCLOG_KIND_RECORDS;
 
 	if (!e) {
 		tclog_rd_msg(why, whylen, "chunk not in the trailer index (it lists %zu chunks)", r->n_idx);
 		return true;
 	}
 	if (e->offset == r->pos && e->first_ns == ch->first_ns && e->last_ns == ch->last_ns &&
-	    e->records == ch->records)
+	    e->records == ch->records && r->idx_kind[r->walk_k] == kind)
 		return false;
 	tclog_rd_msg(why, whylen,
 		     "trailer index entry %zu disagrees with the chunk here (index: offset %llu, %u records, "
@@ -318,7 +306,8 @@ int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
 				r->bad_index = true;
 				return tclog_rd_fail_at(r, r->pos, why, err, errlen);
 			}
-			if (load_chunk(r, &ch, err, errlen))
+			if (ch.encoding == TCLOG_ENC_IFACES ? load_ifaces(r, &ch, err, errlen)
+							    : load_chunk(r, &ch, err, errlen))
 				return -1;
 			r->walk_k++;
 			break;
@@ -357,6 +346,9 @@ void tclog_reader_close(struct tclog_reader *r)
 	free(r->comp);
 	free(r->raw);
 	free(r->idx);
+	free(r->idx_kind);
+	free(r->pub);
+	free(r->pub_k);
 	free(r->warning);
 	free(r->path);
 	free(r);

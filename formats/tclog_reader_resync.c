@@ -98,8 +98,9 @@ int tclog_reader_resync(struct tclog_reader *r, struct tclog_resync *out, char *
 	} else if (r->has_trailer && !r->idx_distrusted) {
 		size_t k = r->walk_k;
 
-		while (k < r->n_idx && r->idx[k].offset <= start)
-			lost += r->idx[k++].records;
+		for (; k < r->n_idx && r->idx[k].offset <= start; k++)
+			if (r->idx_kind[k] == TCLOG_KIND_RECORDS)
+				lost += r->idx[k].records;
 		r->walk_k = k;
 		resume = k < r->n_idx ? r->idx[k].offset : r->trailer_off;
 		found = k < r->n_idx;
@@ -109,7 +110,7 @@ int tclog_reader_resync(struct tclog_reader *r, struct tclog_resync *out, char *
 
 		if (r->bad_hdr_ok) {
 			from = start + TCLOG_CHUNK_HDR_SIZE + r->bad_hdr.comp_size;
-			lost = r->bad_hdr.records;
+			lost = r->bad_hdr.encoding == TCLOG_ENC_IFACES ? 0 : r->bad_hdr.records;
 		}
 		rc = from < limit ? find_chunk(r, from, limit, &resume) : 0;
 		if (rc < 0) {

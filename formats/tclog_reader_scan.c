@@ -98,7 +98,8 @@ static enum scan scan_trailer(struct tclog_reader *r, uint64_t pos, char *why, s
 {
 	uint8_t fixed[TCLOG_TRAILER_FIXED], *buf;
 	struct tclog_chunk_info *idx;
-	struct tclog_final fin;
+	uint8_t *kind;
+	struct tclog_final *fin; /* 64 KiB: not on the stack */
 	size_t n;
 	int has_final, err;
 	long len;
@@ -127,7 +128,11 @@ static enum scan scan_trailer(struct tclog_reader *r, uint64_t pos, char *why, s
 		tclog_rd_msg(why, whylen, "read: %s", strerror(-err));
 		return SCAN_BAD;
 	}
-	err = tclog_trailer_decode(buf, (size_t)len, &idx, &n, &fin, &has_final, why, whylen);
+	fin = malloc(sizeof(*fin));
+	err = fin ? tclog_trailer_decode(buf, (size_t)len, r->version, &idx, &kind, &n, fin, &has_final,
+					 why, whylen)
+		  : -ENOMEM;
+	free(fin);
 	free(buf);
 	if (err) {
 		if (err == -ENOMEM)
@@ -135,6 +140,7 @@ static enum scan scan_trailer(struct tclog_reader *r, uint64_t pos, char *why, s
 		return SCAN_BAD;
 	}
 	free(idx);
+	free(kind);
 	end = pos + (uint64_t)len;
 	if (r->size - end < TCLOG_FOOTER_SIZE)
 		return SCAN_TORN; /* killed between trailer and footer */

@@ -28,15 +28,21 @@ struct tclog_reader {
 	char *path;
 	int fd;
 	uint64_t size;
-	struct tclog_header hdr;
+	struct tclog_header hdr; /* its table grows as interface chunks are met */
+	unsigned version;
 	uint64_t data_off; /* first chunk */
 
 	bool has_trailer;
 	uint64_t trailer_off;
 	bool has_final;
 	struct tclog_final final;
-	struct tclog_chunk_info *idx;
+	struct tclog_chunk_info *idx; /* every chunk, records and interfaces */
+	uint8_t *idx_kind;            /* TCLOG_KIND_* of each */
 	size_t n_idx;
+	struct tclog_chunk_info *pub; /* the chunks of records: what callers index */
+	size_t *pub_k;                /* their positions in idx */
+	size_t n_pub;
+	size_t if_done;    /* interface chunks before idx[if_done] are in hdr */
 	bool idx_complete;
 	bool idx_rebuilt;
 	bool idx_distrusted; /* an entry disagreed with its chunk: walk without it */
@@ -84,5 +90,21 @@ uint64_t tclog_rd_next_data(const struct tclog_reader *r, uint64_t pos);
  * tail, or damage (why). */
 enum scan tclog_rd_scan_at(struct tclog_reader *r, uint64_t pos, struct tclog_chunk_hdr *ch,
 			   char *why, size_t whylen);
+
+/* tclog_reader_ifaces.c */
+/* Reads, checks and decompresses the payload of the chunk whose header ch
+ * sits at off into r->raw. 0, or -1 with why and *where (the offset the
+ * problem is at). */
+int tclog_rd_payload(struct tclog_reader *r, uint64_t off, const struct tclog_chunk_hdr *ch,
+		     char *why, size_t whylen, uint64_t *where);
+/* The interface chunk at off: its entries go into r->hdr. 0 or -1 as above. */
+int tclog_rd_load_ifaces(struct tclog_reader *r, uint64_t off, const struct tclog_chunk_hdr *ch,
+			 char *why, size_t whylen, uint64_t *where);
+/* Loads the interface chunks of the index before idx[k] not loaded yet;
+ * a damaged one is a warning (its interfaces stay unknown). */
+void tclog_rd_preload_ifaces(struct tclog_reader *r, size_t k);
+/* (Re)builds the callers' index (chunks of records only) from idx: 0 or
+ * -ENOMEM. */
+int tclog_rd_build_public(struct tclog_reader *r);
 
 #endif

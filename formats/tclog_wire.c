@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Encoders and hostile-input decoders for the plain (uncompressed) parts of
- * a log file: header, chunk header, trailer, footer. */
+ * a log file: header, chunk header, trailer, footer. Interface entries are
+ * in tclog_wire_iface.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,18 +43,19 @@ static int put_str(uint8_t *buf, size_t cap, size_t *off, const char *s, size_t 
 	return 0;
 }
 
-int tclog_header_encode(const struct tclog_header *h, uint8_t *buf, size_t cap)
+int tclog_header_encode(const struct tclog_header *h, unsigned version, uint8_t *buf, size_t cap)
 {
-	size_t off = 40;
+	size_t off = 40, entry = version == TCLOG_VERSION_V1 ? TCLOG_IFACE_SIZE_V1 : TCLOG_IFACE_SIZE;
+	uint32_t max = version == TCLOG_VERSION_V1 ? TCLOG_V1_MAX_IFACES : TCREC_MAX_IFACES;
 	int err;
 
-	if (h->n_ifaces > TCREC_MAX_IFACES)
+	if ((version != TCLOG_VERSION && version != TCLOG_VERSION_V1) || h->n_ifaces > max)
 		return -EINVAL;
 	if (cap < off)
 		return -ENOSPC;
 	memset(buf, 0, off);
 	memcpy(buf, TCLOG_FILE_MAGIC, 8);
-	le16_put(buf + 8, TCLOG_VERSION);
+	le16_put(buf + 8, (uint16_t)version);
 	le16_put(buf + 10, 0);
 	le64_put(buf + 16, h->start_ns);
 	le64_put(buf + 24, (uint64_t)h->clock_offset_ns);
@@ -63,24 +65,13 @@ int tclog_header_encode(const struct tclog_header *h, uint8_t *buf, size_t cap)
 	    (err = put_str(buf, cap, &off, h->kernel, TCLOG_NAME_MAX)) ||
 	    (err = put_str(buf, cap, &off, h->filter, TCLOG_FILTER_MAX)))
 		return err;
-	if (off + 2 + (size_t)h->n_ifaces * TCLOG_IFACE_SIZE + 4 > cap)
+	if (off + 2 + (size_t)h->n_ifaces * entry + 4 > cap)
 		return -ENOSPC;
 	le16_put(buf + off, (uint16_t)h->n_ifaces);
 	off += 2;
-	for (uint32_t i = 0; i < h->n_ifaces; i++) {
-		const struct tclog_iface *f = &h->ifaces[i];
-		uint8_t *p = buf + off;
-
-		if (strnlen(f->name, TCLOG_IFNAME_MAX) >= TCLOG_IFNAME_MAX)
-			return -EINVAL;
-		le32_put(p, f->ifindex);
-		le32_put(p + 4, f->mtu);
-		memcpy(p + 8, f->mac, 6);
-		le16_put(p + 14, f->link_flags);
-		memset(p + 16, 0, TCLOG_IFNAME_MAX);
-		memcpy(p + 16, f->name, strlen(f->name));
-		off += TCLOG_IFACE_SIZE;
-	}
+	for (uint32_t i = 0; i < h->n_ifaces; i++, off += entry)
+		if ((err = tclog_iface_put(buf + off, &h->ifaces[i], version)))
+			return err;
 	le32_put(buf + 12, (uint32_t)(off + 4));
 	le32_put(buf + off, tclog_crc32c(0, buf, off));
 	return (int)(off + 4);
@@ -92,12 +83,13 @@ long tclog_header_peek(const uint8_t *buf, char *why, size_t whylen)
 
 	if (memcmp(buf, TCLOG_FILE_MAGIC, 8))
 		return fail(why, whylen, "not a tcrec log (bad magic)");
-	if (le16_get(buf + 8) != TCLOG_VERSION)
-		return fail(why, whylen, "unsupported log format version %u (this build reads %u)",
+	if (le16_get(buf + 8) != TCLOG_VERSION && le16_get(buf + 8) != TCLOG_VERSION_V1)
+		return fail(why, whylen, "unsupported log format version %u (this build reads 1 and %u)",
 			    le16_get(buf + 8), TCLOG_VERSION);
 	len = le32_get(buf + 12);
 	/* Smallest header: fixed part, three empty strings, zero interfaces, CRC. */
-	if (len < 40 + 2 * 3 + 2 + 4 || len > TCLOG_HEADER_MAX)
+	if (len < 40 + 2 * 3 + 2 + 4 ||
+	    len > (le16_get(buf + 8) == TCLOG_VERSION_V1 ? TCLOG_HEADER_MAX_V1 : TCLOG_HEADER_MAX))
 		return fail(why, whylen, "header length %u out of range", len);
 	return len;
 }
@@ -125,11 +117,15 @@ static int get_str(const uint8_t *buf, size_t end, size_t *off, char *dst, size_
 int tclog_header_decode(const uint8_t *buf, size_t len, struct tclog_header *h,
 			char *why, size_t whylen)
 {
-	size_t off = 40, end;
-	uint32_t crc;
+	size_t off = 40, end, entry;
+	unsigned version;
+	uint32_t crc, max;
 
 	if (tclog_header_peek(buf, why, whylen) < 0)
 		return -1;
+	version = le16_get(buf + 8);
+	entry = version == TCLOG_VERSION_V1 ? TCLOG_IFACE_SIZE_V1 : TCLOG_IFACE_SIZE;
+	max = version == TCLOG_VERSION_V1 ? TCLOG_V1_MAX_IFACES : TCREC_MAX_IFACES;
 	if (len != le32_get(buf + 12))
 		return fail(why, whylen, "header length mismatch");
 	end = len - 4;
@@ -151,24 +147,17 @@ int tclog_header_decode(const uint8_t *buf, size_t len, struct tclog_header *h,
 		return fail(why, whylen, "header: interface count beyond header end");
 	h->n_ifaces = le16_get(buf + off);
 	off += 2;
-	if (h->n_ifaces > TCREC_MAX_IFACES)
-		return fail(why, whylen, "header: %u interfaces exceed %u", h->n_ifaces,
-			    TCREC_MAX_IFACES);
-	if (off + (size_t)h->n_ifaces * TCLOG_IFACE_SIZE != end)
+	if (h->n_ifaces > max)
+		return fail(why, whylen, "header: %u interfaces exceed %u", h->n_ifaces, max);
+	if (off + (size_t)h->n_ifaces * entry != end)
 		return fail(why, whylen, "header: interface table does not end at the checksum");
-	for (uint32_t i = 0; i < h->n_ifaces; i++) {
-		struct tclog_iface *f = &h->ifaces[i];
-		const uint8_t *p = buf + off;
+	for (uint32_t i = 0; i < h->n_ifaces; i++, off += entry) {
+		char ewhy[96];
 
-		f->ifindex = le32_get(p);
-		f->mtu = le32_get(p + 4);
-		memcpy(f->mac, p + 8, 6);
-		f->link_flags = le16_get(p + 14);
-		if (!memchr(p + 16, 0, TCLOG_IFNAME_MAX))
-			return fail(why, whylen, "header: interface %u name not terminated", i);
-		memcpy(f->name, p + 16, TCLOG_IFNAME_MAX);
-		off += TCLOG_IFACE_SIZE;
+		if (tclog_iface_get(buf + off, &h->ifaces[i], version, ewhy, sizeof(ewhy)))
+			return fail(why, whylen, "header: interface %u: %s", i, ewhy);
 	}
+	h->rec_ifslot = version != TCLOG_VERSION_V1;
 	return 0;
 }
 
@@ -230,8 +219,8 @@ size_t tclog_trailer_size(size_t n_chunks, uint32_t n_slots)
 	       (size_t)n_slots * 2 * TCLOG_COUNTERS_SIZE + 4;
 }
 
-void tclog_trailer_encode(uint8_t *buf, const struct tclog_chunk_info *idx, size_t n_chunks,
-			  const struct tclog_final *fin, uint32_t n_slots)
+void tclog_trailer_encode(uint8_t *buf, const struct tclog_chunk_info *idx, const uint8_t *kind,
+			  size_t n_chunks, const struct tclog_final *fin, uint32_t n_slots)
 {
 	size_t len, off = TCLOG_TRAILER_FIXED;
 	uint64_t total = 0;
@@ -240,7 +229,8 @@ void tclog_trailer_encode(uint8_t *buf, const struct tclog_chunk_info *idx, size
 		n_slots = 0;
 	len = tclog_trailer_size(n_chunks, n_slots);
 	for (size_t i = 0; i < n_chunks; i++)
-		total += idx[i].records;
+		if (kind[i] == TCLOG_KIND_RECORDS)
+			total += idx[i].records;
 	memset(buf, 0, TCLOG_TRAILER_FIXED);
 	memcpy(buf, TCLOG_TRAILER_MAGIC, 4);
 	le32_put(buf + 4, (uint32_t)len);
@@ -253,7 +243,7 @@ void tclog_trailer_encode(uint8_t *buf, const struct tclog_chunk_info *idx, size
 		le64_put(buf + off + 8, idx[i].first_ns);
 		le64_put(buf + off + 16, idx[i].last_ns);
 		le32_put(buf + off + 24, idx[i].records);
-		le32_put(buf + off + 28, 0);
+		le32_put(buf + off + 28, kind[i]);
 	}
 	for (uint32_t s = 0; s < n_slots; s++)
 		for (int d = 0; d < 2; d++, off += TCLOG_COUNTERS_SIZE) {
@@ -284,14 +274,15 @@ long tclog_trailer_peek(const uint8_t *buf, char *why, size_t whylen)
 	return len;
 }
 
-int tclog_trailer_decode(const uint8_t *buf, size_t len, struct tclog_chunk_info **idx,
-			 size_t *n_chunks, struct tclog_final *fin, int *has_final,
-			 char *why, size_t whylen)
+int tclog_trailer_decode(const uint8_t *buf, size_t len, unsigned version,
+			 struct tclog_chunk_info **idx, uint8_t **kind, size_t *n_chunks,
+			 struct tclog_final *fin, int *has_final, char *why, size_t whylen)
 {
 	size_t off = TCLOG_TRAILER_FIXED, n;
 	uint32_t n_slots, flags;
 	uint64_t total = 0;
 	struct tclog_chunk_info *v;
+	uint8_t *k;
 
 	if (len < TCLOG_TRAILER_FIXED + 4 || tclog_trailer_peek(buf, why, whylen) < 0)
 		return -1;
@@ -307,22 +298,34 @@ int tclog_trailer_decode(const uint8_t *buf, size_t len, struct tclog_chunk_info
 	if (!(flags & TCLOG_TRAILER_F_FINAL) && n_slots)
 		return fail(why, whylen, "trailer: counters without the final flag");
 	v = calloc(n ? n : 1, sizeof(*v));
-	if (!v)
+	k = calloc(n ? n : 1, 1);
+	if (!v || !k) {
+		free(v);
+		free(k);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++, off += TCLOG_INDEX_ENTRY_SIZE) {
+		uint32_t kd = le32_get(buf + off + 28);
+		uint32_t max = kd == TCLOG_KIND_IFACES ? TCREC_MAX_IFACES : TCLOG_CHUNK_RECORDS_MAX;
+
 		v[i].offset = le64_get(buf + off);
 		v[i].first_ns = le64_get(buf + off + 8);
 		v[i].last_ns = le64_get(buf + off + 16);
 		v[i].records = le32_get(buf + off + 24);
-		total += v[i].records;
+		k[i] = (uint8_t)kd;
+		if (kd == TCLOG_KIND_RECORDS)
+			total += v[i].records;
 		if ((i && v[i].offset <= v[i - 1].offset) || v[i].first_ns > v[i].last_ns ||
-		    !v[i].records || v[i].records > TCLOG_CHUNK_RECORDS_MAX) {
+		    !v[i].records || v[i].records > max ||
+		    (kd != TCLOG_KIND_RECORDS && (kd != TCLOG_KIND_IFACES || version == TCLOG_VERSION_V1))) {
 			free(v);
+			free(k);
 			return fail(why, whylen, "trailer: index entry %zu inconsistent", i);
 		}
 	}
 	if (total != le64_get(buf + 24)) {
 		free(v);
+		free(k);
 		return fail(why, whylen, "trailer: record total does not match the index");
 	}
 	memset(fin, 0, sizeof(*fin));
@@ -336,6 +339,7 @@ int tclog_trailer_decode(const uint8_t *buf, size_t len, struct tclog_chunk_info
 			c->dropped = le64_get(buf + off + 24);
 		}
 	*idx = v;
+	*kind = k;
 	*n_chunks = n;
 	*has_final = !!(flags & TCLOG_TRAILER_F_FINAL);
 	return 0;

@@ -5,6 +5,11 @@
  * write()/writev() with short writes retried, so every error is seen; the
  * first one sticks and is returned again by close. A failed write is rolled
  * back to the last chunk boundary so the file stays readable to its end.
+ *
+ * Interfaces added after the header wait, like records, for the next
+ * flush, which writes them as one interface chunk just before the chunk of
+ * records: a record is never in the file before its interface, and adding
+ * an interface does not cut a chunk of records short.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "formats/tclog.h"
 #include "tclog_codec.h"
 #include "tclog_crc32c.h"
+#include "tclog_v1.h"
 #include "tclog_wire.h"
 
 #define TCLOG_LEVEL_DEFAULT 3
@@ -28,8 +35,13 @@ struct tclog_writer {
 	bool broken;         /* rollback failed: the file does not end at a chunk boundary */
 	uint64_t off;        /* bytes on disk, always at a block boundary */
 	uint64_t records;    /* records accepted */
-	uint32_t n_slots;    /* interfaces in the header: counter slots in the trailer */
-	uint32_t slot_ifindex[TCREC_MAX_IFACES];
+	unsigned version;    /* TCLOG_VERSION, or TCLOG_VERSION_V1 for tools */
+	uint32_t n_slots;    /* interface table size: counter slots in the trailer */
+	uint32_t slot_ifindex[TCLOG_V1_MAX_IFACES]; /* v1: records name ifindexes */
+	/* interfaces added since the last flush: slots n_slots - n_pif.. */
+	struct tclog_iface *pif;
+	uint32_t n_pif;
+	uint64_t pif_first_ns, pif_last_ns;
 	uint64_t stored;     /* records in chunks on disk */
 	/* per slot and direction: buffered (pend) and on disk (done), so
 	 * that the trailer can say exactly what the file holds */
@@ -48,6 +60,7 @@ struct tclog_writer {
 	size_t comp_cap;
 
 	struct tclog_chunk_info *idx;
+	uint8_t *idx_kind;
 	size_t n_idx;
 	size_t idx_cap;
 };
@@ -117,10 +130,12 @@ static void writer_free(struct tclog_writer *w)
 	ZSTD_freeCCtx(w->cctx);
 	free(w->comp);
 	free(w->idx);
+	free(w->idx_kind);
+	free(w->pif);
 	free(w);
 }
 
-struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr)
+static struct tclog_writer *writer_fdopen(int fd, const struct tclog_header *hdr, unsigned version)
 {
 	struct tclog_writer *w = calloc(1, sizeof(*w));
 	uint8_t *buf = malloc(TCLOG_HEADER_MAX);
@@ -132,16 +147,17 @@ struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr)
 		goto cleanup;
 	}
 	w->fd = fd;
+	w->version = version;
 	err = writer_setup(w);
 	if (err)
 		goto cleanup;
-	len = tclog_header_encode(hdr, buf, TCLOG_HEADER_MAX);
+	len = tclog_header_encode(hdr, version, buf, TCLOG_HEADER_MAX);
 	if (len < 0) {
 		err = len;
 		goto cleanup;
 	}
 	w->n_slots = hdr->n_ifaces;
-	for (uint32_t i = 0; i < hdr->n_ifaces && i < TCREC_MAX_IFACES; i++)
+	for (uint32_t i = 0; i < hdr->n_ifaces && i < TCLOG_V1_MAX_IFACES; i++)
 		w->slot_ifindex[i] = hdr->ifaces[i].ifindex;
 	iov = (struct iovec){ buf, (size_t)len };
 	err = write_all(w->fd, &iov, 1);
@@ -158,19 +174,68 @@ cleanup:
 	return NULL;
 }
 
-struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_header *hdr)
+struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr)
+{
+	return writer_fdopen(fd, hdr, TCLOG_VERSION);
+}
+
+static struct tclog_writer *writer_open(const char *path, const struct tclog_header *hdr,
+					unsigned version)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0)
 		return NULL;
-	struct tclog_writer *w = tclog_writer_fdopen(fd, hdr);
+	struct tclog_writer *w = writer_fdopen(fd, hdr, version);
 	if (!w) {
 		int e = errno;
 		close(fd);
 		errno = e;
 	}
 	return w;
+}
+
+struct tclog_writer *tclog_writer_open(const char *path, const struct tclog_header *hdr)
+{
+	return writer_open(path, hdr, TCLOG_VERSION);
+}
+
+struct tclog_writer *tclog_writer_open_v1(const char *path, const struct tclog_header *hdr)
+{
+	return writer_open(path, hdr, TCLOG_VERSION_V1);
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int tclog_writer_add_iface(struct tclog_writer *w, uint32_t slot, const struct tclog_iface *ifc)
+{
+	uint8_t probe[TCLOG_IFACE_SIZE];
+	uint64_t now;
+
+	if (!w || !ifc)
+		return -EINVAL;
+	if (w->version == TCLOG_VERSION_V1)
+		return -EOPNOTSUPP; /* v1 has no interface chunks */
+	if (w->n_slots >= TCREC_MAX_IFACES)
+		return -ENOSPC;
+	if (slot != w->n_slots || tclog_iface_put(probe, ifc, TCLOG_VERSION))
+		return -EINVAL;
+	if (!w->pif && !(w->pif = malloc(TCREC_MAX_IFACES * sizeof(*w->pif))))
+		return -ENOMEM;
+	now = wall_ns();
+	if (!w->n_pif || now < w->pif_first_ns)
+		w->pif_first_ns = now;
+	if (!w->n_pif || now > w->pif_last_ns)
+		w->pif_last_ns = now;
+	w->pif[w->n_pif++] = *ifc;
+	w->n_slots++;
+	return 0;
 }
 
 int tclog_writer_set_level(struct tclog_writer *w, int level)
@@ -232,7 +297,9 @@ int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, 
 		w->chunk_last_ns = rec->ts_ns;
 	w->chunk_records++;
 	w->records++;
-	for (uint32_t i = 0; i < w->n_slots; i++)
+	if (w->version != TCLOG_VERSION_V1 && rec->ifindex < w->n_slots)
+		w->pend[rec->ifindex][rec->dir == TCREC_DIR_OUT]++;
+	for (uint32_t i = 0; w->version == TCLOG_VERSION_V1 && i < w->n_slots; i++)
 		if (w->slot_ifindex[i] == rec->ifindex) {
 			w->pend[i][rec->dir == TCREC_DIR_OUT]++;
 			break;
@@ -245,6 +312,7 @@ int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, 
 static int index_reserve(struct tclog_writer *w)
 {
 	struct tclog_chunk_info *v;
+	uint8_t *k;
 	size_t cap;
 
 	if (w->n_idx < w->idx_cap)
@@ -254,69 +322,119 @@ static int index_reserve(struct tclog_writer *w)
 	if (!v)
 		return -ENOMEM;
 	w->idx = v;
+	k = realloc(w->idx_kind, cap);
+	if (!k)
+		return -ENOMEM;
+	w->idx_kind = k;
 	w->idx_cap = cap;
 	return 0;
 }
 
-int tclog_writer_flush(struct tclog_writer *w)
+/* Compresses raw into one chunk and writes it with its header; on a failed
+ * write the file is cut back to the previous chunk. 0 or -errno. */
+static int write_chunk(struct tclog_writer *w, struct tclog_chunk_hdr *ch, const uint8_t *raw,
+		       size_t raw_len, uint8_t kind)
 {
 	uint8_t hdr_buf[TCLOG_CHUNK_HDR_SIZE];
+	size_t bound, csize;
+	struct iovec iov[2];
+	int err;
+
+	if (raw_len == 0 || raw_len > TCLOG_CHUNK_RAW_MAX)
+		return -EOVERFLOW;
+	err = index_reserve(w);
+	if (err)
+		return err;
+	bound = ZSTD_compressBound(raw_len);
+	if (bound > w->comp_cap) {
+		uint8_t *p = realloc(w->comp, bound);
+
+		if (!p)
+			return -ENOMEM;
+		w->comp = p;
+		w->comp_cap = bound;
+	}
+	csize = ZSTD_compress2(w->cctx, w->comp, w->comp_cap, raw, raw_len);
+	if (ZSTD_isError(csize))
+		return -EIO;
+	ch->raw_size = (uint32_t)raw_len;
+	ch->comp_size = (uint32_t)csize;
+	ch->payload_crc = tclog_crc32c(0, w->comp, csize);
+	tclog_chunk_hdr_encode(ch, hdr_buf);
+	iov[0] = (struct iovec){ hdr_buf, sizeof(hdr_buf) };
+	iov[1] = (struct iovec){ w->comp, csize };
+	err = write_all(w->fd, iov, 2);
+	if (err) {
+		roll_back(w);
+		return err;
+	}
+	w->idx_kind[w->n_idx] = kind;
+	w->idx[w->n_idx++] = (struct tclog_chunk_info){
+		.offset = w->off,
+		.first_ns = ch->first_ns,
+		.last_ns = ch->last_ns,
+		.records = ch->records,
+	};
+	w->off += sizeof(hdr_buf) + csize;
+	return 0;
+}
+
+/* The interfaces added since the last flush, as one interface chunk. */
+static int flush_ifaces(struct tclog_writer *w)
+{
+	struct tclog_chunk_hdr ch = {
+		.encoding = TCLOG_ENC_IFACES,
+		.records = w->n_pif,
+		.first_ns = w->pif_first_ns,
+		.last_ns = w->pif_last_ns,
+	};
+	size_t len = TCLOG_IFCHUNK_RAW(w->n_pif);
+	uint8_t *raw;
+	int err;
+
+	if (!w->n_pif)
+		return 0;
+	raw = malloc(len);
+	if (!raw)
+		return -ENOMEM;
+	err = tclog_ifchunk_encode(raw, w->n_slots - w->n_pif, w->pif, w->n_pif);
+	if (!err)
+		err = write_chunk(w, &ch, raw, len, TCLOG_KIND_IFACES);
+	free(raw);
+	if (!err)
+		w->n_pif = 0;
+	return err;
+}
+
+int tclog_writer_flush(struct tclog_writer *w)
+{
 	struct tclog_chunk_hdr ch = { 0 };
 	const uint8_t *raw;
-	size_t raw_len, bound, csize;
-	struct iovec iov[2];
+	size_t raw_len;
 	int err;
 
 	if (!w)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
+	err = flush_ifaces(w);
+	if (err)
+		return set_err(w, err);
 	if (!w->chunk_records)
 		return 0;
 	err = w->codec->enc_finish(w->enc, &raw, &raw_len);
-	if (!err && (raw_len == 0 || raw_len > TCLOG_CHUNK_RAW_MAX))
-		err = -EOVERFLOW;
-	if (!err)
-		err = index_reserve(w);
 	if (err)
 		return set_err(w, err);
-	bound = ZSTD_compressBound(raw_len);
-	if (bound > w->comp_cap) {
-		uint8_t *p = realloc(w->comp, bound);
-
-		if (!p)
-			return set_err(w, -ENOMEM);
-		w->comp = p;
-		w->comp_cap = bound;
-	}
-	csize = ZSTD_compress2(w->cctx, w->comp, w->comp_cap, raw, raw_len);
-	if (ZSTD_isError(csize))
-		return set_err(w, -EIO);
-
 	ch.encoding = w->codec->id;
 	ch.records = w->chunk_records;
-	ch.raw_size = (uint32_t)raw_len;
-	ch.comp_size = (uint32_t)csize;
-	ch.payload_crc = tclog_crc32c(0, w->comp, csize);
 	ch.first_ns = w->chunk_first_ns;
 	ch.last_ns = w->chunk_last_ns;
-	tclog_chunk_hdr_encode(&ch, hdr_buf);
-	iov[0] = (struct iovec){ hdr_buf, sizeof(hdr_buf) };
-	iov[1] = (struct iovec){ w->comp, csize };
-	err = write_all(w->fd, iov, 2);
-	if (err) {
-		/* The records stay buffered: after tclog_writer_clear_error (e.g.
-		 * once disk space was freed) the next flush writes them again. */
-		roll_back(w);
+	/* On a failed write the records stay buffered: after
+	 * tclog_writer_clear_error (e.g. once disk space was freed) the next
+	 * flush writes them again. */
+	err = write_chunk(w, &ch, raw, raw_len, TCLOG_KIND_RECORDS);
+	if (err)
 		return set_err(w, err);
-	}
-	w->idx[w->n_idx++] = (struct tclog_chunk_info){
-		.offset = w->off,
-		.first_ns = ch.first_ns,
-		.last_ns = ch.last_ns,
-		.records = ch.records,
-	};
-	w->off += sizeof(hdr_buf) + csize;
 	w->stored += w->chunk_records;
 	for (uint32_t i = 0; i < w->n_slots; i++)
 		for (int d = 0; d < 2; d++) {
@@ -351,7 +469,7 @@ static int write_trailer(struct tclog_writer *w, const struct tclog_final *fin)
 	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
-	tclog_trailer_encode(buf, w->idx, w->n_idx, fin, w->n_slots);
+	tclog_trailer_encode(buf, w->idx, w->idx_kind, w->n_idx, fin, w->n_slots);
 	tclog_footer_encode(&(struct tclog_footer){ .trailer_off = w->off, .trailer_len = (uint32_t)len },
 			    foot);
 	iov[0] = (struct iovec){ buf, len };

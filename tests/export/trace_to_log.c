@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 		packet_parse(PACKET_DLT_EN10MB, data, h->caplen, &r, &l3);
 		r.ts_ns = ts;
 		uint32_t slot = two ? (uint32_t)(n & 1) : 0;
-		r.ifindex = hdr.ifaces[slot].ifindex;
+		r.ifindex = slot; /* format v2: records name their interface by slot */
 		r.dir = two && (n & 1) ? TCREC_DIR_OUT : TCREC_DIR_IN;
 		r.cap_len = h->caplen < snap ? h->caplen : snap;
 		if (drops && n % 10 == 9)

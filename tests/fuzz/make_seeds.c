@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +97,16 @@ static int put_record(const char *dir, const char *sub, const char *prefix, cons
 	return put(dir, sub, name, buf, len + n);
 }
 
+/* A log of packets [from, from + count). With netns, two namespaces hold an
+ * interface of the same name and ifindex, and a third interface arrives
+ * mid-file in an interface chunk (format v2). */
 static int write_log(const char *dir, const char *name, uint16_t encoding, uint32_t snap,
-		     size_t from, size_t count, unsigned per_chunk)
+		     size_t from, size_t count, unsigned per_chunk, bool netns)
 {
 	char path[4096];
-	struct tclog_header h;
-	struct tclog_final fin;
+	static struct tclog_header h;
+	static struct tclog_final fin;
+	struct tclog_iface third = { .ifindex = 5, .mtu = 1500, .netns_ino = 4026532003ull };
 
 	memset(&h, 0, sizeof(h));
 	memset(&fin, 0, sizeof(fin));
@@ -110,11 +115,17 @@ static int write_log(const char *dir, const char *name, uint16_t encoding, uint3
 	h.snaplen = snap;
 	snprintf(h.host, sizeof(h.host), "seedhost");
 	snprintf(h.kernel, sizeof(h.kernel), "6.0.0-seed");
-	h.n_ifaces = 1;
-	h.ifaces[0].ifindex = 7;
-	h.ifaces[0].mtu = 1500;
-	h.ifaces[0].mac[0] = 2;
-	snprintf(h.ifaces[0].name, sizeof(h.ifaces[0].name), "seed0");
+	h.n_ifaces = netns ? 2 : 1;
+	for (uint32_t i = 0; i < h.n_ifaces; i++) {
+		h.ifaces[i].ifindex = netns ? 2 : 7;
+		h.ifaces[i].mtu = 1500;
+		h.ifaces[i].mac[0] = 2;
+		h.ifaces[i].netns_ino = netns ? 4026532001ull + i : 0;
+		snprintf(h.ifaces[i].name, sizeof(h.ifaces[i].name), netns ? "eth0" : "seed0");
+		snprintf(h.ifaces[i].ns_name, sizeof(h.ifaces[i].ns_name), netns ? (i ? "red" : "blue") : "");
+	}
+	snprintf(third.name, sizeof(third.name), "veth0");
+	snprintf(third.container, sizeof(third.container), "web-1");
 	struct tclog_writer *w = tclog_writer_open(path, &h);
 	if (!w || tclog_writer_set_encoding(w, encoding)) {
 		fprintf(stderr, "fuzz_make_seeds: %s: cannot open\n", path);
@@ -122,14 +133,17 @@ static int write_log(const char *dir, const char *name, uint16_t encoding, uint3
 	}
 	for (size_t i = from; i < from + count && i < npkts; i++) {
 		struct tcrec_record r = pkts[i].rec;
+		size_t k = i - from;
 		if (snap == 0)
 			r.cap_len = 0;
 		else if (r.cap_len > snap)
 			r.cap_len = snap;
-		fin.c[0][r.dir].seen++;
-		fin.c[0][r.dir].recorded++;
-		if (tclog_writer_append(w, &r, pkts[i].bytes) ||
-		    ((i - from + 1) % per_chunk == 0 && tclog_writer_flush(w))) {
+		r.ifindex = netns ? (k >= count / 2 && k % 3 == 2 ? 2 : (uint32_t)(k & 1)) : 0;
+		fin.c[r.ifindex][r.dir].seen++;
+		fin.c[r.ifindex][r.dir].recorded++;
+		if ((netns && k == count / 2 && tclog_writer_add_iface(w, 2, &third)) ||
+		    tclog_writer_append(w, &r, pkts[i].bytes) ||
+		    ((k + 1) % per_chunk == 0 && tclog_writer_flush(w))) {
 			fprintf(stderr, "fuzz_make_seeds: %s: write failed\n", path);
 			tclog_writer_close(w, NULL);
 			return -1;
@@ -181,8 +195,9 @@ int main(int argc, char **argv)
 	}
 	fclose(ex);
 
-	rc |= write_log(dir, "enc1-bytes.tclog", TCLOG_ENC_FIELDS, 96, 0, 12, 5);
-	rc |= write_log(dir, "enc1-meta.tclog", TCLOG_ENC_FIELDS, 0, 12, 16, 8);
-	rc |= write_log(dir, "enc2-meta.tclog", TCLOG_ENC_COLUMNAR, 0, 0, npkts, 16);
+	rc |= write_log(dir, "enc1-bytes.tclog", TCLOG_ENC_FIELDS, 96, 0, 12, 5, false);
+	rc |= write_log(dir, "enc1-meta.tclog", TCLOG_ENC_FIELDS, 0, 12, 16, 8, false);
+	rc |= write_log(dir, "enc2-meta.tclog", TCLOG_ENC_COLUMNAR, 0, 0, npkts, 16, false);
+	rc |= write_log(dir, "v2-netns.tclog", TCLOG_ENC_COLUMNAR, 64, 0, 24, 6, true);
 	return rc ? 1 : 0;
 }

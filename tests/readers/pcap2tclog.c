@@ -18,7 +18,19 @@
  *     --no-trailer  leave the file as a killed recorder does: chunks, no trailer
  *     --ifname NAME the first interface's name, bytes as given (a hostile
  *                   header: escape codes, newlines, invalid UTF-8)
+ *     --namespaces[=K]
+ *                   two namespaces with the same interface: even packets on
+ *                   "blue/eth0", inbound, odd ones on "red/eth0", outbound
+ *                   (both ifindex 2; namespace inodes 4026532001 and
+ *                   4026532002, names "blue" and "red"); before packet K
+ *                   (default 10) a third interface appears mid-file,
+ *                   "veth0" of container "web-1" (inode 4026532003,
+ *                   ifindex 5), and from then on every third packet
+ *                   (i % 3 == 2) is on it, inbound
+ *     --v1          write format version 1 (records name interfaces by
+ *                   ifindex 7, 8), which an older tcrec reads too
  *
+ * Format version 2 (the default): records name their interface by slot.
  * On clean close the trailer counters say, per interface and direction:
  * seen = packets + 10, recorded = packets, filtered = 10, dropped = 3.
  * Prints the number of packets written.
@@ -35,11 +47,13 @@
 
 #include "formats/packet_parse.h"
 #include "formats/tclog.h"
+#include "formats/tclog_v1.h"
 
 struct gen {
 	uint32_t snap;
 	uint64_t chunk, every, offset, rotate;
-	bool two_ifaces, drops, no_trailer;
+	bool two_ifaces, drops, no_trailer, v1, netns;
+	uint64_t netns_add_at;
 	const char *out;
 	const char *ifname; /* NULL: "trace0" */
 	struct tclog_header hdr;
@@ -56,7 +70,7 @@ static int open_next(struct gen *g)
 		snprintf(g->path, sizeof(g->path), "%s/cap.%04u.tclog", g->out, g->file_no++);
 	else
 		snprintf(g->path, sizeof(g->path), "%s", g->out);
-	g->w = tclog_writer_open(g->path, &g->hdr);
+	g->w = g->v1 ? tclog_writer_open_v1(g->path, &g->hdr) : tclog_writer_open(g->path, &g->hdr);
 	if (!g->w) {
 		fprintf(stderr, "pcap2tclog: %s: %s\n", g->path, strerror(errno));
 		return -1;
@@ -100,6 +114,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: pcap2tclog [-s N] [--chunk N] [--every K --offset J] [--rotate N]\n"
 			"                  [--two-ifaces] [--drops] [--no-trailer] [--ifname NAME]\n"
+			"                  [--namespaces[=K]] [--v1]\n"
 			"                  IN.pcap OUT\n");
 }
 
@@ -110,6 +125,7 @@ static int parse_args(struct gen *g, int argc, char **argv)
 		{ "offset", required_argument, NULL, 'O' }, { "rotate", required_argument, NULL, 'R' },
 		{ "two-ifaces", no_argument, NULL, 'T' },   { "drops", no_argument, NULL, 'D' },
 		{ "no-trailer", no_argument, NULL, 'N' },   { "ifname", required_argument, NULL, 'I' },
+		{ "namespaces", optional_argument, NULL, 'S' }, { "v1", no_argument, NULL, '1' },
 		{ 0 },
 	};
 	int c;
@@ -131,10 +147,15 @@ static int parse_args(struct gen *g, int argc, char **argv)
 		case 'D': g->drops = true; break;
 		case 'N': g->no_trailer = true; break;
 		case 'I': g->ifname = optarg; break;
+		case 'S':
+			g->netns = true;
+			g->netns_add_at = optarg ? strtoull(optarg, NULL, 10) : 10;
+			break;
+		case '1': g->v1 = true; break;
 		default: usage(); return -1;
 		}
 	}
-	if (argc - optind != 2 || !g->every || !g->chunk) {
+	if (argc - optind != 2 || !g->every || !g->chunk || (g->v1 && g->netns)) {
 		usage();
 		return -1;
 	}
@@ -158,6 +179,43 @@ static void fill_header(struct gen *g, uint32_t snap_in)
 		if (!i && g->ifname)
 			snprintf(h->ifaces[i].name, sizeof(h->ifaces[i].name), "%s", g->ifname);
 	}
+	if (g->netns) {
+		h->n_ifaces = 2;
+		for (uint32_t i = 0; i < 2; i++) {
+			h->ifaces[i].ifindex = 2;
+			h->ifaces[i].mtu = 1500;
+			h->ifaces[i].mac[0] = 2;
+			h->ifaces[i].mac[5] = (uint8_t)(i + 1);
+			h->ifaces[i].netns_ino = 4026532001ull + i;
+			snprintf(h->ifaces[i].name, sizeof(h->ifaces[i].name), "eth0");
+			snprintf(h->ifaces[i].ns_name, sizeof(h->ifaces[i].ns_name), i ? "red" : "blue");
+		}
+	}
+}
+
+/* The container's interface, appearing while the recording runs. Later
+ * rotated files have it in their header, at the same slot. */
+static int add_third(struct gen *g)
+{
+	struct tclog_iface f = { .ifindex = 5, .mtu = 1500, .mac = { 2, 0, 0, 0, 0, 3 },
+				 .netns_ino = 4026532003ull };
+
+	snprintf(f.name, sizeof(f.name), "veth0");
+	snprintf(f.container, sizeof(f.container), "web-1");
+	g->hdr.ifaces[2] = f;
+	g->hdr.n_ifaces = 3;
+	return tclog_writer_add_iface(g->w, 2, &f);
+}
+
+/* Slot and direction of packet idx. */
+static uint32_t pick_slot(const struct gen *g, uint64_t idx, uint8_t *dir)
+{
+	uint32_t slot = (g->two_ifaces || g->netns) ? (uint32_t)(idx & 1) : 0;
+
+	if (g->netns && idx >= g->netns_add_at && idx % 3 == 2)
+		slot = 2;
+	*dir = slot == 1 ? TCREC_DIR_OUT : TCREC_DIR_IN;
+	return slot;
 }
 
 int main(int argc, char **argv)
@@ -201,14 +259,14 @@ int main(int argc, char **argv)
 		memset(&r, 0, sizeof(r));
 		r.wire_len = ph->len;
 		packet_parse(PACKET_DLT_EN10MB, data, ph->caplen, &r, &l3);
-		bool odd = g.two_ifaces && (idx & 1);
+		uint32_t slot = pick_slot(&g, idx, &r.dir);
 		r.ts_ns = ts;
-		r.ifindex = odd ? 8 : 7;
-		r.dir = odd ? TCREC_DIR_OUT : TCREC_DIR_IN;
+		r.ifindex = g.v1 ? g.hdr.ifaces[slot].ifindex : slot;
 		r.drops = g.drops ? (uint32_t)(idx % 5) : 0;
 		r.cap_len = g.snap < ph->caplen ? g.snap : ph->caplen;
-		g.fin.c[odd][r.dir].recorded++;
-		if (tclog_writer_append(g.w, &r, data) ||
+		g.fin.c[slot][r.dir].recorded++;
+		if ((g.netns && g.hdr.n_ifaces == 2 && idx >= g.netns_add_at && add_third(&g)) ||
+		    tclog_writer_append(g.w, &r, data) ||
 		    (++g.in_file % g.chunk == 0 && tclog_writer_flush(g.w))) {
 			fprintf(stderr, "pcap2tclog: write failed\n");
 			err = 1;

@@ -6,7 +6,8 @@
 # then
 #   tests/tools/same_output.sh OLD/recorder/tcrec NEW/recorder/tcrec NEW/corpus NEW/tests
 # The logs are made once, by NEW's pcap2tclog, so both binaries read the same
-# bytes. Exit 0 when every output is identical, 1 naming each one that is not.
+# bytes: in log format version 1 (--v1), which an old tcrec reads too. Exit 0
+# when every output is identical, 1 naming each one that is not.
 set -u
 if [ $# -ne 4 ]; then
 	echo "usage: $0 OLD_TCREC NEW_TCREC CORPUS_DIR TOOLS_DIR(with pcap2tclog, pcapmut)" >&2
@@ -21,7 +22,7 @@ mkdir -p "$work/in" "$work/old" "$work/new"
 for t in "${traces[@]}"; do
 	[ -f "$t" ] || continue
 	n=$(basename "$t" .pcap)
-	"$tools/pcap2tclog" "$t" "$work/in/$n.tclog" >/dev/null 2>&1 || { echo "pcap2tclog failed on $t" >&2; exit 1; }
+	"$tools/pcap2tclog" --v1 "$t" "$work/in/$n.tclog" >/dev/null 2>&1 || { echo "pcap2tclog failed on $t" >&2; exit 1; }
 	cp "$t" "$work/in/$n.pcap"
 	# B side of a diff: packets 2 and 5 written twice, 3 and 4 swapped
 	"$tools/pcapmut" "$t" "$work/in/$n-b.pcap" --dup 2,5 --swap 3 >/dev/null 2>&1 ||

@@ -24,12 +24,29 @@ static int gen(const char *path)
 	struct tclog_header h;
 	struct tclog_final fin;
 
+	struct tclog_header more;
+	struct tclog_writer *w;
+
 	REQUIRE(recs, "out of memory");
 	make_header(&seed, &h, 4, 200);
+	make_header(&seed, &more, 3, 0);
 	rnd_bytes(&seed, &fin, sizeof(fin));
 	for (size_t i = 0; i < n; i++)
 		make_record(&seed, i, 300, &ts, &recs[i]);
-	write_log(path, &h, recs, n, 32768, &fin);
+	w = tclog_writer_open(path, &h);
+	REQUIRE(w, "open %s: %s", path, strerror(errno));
+	REQUIRE(!tclog_writer_set_chunk_target(w, 32768), "chunk target");
+	/* interfaces that appear mid-file: one alone, then two together */
+	for (size_t i = 0; i < n; i++) {
+		if (i == n / 3)
+			REQUIRE(!tclog_writer_add_iface(w, 4, &more.ifaces[0]), "add_iface 4");
+		if (i == 2 * n / 3) {
+			REQUIRE(!tclog_writer_add_iface(w, 5, &more.ifaces[1]), "add_iface 5");
+			REQUIRE(!tclog_writer_add_iface(w, 6, &more.ifaces[2]), "add_iface 6");
+		}
+		REQUIRE(!tclog_writer_append(w, &recs[i].rec, recs[i].bytes), "append %zu", i);
+	}
+	REQUIRE(!tclog_writer_close(w, &fin), "close");
 	free_records(recs, n);
 	return 0;
 }
@@ -81,11 +98,6 @@ static int dump(const char *path)
 	       h->host, h->kernel);
 	hex((const uint8_t *)h->filter, strlen(h->filter));
 	printf(" n_ifaces=%u\n", h->n_ifaces);
-	for (uint32_t i = 0; i < h->n_ifaces; i++) {
-		printf("iface %u ifindex=%u mtu=%u mac=", i, h->ifaces[i].ifindex, h->ifaces[i].mtu);
-		hex(h->ifaces[i].mac, 6);
-		printf(" flags=%u name=%s\n", h->ifaces[i].link_flags, h->ifaces[i].name);
-	}
 	if (tclog_reader_index(r, &idx, &n, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
@@ -99,6 +111,15 @@ static int dump(const char *path)
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
+	}
+	/* the table as it stands at the end: interface chunks added to it */
+	for (uint32_t i = 0; i < h->n_ifaces; i++) {
+		const struct tclog_iface *f = &h->ifaces[i];
+
+		printf("iface %u ifindex=%u mtu=%u mac=", i, f->ifindex, f->mtu);
+		hex(f->mac, 6);
+		printf(" flags=%u name=%s netns=%llu ns_name=%s container=%s\n", f->link_flags, f->name,
+		       (unsigned long long)f->netns_ino, f->ns_name, f->container);
 	}
 	fin = tclog_reader_final(r);
 	for (uint32_t s = 0; fin && s < h->n_ifaces; s++)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""An independent reader of tcrec log format v1, written from
+"""An independent reader of tcrec log format v2 (and v1), written from
 formats/FORMAT.md alone (zstd frames are decoded by the zstd command line
 tool, which also verifies their content checksum). Prints the same text as
 tclog_dump so that the conformance test can compare the two; exits 1 with a
@@ -38,6 +38,21 @@ def read_str(buf, off, maxlen):
     return s, off + 2 + n
 
 
+def cstr(b, what):
+    need(b"\0" in b, f"{what} not terminated")
+    return b.split(b"\0")[0].decode()
+
+
+def iface(buf, off, version):
+    ifindex, mtu, mac, lflags, name = struct.unpack_from("<II6sH16s", buf, off)
+    d = dict(ifindex=ifindex, mtu=mtu, mac=mac.hex(), flags=lflags, name=cstr(name, "name"),
+             netns=0, ns_name="", container="")
+    if version == 2:
+        netns, nsn, cont = struct.unpack_from("<Q32s64s", buf, off + 32)
+        d.update(netns=netns, ns_name=cstr(nsn, "ns_name"), container=cstr(cont, "container"))
+    return d
+
+
 RECORD = struct.Struct("<QIIIIIIII16s16s6s6sH3H3HHHHHHHHHHBBBBBBBBBB2s")
 assert RECORD.size == 128
 
@@ -47,7 +62,8 @@ def main(path):
     out = []
     need(data[0:8] == b"TCRECLOG", "magic")
     version, flags, hlen = struct.unpack_from("<HHI", data, 8)
-    need(version == 1 and flags == 0 and 52 <= hlen <= 65536, "header fixed part")
+    entry, maxif, maxh = (32, 64, 65536) if version == 1 else (136, 1024, 262144)
+    need(version in (1, 2) and flags == 0 and 52 <= hlen <= maxh, "header fixed part")
     need(struct.unpack_from("<I", data, hlen - 4)[0] == crc32c(data[:hlen - 4]), "header crc")
     start, clk, snaplen, snapcap = struct.unpack_from("<QqII", data, 16)
     host, off = read_str(data, 40, 63)
@@ -55,16 +71,11 @@ def main(path):
     filt, off = read_str(data, off, 4095)
     (nif,) = struct.unpack_from("<H", data, off)
     off += 2
-    need(off + 32 * nif == hlen - 4, "interface table end")
+    need(nif <= maxif and off + entry * nif == hlen - 4, "interface table end")
     out.append(f"header start_ns={start} clock_offset_ns={clk} snaplen={snaplen} "
                f"snap_cap={snapcap} host={host.decode()} kernel={kernel.decode()} "
                f"filter={filt.hex()} n_ifaces={nif}")
-    for i in range(nif):
-        ifindex, mtu, mac, lflags, name = struct.unpack_from("<II6sH16s", data, off + 32 * i)
-        need(b"\0" in name, "interface name")
-        name = name.split(b"\0")[0].decode()
-        out.append(f"iface {i} ifindex={ifindex} mtu={mtu} mac={mac.hex()} flags={lflags} "
-                   f"name={name}")
+    table = [iface(data, off + entry * i, version) for i in range(nif)]
 
     # Footer and trailer.
     size = len(data)
@@ -96,8 +107,22 @@ def main(path):
         need(dec.returncode == 0, f"zstd: {dec.stderr.decode().strip()}")
         body = dec.stdout
         need(len(body) == raw, "raw size")
-        need(enc in (1, 2), f"encoding {enc}")
-        if enc == 2:
+        need(enc in (1, 2) or (enc == 3 and version == 2), f"encoding {enc}")
+        kind = 1 if enc == 3 else 0
+        if enc == 3:
+            need(raw == 4 + 136 * nrec, "interface chunk size")
+            (slot,) = struct.unpack_from("<I", body, 0)
+            need(slot + nrec <= 1024, "interface chunk slots")
+            while len(table) < slot:
+                table.append(dict(ifindex=0, mtu=0, mac="000000000000", flags=0, name="",
+                                  netns=0, ns_name="", container=""))
+            for i in range(nrec):
+                e = iface(body, 4 + 136 * i, 2)
+                if slot + i < len(table):
+                    table[slot + i] = e
+                else:
+                    table.append(e)
+        elif enc == 2:
             try:
                 recs = tclog_spec_columnar.decode(body, nrec)
             except tclog_spec_columnar.Damage as e:
@@ -113,15 +138,16 @@ def main(path):
             need(first <= f[0] <= last, "record time in chunk range")
             records.append((f, body[o + 128:o + 128 + cap]))
             o += 128 + cap
-        need(enc == 2 or o == raw, "records fill the payload")
-        walked.append((pos, first, last, nrec, 0))
+        need(enc != 1 or o == raw, "records fill the payload")
+        walked.append((pos, first, last, nrec, kind))
         pos += 48 + comp
     need(pos == toff, "chunks end at the trailer")
     need(walked == index, "trailer index equals the walked chunks")
     need(total == len(records), "total records")
 
     for c in walked:
-        out.append(f"chunk offset={c[0]} records={c[3]} first={c[1]} last={c[2]}")
+        if c[4] == 0:
+            out.append(f"chunk offset={c[0]} records={c[3]} first={c[1]} last={c[2]}")
     for f, b in records:
         (ts, ifindex, wire, seq, ack, mark, ipid, drops, cap, sa, da, sm, dm, eth,
          v0, v1, v2, t0, t1, t2, iplen, frag, sport, dport, win, udplen, icid, icseq,
@@ -134,6 +160,11 @@ def main(path):
             f"win={win} udp_len={udplen} icmp_id={icid} icmp_seq={icseq} flags={rflags} "
             f"dir={dr} vlan_count={vc} proto={proto} ttl={ttl} tos={tos} ip_hlen={iphl} "
             f"tcp_flags={tfl} tcp_hlen={thl} icmp_type={ity} icmp_code={ico} bytes={b.hex()}")
+    for i, e in enumerate(table):
+        out.append(f"iface {i} ifindex={e['ifindex']} mtu={e['mtu']} mac={e['mac']} "
+                   f"flags={e['flags']} name={e['name']} netns={e['netns']} "
+                   f"ns_name={e['ns_name']} container={e['container']}")
+    need(nslots in (0, len(table)), "trailer slots equal the final table")
     if tflags & 1:
         o = 32 + 32 * nch
         for s in range(nslots):

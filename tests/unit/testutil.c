@@ -117,7 +117,23 @@ void make_header(uint64_t *s, struct tclog_header *h, uint32_t n_ifaces, size_t 
 		size_t len = 1 + rnd_next(s) % (TCLOG_IFNAME_MAX - 1);
 		for (size_t k = 0; k < len; k++)
 			f->name[k] = (char)('a' + rnd_next(s) % 26);
+		f->netns_ino = rnd_next(s);
+		/* empty, short and full-length namespace and container names */
+		len = rnd_next(s) % TCLOG_NSNAME_MAX;
+		for (size_t k = 0; k < len; k++)
+			f->ns_name[k] = (char)('a' + rnd_next(s) % 26);
+		len = i % 3 ? rnd_next(s) % TCLOG_CONTAINER_MAX : 0;
+		for (size_t k = 0; k < len; k++)
+			f->container[k] = (char)('0' + rnd_next(s) % 10);
 	}
+}
+
+int iface_equal(const struct tclog_iface *x, const struct tclog_iface *y)
+{
+	return x->ifindex == y->ifindex && x->mtu == y->mtu && !memcmp(x->mac, y->mac, 6) &&
+	       x->link_flags == y->link_flags && !strcmp(x->name, y->name) &&
+	       x->netns_ino == y->netns_ino && !strcmp(x->ns_name, y->ns_name) &&
+	       !strcmp(x->container, y->container);
 }
 
 int header_equal(const struct tclog_header *a, const struct tclog_header *b)
@@ -127,13 +143,9 @@ int header_equal(const struct tclog_header *a, const struct tclog_header *b)
 	    strcmp(a->kernel, b->kernel) || strcmp(a->filter, b->filter) ||
 	    a->n_ifaces != b->n_ifaces)
 		return 0;
-	for (uint32_t i = 0; i < a->n_ifaces; i++) {
-		const struct tclog_iface *x = &a->ifaces[i], *y = &b->ifaces[i];
-
-		if (x->ifindex != y->ifindex || x->mtu != y->mtu || memcmp(x->mac, y->mac, 6) ||
-		    x->link_flags != y->link_flags || strcmp(x->name, y->name))
+	for (uint32_t i = 0; i < a->n_ifaces; i++)
+		if (!iface_equal(&a->ifaces[i], &b->ifaces[i]))
 			return 0;
-	}
 	return 1;
 }
 

@@ -54,7 +54,9 @@ void free_records(struct test_rec *v, size_t n);
 
 /* A header with n_ifaces interfaces and a filter of filter_len chars. */
 void make_header(uint64_t *seed, struct tclog_header *h, uint32_t n_ifaces, size_t filter_len);
+/* Compares the table too (not rec_ifslot, which the reader sets). */
 int header_equal(const struct tclog_header *a, const struct tclog_header *b);
+int iface_equal(const struct tclog_iface *a, const struct tclog_iface *b);
 int record_equal(const struct tcrec_record *a, const uint8_t *abytes, const struct test_rec *b);
 
 /* Scratch directory removed by test_cleanup(). Returns dir/name (static
