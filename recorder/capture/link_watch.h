@@ -25,13 +25,18 @@
 /* What to watch, as the command line said it. */
 struct link_watch_spec {
 	/* --netns NAME|PATH|PID, in order; none = the recorder's own namespace
-	 * (unless all_netns or containers are given) */
+	 * (unless all_netns or containers are given). "all" here is taken as
+	 * all_netns. A NAME that is deleted and made again is watched again. */
 	const char *netns[LINK_WATCH_MAX_SPECS];
 	int n_netns;
 	bool all_netns;          /* --netns all: every namespace, also later ones */
 	const char *containers[LINK_WATCH_MAX_SPECS]; /* --container NAME|ID */
 	int n_containers;
-	bool host_side;          /* --host-side: the containers' host-side veth peers */
+	/* --host-side: the containers' host-side veth peers instead of their
+	 * own links, while both ends exist (a restart: the old peer gone, the
+	 * new one new); not reported when the peer's namespace is watched for
+	 * its own links anyway */
+	bool host_side;
 };
 
 /* One link in one namespace. */
@@ -39,7 +44,9 @@ struct watched_link {
 	uint64_t netns_ino;
 	uint64_t netns_cookie;   /* SO_NETNS_COOKIE of the namespace; 0 if unknown */
 	char ns_name[TCLOG_NSNAME_MAX];        /* `ip netns` name, "host" for PID 1's, else "" */
-	char container[TCLOG_CONTAINER_MAX];   /* container name when known, else "" */
+	/* container name when known, else "" (--netns all: the containers
+	 * podman or docker lists at start) */
+	char container[TCLOG_CONTAINER_MAX];
 	uint32_t ifindex;
 	char name[TCLOG_IFNAME_MAX];
 	char kind[16];           /* IFLA_INFO_KIND ("veth", "bridge", ...), "" for a plain device */
@@ -55,7 +62,11 @@ struct watched_link {
 
 struct link_watch_ops {
 	/* A link that exists at start or appeared since (also one that came back
-	 * under a new ifindex). Called in the recorder's own namespace. */
+	 * under a new ifindex, or moved in from another namespace). Called in
+	 * the recorder's own namespace. Once per link until it is gone: a
+	 * rename, up/down or MTU change is no new link. The kernel gives a freed
+	 * namespace's inode to a later one: a netns_ino can come back, always
+	 * after link_gone for every link it had. */
 	void (*link_new)(void *ctx, const struct watched_link *l);
 	/* The link (netns_ino, ifindex) went away, or its namespace did. */
 	void (*link_gone)(void *ctx, uint64_t netns_ino, uint32_t ifindex);

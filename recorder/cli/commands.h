@@ -9,5 +9,6 @@ int cmd_print(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_interfaces(int argc, char **argv);
 
 #endif

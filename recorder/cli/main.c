@@ -19,17 +19,19 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "summarise a log: packets, bytes, span, interfaces, drops" },
 	{ "export", cmd_export, "write logs as pcapng, pcap or pcapng.zst for Wireshark/tcpdump" },
 	{ "diff", cmd_diff, "compare two captures: lost, added, reordered packets, delay" },
+	{ "interfaces", cmd_interfaces, "list the interfaces tcrec could record, in every namespace" },
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: tcrec COMMAND [OPTIONS]\n"
-		   "       tcrec -r LOG...      (same as tcrec print LOG...)\n\n"
+		   "       tcrec -r LOG...      (same as tcrec print LOG...)\n"
+		   "       tcrec -D             (same as tcrec interfaces)\n\n"
 		   "Records the packets of TC hooks into compact logs, and reads, exports,\n"
 		   "summarises and compares them.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'tcrec COMMAND --help' shows the options and examples of one command.\n\n"
 		   "Examples:\n"
 		   "  tcrec record -i eth0 -w eth0.tclog\n"
@@ -56,6 +58,11 @@ int main(int argc, char **argv)
 		/* tcpdump habit: "tcrec -r LOG" reads like "tcrec print LOG". */
 		argv[1] = (char *)"print";
 		return cmd_print(argc - 1, argv + 1);
+	}
+	if (!strcmp(name, "-D")) {
+		/* tcpdump habit: "tcrec -D" lists what can be recorded */
+		argv[1] = (char *)"interfaces";
+		return cmd_interfaces(argc - 1, argv + 1);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(name, commands[i].name))

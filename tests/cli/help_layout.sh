@@ -9,7 +9,7 @@ tcrec=$1
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
-for cmd in record print stats export diff; do
+for cmd in record print stats export diff interfaces; do
 	out=$("$tcrec" "$cmd" --help) || bad "$cmd --help: exit $?"
 	first=$(printf '%s\n' "$out" | head -1)
 	last=$(printf '%s\n' "$out" | tail -1)
@@ -40,7 +40,7 @@ for cmd in record print stats export diff; do
 	done
 done
 # an option given without its value: one line naming it, exit 2
-for cv in "record -w" "print -c" "stats --top" "export -o" "diff --window"; do
+for cv in "record -w" "print -c" "stats --top" "export -o" "diff --window" "interfaces --netns"; do
 	set -- $cv
 	err=$("$tcrec" "$1" "$2" 2>&1 >/dev/null)
 	rc=$?
@@ -64,5 +64,5 @@ err=$("$tcrec" no-such-command 2>&1 >/dev/null)
 rc=$?
 [ "$rc" -eq 2 ] || bad "tcrec no-such-command: exit $rc, expected 2"
 grep -q "no-such-command" <<<"$err" || bad "tcrec no-such-command: not named: $err"
-[ "$fail" -eq 0 ] && echo "help layout and bad options: 5 commands alike"
+[ "$fail" -eq 0 ] && echo "help layout and bad options: 6 commands alike"
 exit "$fail"
