@@ -8,12 +8,14 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "cli_iface.h"
 #include "logging.h"
 #include "diff/diff_engine.h"
 #include "diff/diff_json.h"
 #include "diff/diff_model.h"
 #include "diff/diff_report.h"
 #include "diff/diff_source.h"
+#include "read/iface_select.h"
 
 /* Exit status of diff(1): 0 same, 1 different, 2 trouble. */
 enum { DIFF_SAME = 0, DIFF_DIFFERENT = 1, DIFF_TROUBLE = 2 };
@@ -26,7 +28,8 @@ static const char *const CMD = "diff";
 
 static const char diff_help[] =
 	"Usage: tcrec diff A B [--json] [--window MS] [--clock-offset MS]\n"
-	"                  [--write-unmatched OUT.pcapng] [--packets] [--top N] [FILTER]\n"
+	"                  [--write-unmatched OUT.pcapng] [--packets] [--top N]\n"
+	"                  [--interface NS/IF]... [FILTER]\n"
 	"\n"
 	"Compares two captures of the same traffic taken at two points (A upstream, B\n"
 	"downstream): which packets of A never reached B (lost), which packets of B\n"
@@ -62,6 +65,17 @@ static const char diff_help[] =
 	"  --write-unmatched F  write lost, added and duplicated packets of both sides to\n"
 	"                       pcapng file F, with a comment per packet saying why;\n"
 	"                       metadata-only tcrec records get synthesized headers\n"
+	"  --interface NS/IF    compare only the packets of interface IF of namespace\n"
+	"                       NS, in both inputs (repeatable; shell globs allowed;\n"
+	"                       IF alone: that name in any namespace). tcrec logs\n"
+	"                       match as tcrec print does. A pcapng matches on each\n"
+	"                       packet's interface name (if_name): NS/IF as tcrec\n"
+	"                       export writes it, else IF alone (NS then is not\n"
+	"                       checked; packets of an interface without a name are\n"
+	"                       kept). A pcap has no interfaces and is compared\n"
+	"                       whole, with a warning.\n"
+	"                       One that names no interface of an input: a warning\n"
+	"                       naming the input\n"
 	"  -h, --help           this help\n"
 	"  FILTER               pcap-filter expression applied to both inputs as they are\n"
 	"                       read; on metadata-only tcrec records it sees headers\n"
@@ -86,6 +100,7 @@ static const char diff_help[] =
 	"  tcrec diff a.pcapng b.pcapng udp port 53       only DNS\n"
 	"  tcrec diff client/ server/ --clock-offset -3.2 --json\n"
 	"  tcrec diff a.pcap b.pcap --write-unmatched missing.pcapng && echo same\n"
+	"  tcrec diff node.tclog pod.tclog --interface 'web/eth0' --interface veth1\n"
 	"\n"
 	"Exit status: 0 same packets, 1 differences or an input incomplete, 2 trouble.\n";
 
@@ -93,6 +108,7 @@ struct diff_opts {
 	const char *path[2];
 	const char *unmatched;
 	struct read_filter *filter;
+	struct iface_select *sel; /* --interface */
 	uint64_t window_ms;
 	int64_t offset_ns;
 	uint64_t top;
@@ -128,7 +144,7 @@ static int parse_operands(int argc, char **argv, struct diff_opts *o)
 
 static int parse_args(int argc, char **argv, struct diff_opts *o)
 {
-	enum { O_JSON = 256, O_WINDOW, O_OFFSET, O_UNMATCHED, O_PACKETS, O_TOP };
+	enum { O_JSON = 256, O_WINDOW, O_OFFSET, O_UNMATCHED, O_PACKETS, O_TOP, O_IFACE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "window", required_argument, NULL, O_WINDOW },
@@ -136,6 +152,7 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 		{ "write-unmatched", required_argument, NULL, O_UNMATCHED },
 		{ "packets", no_argument, NULL, O_PACKETS },
 		{ "top", required_argument, NULL, O_TOP },
+		{ "interface", required_argument, NULL, O_IFACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -159,6 +176,10 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 			break;
 		case O_UNMATCHED:
 			o->unmatched = optarg;
+			break;
+		case O_IFACE:
+			if (cli_add_interface(CMD, &o->sel, optarg))
+				return EXIT_USAGE;
 			break;
 		case O_PACKETS:
 			o->packets = true;
@@ -185,9 +206,12 @@ static struct diff_engine *start(const struct diff_opts *o)
 
 	for (int i = 0; i < 2; i++) {
 		if (diff_src_open(o->path[i], o->filter, o->unmatched != NULL, &src[i], err,
-				  sizeof(err)) < 0) {
+				  sizeof(err)) < 0 ||
+		    diff_src_set_select(src[i], o->sel, err, sizeof(err)) < 0) {
 			pr_warn("%s", err);
 			diff_src_close(src[0]);
+			if (i)
+				diff_src_close(src[1]);
 			return NULL;
 		}
 	}
@@ -248,5 +272,6 @@ int cmd_diff(int argc, char **argv)
 out:
 	diff_engine_free(e);
 	read_filter_close(o.filter);
+	iface_select_free(o.sel);
 	return rc;
 }

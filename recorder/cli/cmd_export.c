@@ -11,19 +11,22 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "cli_iface.h"
 #include "cli_time.h"
 #include "logging.h"
 #include "formats/export_writer.h"
+#include "read/iface_select.h"
 #include "read/log_input.h"
 #include "filter/read_filter.h"
 
 static const char *const export_help =
-	"Usage: tcrec export LOG... -o OUT [--since T] [--until T] [--strict] [-q]\n"
-	"                    [FILTER]\n"
+	"Usage: tcrec export LOG... -o OUT [--since T] [--until T]\n"
+	"                    [--interface NS/IF]... [--strict] [-q] [FILTER]\n"
 	"\n"
 	"Writes the packets of one or more logs, merged by time, to OUT:\n"
-	"  OUT.pcapng      pcapng: one interface block per (host, interface), direction\n"
-	"                  and ring-buffer drop count per packet, interface statistics\n"
+	"  OUT.pcapng      pcapng: one interface block per (host, network namespace,\n"
+	"                  interface), direction and ring-buffer drop count per packet,\n"
+	"                  interface statistics\n"
 	"  OUT.pcap        classic pcap with nanosecond timestamps\n"
 	"  OUT.pcapng.zst  zstd-compressed pcapng (Wireshark/tshark 4.0 open it as is)\n"
 	"  -               pcapng on standard output\n"
@@ -41,6 +44,11 @@ static const char *const export_help =
 	"payload is absent (captured length < length on the wire) and each such\n"
 	"packet carries the comment \"tcrec: synthesized headers\".\n"
 	"\n"
+	"Two eth0 of two namespaces are two interface blocks. When the logs hold\n"
+	"more than one namespace an interface's name (if_name) is NS/IF, NS being\n"
+	"the container, the `ip netns` name or ns<inode>; its description says\n"
+	"\"eth0 on HOST, netns blue (inode N), container web\" as far as known.\n"
+	"\n"
 	"Options:\n"
 	"  -o, --output OUT  file to write (format from its extension)\n"
 	"  --since T         first time to include\n"
@@ -50,6 +58,11 @@ static const char *const export_help =
 	"                    +5m, +2h\n"
 	"                    Chunks of the log outside [since, until) are not\n"
 	"                    decompressed.\n"
+	"  --interface NS/IF only interface IF of namespace NS (container, `ip netns`\n"
+	"                    name, ns<inode> or inode number); IF alone: that name\n"
+	"                    in any namespace. Shell globs allowed; repeatable. Only\n"
+	"                    the interfaces taken get a block. One that names no\n"
+	"                    interface of the logs: a warning (exit 0)\n"
 	"  --strict          stop at the first damaged chunk or unreadable file\n"
 	"  -q, --quiet       no progress line, no summary\n"
 	"  -h, --help        this help\n"
@@ -76,11 +89,12 @@ static const char *const export_help =
 	"  tcrec export hostA.tclog hostB.tclog -o both.pcapng.zst\n"
 	"  tcrec export capture.tclog -o web.pcapng tcp port 443 and host 10.0.0.1\n"
 	"  tcrec export capture.tclog -o - | tshark -r - -Y tcp.analysis.retransmission\n"
+	"  tcrec export node.tclog --interface 'web/eth0' -o web.pcapng\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log or OUT not written, 2 usage.\n";
 
-/* Interface blocks keyed by (host, interface): rotated files of one
- * recording share them, two hosts get their own. */
+/* Interface blocks keyed by (host, namespace, interface): rotated files of
+ * one recording share them, two hosts or namespaces get their own. */
 struct idb {
 	const char *host;
 	const struct tclog_header *hdr; /* a header that lists it */
@@ -94,60 +108,85 @@ struct idb {
 struct export_ctx {
 	struct idb *idbs;
 	size_t n_idbs;
-	int (*file_map)[TCREC_MAX_IFACES]; /* [file][slot] -> idb index */
+	int (*file_map)[TCREC_MAX_IFACES]; /* [file][slot] -> idb index, -1 none yet */
 };
 
 static int find_idb(const struct export_ctx *x, const char *host, const struct tclog_iface *ifc)
 {
 	for (size_t i = 0; i < x->n_idbs; i++)
 		if (!strcmp(x->idbs[i].host, host) && !strcmp(x->idbs[i].ifc->name, ifc->name) &&
-		    x->idbs[i].ifc->ifindex == ifc->ifindex)
+		    x->idbs[i].ifc->ifindex == ifc->ifindex && x->idbs[i].ifc->netns_ino == ifc->netns_ino)
 			return (int)i;
 	return -1;
 }
 
-/* Maps every (file, interface slot) to an IDB before any packet is written,
- * so interface blocks all come first. */
+/* The IDB of (file, slot), found or made. Before OUT is open (w NULL) the
+ * IDBs are only listed, to be written together; an interface met later (one
+ * added during the recording) gets its IDB written at once. >= 0, or -1
+ * when writing it failed. */
+static int map_slot(struct export_ctx *x, struct export_writer *w, struct log_input *in,
+		    size_t f, uint32_t s)
+{
+	if (x->file_map[f][s] >= 0)
+		return x->file_map[f][s];
+	const struct tclog_header *h = log_input_file(in, f)->hdr;
+	const struct tclog_iface *ifc = &h->ifaces[s];
+	int id = find_idb(x, h->host, ifc);
+	if (id < 0) {
+		id = (int)x->n_idbs++;
+		x->idbs[id] = (struct idb){ .host = h->host, .hdr = h, .ifc = ifc,
+					    .st.start_ns = h->start_ns, .have_final = 1,
+					    .snaplen = export_snaplen(h) };
+		if (w) {
+			export_writer_set_ns_names(w, log_input_several_ns(in));
+			if (export_writer_add_iface(w, h, ifc, x->idbs[id].snaplen) < 0)
+				return -1;
+		}
+	}
+	struct idb *b = &x->idbs[id];
+	if (!w && export_snaplen(h) > b->snaplen)
+		b->snaplen = export_snaplen(h);
+	if (h->start_ns && (!b->st.start_ns || h->start_ns < b->st.start_ns))
+		b->st.start_ns = h->start_ns;
+	x->file_map[f][s] = id;
+	return id;
+}
+
+/* Maps the interfaces the headers list (and the selection takes) to IDBs
+ * before any packet is written, so that their blocks come first. */
 static int build_idbs(struct export_ctx *x, struct log_input *in)
 {
 	size_t nf = log_input_nfiles(in);
-	x->file_map = calloc(nf ? nf : 1, sizeof(*x->file_map));
+	x->file_map = malloc((nf ? nf : 1) * sizeof(*x->file_map));
 	x->idbs = calloc((nf ? nf : 1) * TCREC_MAX_IFACES, sizeof(*x->idbs));
 	if (!x->file_map || !x->idbs)
 		return -ENOMEM;
+	memset(x->file_map, 0xff, (nf ? nf : 1) * sizeof(*x->file_map)); /* -1: none yet */
 	for (size_t f = 0; f < nf; f++) {
 		const struct tclog_header *h = log_input_file(in, f)->hdr;
 		uint32_t n = h->n_ifaces < TCREC_MAX_IFACES ? h->n_ifaces : TCREC_MAX_IFACES;
-		for (uint32_t s = 0; s < n; s++) {
-			const struct tclog_iface *ifc = &h->ifaces[s];
-			int id = find_idb(x, h->host, ifc);
-			if (id < 0) {
-				id = (int)x->n_idbs++;
-				x->idbs[id].host = h->host;
-				x->idbs[id].hdr = h;
-				x->idbs[id].ifc = ifc;
-				x->idbs[id].st.start_ns = h->start_ns;
-				x->idbs[id].have_final = 1;
-			}
-			struct idb *b = &x->idbs[id];
-			if (export_snaplen(h) > b->snaplen)
-				b->snaplen = export_snaplen(h);
-			if (h->start_ns && (!b->st.start_ns || h->start_ns < b->st.start_ns))
-				b->st.start_ns = h->start_ns;
-			x->file_map[f][s] = id;
-		}
+		for (uint32_t s = 0; s < n; s++)
+			if (log_input_selected(in, f, s))
+				map_slot(x, NULL, in, f, s);
 	}
 	return 0;
 }
 
-/* Trailer counters of every file (known once it was read to its end). */
-static void add_finals(struct export_ctx *x, struct log_input *in)
+/* Trailer counters of every file (known once it was read to its end), for
+ * the interfaces taken, also those that came during the recording and had
+ * no packet to export (their IDB is written now). -1 when that failed. */
+static int add_finals(struct export_ctx *x, struct export_writer *w, struct log_input *in)
 {
 	for (size_t f = 0; f < log_input_nfiles(in); f++) {
 		const struct log_input_file *lf = log_input_file(in, f);
 		uint32_t n = lf->hdr->n_ifaces < TCREC_MAX_IFACES ? lf->hdr->n_ifaces : TCREC_MAX_IFACES;
 		for (uint32_t s = 0; s < n; s++) {
-			struct idb *b = &x->idbs[x->file_map[f][s]];
+			if (!log_input_selected(in, f, s))
+				continue;
+			int id = map_slot(x, w, in, f, s);
+			if (id < 0)
+				return -1;
+			struct idb *b = &x->idbs[id];
 			if (!lf->final) {
 				b->have_final = 0;
 				continue;
@@ -155,6 +194,7 @@ static void add_finals(struct export_ctx *x, struct log_input *in)
 			export_stats_add(&b->st, lf->final->c[s]);
 		}
 	}
+	return 0;
 }
 
 static void section_info(struct log_input *in, char *hosts, size_t len, struct pcapng_section *shb)
@@ -197,18 +237,20 @@ struct export_opts {
 	char **logs;
 	size_t n_logs;
 	struct read_filter *filter; /* NULL = none */
+	struct iface_select *sel;   /* --interface */
 	int strict;
 };
 
 static int parse_args(int argc, char **argv, struct export_opts *o)
 {
-	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_STRICT };
+	enum { OPT_SINCE = 256, OPT_UNTIL, OPT_STRICT, OPT_IFACE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "interface", required_argument, NULL, OPT_IFACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -227,6 +269,10 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 			break;
 		case OPT_STRICT:
 			o->strict = 1;
+			break;
+		case OPT_IFACE:
+			if (cli_add_interface("export", &o->sel, optarg))
+				return EXIT_USAGE;
 			break;
 		case 'q':
 			tcrec_quiet = true;
@@ -260,7 +306,11 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 		int id;
 		size_t slot = pkt.iface ? (size_t)(pkt.iface - pkt.hdr->ifaces) : TCREC_MAX_IFACES;
 		if (slot < TCREC_MAX_IFACES) {
-			id = x->file_map[pkt.file][slot];
+			id = map_slot(x, w, in, pkt.file, (uint32_t)slot);
+			if (id < 0) {
+				pr_warn("%s: cannot write interface block", out);
+				return -EIO;
+			}
 		} else {
 			/* No interface of that ifindex in the header: put it under the first one
 			 * rather than lose the packet. */
@@ -271,7 +321,11 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 				pr_warn("%s: no interfaces in the header", log_input_file(in, pkt.file)->path);
 				return -EINVAL;
 			}
-			id = x->file_map[pkt.file][0];
+			id = map_slot(x, w, in, pkt.file, 0);
+			if (id < 0) {
+				pr_warn("%s: cannot write interface block", out);
+				return -EIO;
+			}
 		}
 		int e = export_writer_packet(w, (uint32_t)id, pkt.rec, pkt.bytes);
 		if (e) {
@@ -312,6 +366,7 @@ static struct export_writer *open_writer(const struct export_ctx *x, struct log_
 		return NULL;
 	}
 	export_writer_set_filter(w, read_filter_expr(o->filter));
+	export_writer_set_ns_names(w, log_input_several_ns(in));
 	for (size_t i = 0; i < x->n_idbs; i++) {
 		if (export_writer_add_iface(w, x->idbs[i].hdr, x->idbs[i].ifc, x->idbs[i].snaplen) < 0) {
 			pr_warn("%s: cannot write interface block", o->out);
@@ -360,7 +415,10 @@ static int export_to(const struct export_opts *o, enum export_format fmt, struct
 	if (input_stopped < 0)
 		goto out;
 	int damaged = input_stopped || log_input_problems(in);
-	add_finals(&x, in);
+	if (add_finals(&x, w, in) < 0) {
+		pr_warn("%s: cannot write interface block", o->out);
+		goto out;
+	}
 	if (!o->since && !o->until && !damaged)
 		write_stats(w, &x);
 	int e = export_writer_close(w);
@@ -395,9 +453,11 @@ static int export_run(const struct export_opts *o)
 	struct log_input *in = cli_open_logs(o->logs, o->n_logs, o->strict);
 	if (!in)
 		return EXIT_RUNTIME;
+	log_input_set_select(in, o->sel);
 	int status = cli_time_range("export", in, o->since, o->until);
 	if (!status)
 		status = export_to(o, fmt, in, t0);
+	iface_select_warn_unmatched(o->sel, in);
 	log_input_close(in);
 	return status;
 }
@@ -409,5 +469,6 @@ int cmd_export(int argc, char **argv)
 	if (rc == CLI_RUN)
 		rc = export_run(&o);
 	read_filter_close(o.filter);
+	iface_select_free(o.sel);
 	return rc;
 }

@@ -8,8 +8,11 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "cli_iface.h"
 #include "cli_time.h"
 #include "logging.h"
+#include "read/iface_name.h"
+#include "read/iface_select.h"
 #include "read/json_out.h"
 #include "read/log_input.h"
 #include "read/packet_text.h"
@@ -17,7 +20,7 @@
 
 static const char print_help[] =
 	"Usage: tcrec print LOG... [--json] [-e] [--nano] [-c COUNT] [--since T]\n"
-	"                   [--until T] [--strict] [-v] [FILTER]\n"
+	"                   [--until T] [--interface NS/IF]... [--strict] [-v] [FILTER]\n"
 	"       tcrec -r LOG... [FILTER]\n"
 	"\n"
 	"Print the packets of tcrec logs, one line per packet, in the words of\n"
@@ -25,7 +28,9 @@ static const char print_help[] =
 	"or a directory of rotated logs; several LOGs are merged by time.\n"
 	"Each line: date and time (local), interface, In/Out, then the protocol\n"
 	"summary. What a record does not hold is not printed: TCP options and\n"
-	"payload decoding need captured bytes (record with -s).\n"
+	"payload decoding need captured bytes (record with -s). When the logs hold\n"
+	"interfaces of more than one network namespace, the interface reads NS/IF\n"
+	"(blue/eth0), NS being the container, the `ip netns` name or ns<inode>.\n"
 	"\n"
 	"FILTER is a tcpdump filter expression, compiled by libpcap as tcpdump does.\n"
 	"It runs on the captured bytes when the record has some, else on the headers\n"
@@ -45,7 +50,10 @@ static const char print_help[] =
 	"                  ttl, tos, ip_len, ip_hlen, frag_off, sport, dport, tcp_seq,\n"
 	"                  tcp_ack, tcp_flags, tcp_hlen, tcp_win, udp_len, icmp_type,\n"
 	"                  icmp_code, icmp_id, icmp_seq, mark, drops, flags, and bytes\n"
-	"                  (hex) when the record carries packet bytes\n"
+	"                  (hex) when the record carries packet bytes. ifindex is the\n"
+	"                  interface's own; netns (NS) and netns_ino follow ifname\n"
+	"                  when the log knows the namespace (recorded by tcrec 2+),\n"
+	"                  even with one namespace\n"
 	"  -e              print MAC addresses, ethertypes and frame length (tcpdump -e)\n"
 	"  --nano          nanosecond timestamps (default: microseconds, as tcpdump)\n"
 	"  -c COUNT        stop after COUNT packets\n"
@@ -53,6 +61,13 @@ static const char print_help[] =
 	"                  offset from the start of the recording (+30s, +5m, +1h)\n"
 	"  --until T       time to stop at (excluded), same forms. Chunks of the log\n"
 	"                  outside [since, until) are not even decompressed\n"
+	"  --interface NS/IF\n"
+	"                  only packets of interface IF of namespace NS (container,\n"
+	"                  `ip netns` name, ns<inode> or the inode number); IF alone:\n"
+	"                  that name in any namespace. Both may be shell globs\n"
+	"                  ('veth*', 'web*/eth0'). Repeat for more. One that names no\n"
+	"                  interface of the logs selects nothing, with a warning on\n"
+	"                  stderr (exit 0, as a filter that matches nothing)\n"
 	"  --strict        stop at the first damaged chunk or unreadable file (see below)\n"
 	"  -v              say on stderr how many chunks were decompressed\n"
 	"  -n              accepted for tcpdump habits (addresses are never resolved)\n"
@@ -75,6 +90,7 @@ static const char print_help[] =
 	"  tcrec print /var/log/tcrec/ --since 2026-11-22T01:40:00Z --until +2h\n"
 	"  tcrec print cap.tclog 'tcp[tcpflags] & tcp-syn != 0 and port 443'\n"
 	"  tcrec print cap.tclog --json | jq 'select(.dport == 443)'\n"
+	"  tcrec print cap.tclog --interface web/eth0 --interface 'blue/veth*'\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n";
 
@@ -83,15 +99,29 @@ struct print_opts {
 	struct packet_text_opts text;
 	uint64_t count; /* 0 = all */
 	struct read_filter *filter; /* NULL = every packet */
+	struct iface_select *sel;   /* --interface */
 	const char *since, *until;
 	bool strict;
 	char **logs;
 	size_t n_logs;
 };
 
+static void put_json(const struct log_packet *pkt)
+{
+	char ns[IFACE_NAME_MAX];
+	struct json_iface ji = { .ifindex = pkt->rec->ifindex };
+	if (pkt->iface) {
+		ji.name = pkt->iface->name;
+		ji.ifindex = pkt->iface->ifindex;
+		ji.netns_ino = pkt->iface->netns_ino;
+		ji.netns = tclog_iface_ns_label(pkt->iface, ns, sizeof(ns));
+	}
+	json_put_record_on(stdout, pkt->rec, pkt->bytes, &ji);
+}
+
 static int print_packets(struct log_input *in, const struct print_opts *o)
 {
-	char err[512], line[4096];
+	char err[512], line[4096], name[IFACE_NAME_MAX];
 	struct log_packet pkt;
 	uint64_t n = 0;
 	int rc = 0;
@@ -99,10 +129,12 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 	while ((!o->count || n < o->count) && (rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
 		if (!read_filter_accepts(o->filter, &pkt))
 			continue;
-		const char *ifname = pkt.iface ? pkt.iface->name : NULL;
 		if (o->json) {
-			json_put_record(stdout, pkt.rec, pkt.bytes, ifname);
+			put_json(&pkt);
 		} else {
+			const char *ifname = pkt.iface ? iface_name(pkt.iface, log_input_several_ns(in),
+								  name, sizeof(name))
+						       : NULL;
 			packet_text_format(line, sizeof(line), pkt.rec, pkt.bytes, ifname, &o->text);
 			puts(line);
 		}
@@ -123,7 +155,7 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 
 static int parse_args(int argc, char **argv, struct print_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL, OPT_STRICT };
+	enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL, OPT_STRICT, OPT_IFACE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "nano", no_argument, NULL, OPT_NANO },
@@ -131,6 +163,7 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "interface", required_argument, NULL, OPT_IFACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -162,6 +195,10 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 		case OPT_STRICT:
 			o->strict = true;
 			break;
+		case OPT_IFACE:
+			if (cli_add_interface("print", &o->sel, optarg))
+				return EXIT_USAGE;
+			break;
 		case 'c':
 			if (parse_u64("print", "-c", optarg, 1, UINT64_MAX, &o->count))
 				return EXIT_USAGE;
@@ -182,9 +219,11 @@ static int print_run(const struct print_opts *o)
 	struct log_input *in = cli_open_logs(o->logs, o->n_logs, o->strict);
 	if (!in)
 		return EXIT_RUNTIME;
+	log_input_set_select(in, o->sel);
 	int rc = cli_time_range("print", in, o->since, o->until);
 	if (!rc)
 		rc = print_packets(in, o);
+	iface_select_warn_unmatched(o->sel, in);
 	if (!rc && log_input_problems(in))
 		rc = EXIT_RUNTIME; /* warned as met */
 	pr_debug("%llu chunks decompressed", (unsigned long long)log_input_chunks_decompressed(in));
@@ -199,5 +238,6 @@ int cmd_print(int argc, char **argv)
 	if (rc == CLI_RUN)
 		rc = print_run(&o);
 	read_filter_close(o.filter);
+	iface_select_free(o.sel);
 	return rc;
 }

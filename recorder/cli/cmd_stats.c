@@ -9,7 +9,9 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "cli_iface.h"
 #include "logging.h"
+#include "read/iface_select.h"
 #include "read/json_out.h"
 #include "read/log_input.h"
 #include "read/packet_text.h"
@@ -17,7 +19,8 @@
 #include "filter/read_filter.h"
 
 static const char stats_help[] =
-	"Usage: tcrec stats LOG... [--json] [--top N] [--strict] [FILTER]\n"
+	"Usage: tcrec stats LOG... [--json] [--top N] [--interface NS/IF]... [--strict]\n"
+	"                   [FILTER]\n"
 	"\n"
 	"Summarise tcrec logs: packets, bytes, time span, interfaces and directions,\n"
 	"ring-buffer drops, bytes on disk per packet and the largest flows. LOG is a\n"
@@ -25,10 +28,17 @@ static const char stats_help[] =
 	"tcpdump expression, limits the packet, byte, interface and flow figures to\n"
 	"the packets it accepts (metadata-only records are filtered on their rebuilt\n"
 	"headers, as in tcrec print); the recorder's counters stay whole.\n"
+	"Interfaces are rows per (namespace, interface) and direction; when the logs\n"
+	"hold more than one network namespace a row reads NS/IF (blue/eth0).\n"
 	"\n"
 	"Options:\n"
 	"  --json      one JSON object instead of the table\n"
 	"  --top N     how many flows to list (default 10, 0 for none)\n"
+	"  --interface NS/IF\n"
+	"              only interface IF of namespace NS (container, `ip netns` name,\n"
+	"              ns<inode> or inode number), counters included; IF alone: that\n"
+	"              name in any namespace. Shell globs allowed; repeatable. One\n"
+	"              that names no interface of the logs: a warning, exit 0\n"
 	"  --strict    stop at the first damaged chunk or unreadable file, no summary\n"
 	"  -h, --help  this help\n"
 	"\n"
@@ -47,8 +57,9 @@ static const char stats_help[] =
 	"  null when there are no packets), disk_bytes, disk_bytes_per_packet,\n"
 	"  record_drops, counters {seen, recorded, filtered, dropped, files} (sums\n"
 	"  over the files with a trailer; files says how many), index_rebuilt,\n"
-	"  interfaces[] {ifname, ifindex, dir, packets, bytes, seen, recorded,\n"
-	"  filtered, dropped}, flows, flows_untracked_packets, top_flows[] {proto,\n"
+	"  interfaces[] {ifname, ifindex, netns, netns_ino (both when the log knows\n"
+	"  the namespace), dir, packets, bytes, seen, recorded, filtered, dropped},\n"
+	"  flows, flows_untracked_packets, top_flows[] {proto,\n"
 	"  src, sport, dst, dport, packets, bytes}.\n"
 	"\n"
 	"Damaged logs:\n"
@@ -61,6 +72,7 @@ static const char stats_help[] =
 	"  tcrec stats /var/log/tcrec/eth0.tclog\n"
 	"  tcrec stats /var/log/tcrec/ --top 5\n"
 	"  tcrec stats cap.tclog --json | jq .disk_bytes_per_packet\n"
+	"  tcrec stats cap.tclog --interface 'web*/eth0'\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n";
 
@@ -130,9 +142,15 @@ static void print_json(const struct stats_table *s, const struct log_input *in,
 		const struct if_stat *e = &s->ifs[i];
 		fputs(i ? ",{\"ifname\":" : "{\"ifname\":", f);
 		json_put_string(f, e->name[0] ? e->name : NULL);
-		fprintf(f, ",\"ifindex\":%u,\"dir\":\"%s\",\"packets\":%llu,\"bytes\":%llu,\"seen\":%llu,"
+		fprintf(f, ",\"ifindex\":%u", e->ifindex);
+		if (e->netns_ino) {
+			fputs(",\"netns\":", f);
+			json_put_string(f, e->ns);
+			fprintf(f, ",\"netns_ino\":%llu", (unsigned long long)e->netns_ino);
+		}
+		fprintf(f, ",\"dir\":\"%s\",\"packets\":%llu,\"bytes\":%llu,\"seen\":%llu,"
 			   "\"recorded\":%llu,\"filtered\":%llu,\"dropped\":%llu}",
-			e->ifindex, e->dir ? "out" : "in", (unsigned long long)e->packets,
+			e->dir ? "out" : "in", (unsigned long long)e->packets,
 			(unsigned long long)e->bytes, (unsigned long long)e->c.seen,
 			(unsigned long long)e->c.recorded, (unsigned long long)e->c.filtered,
 			(unsigned long long)e->c.dropped);
@@ -206,8 +224,11 @@ static void print_table(const struct stats_table *s, const struct log_input *in,
 		"bytes", "seen", "recorded", "filtered", "dropped");
 	for (size_t i = 0; i < s->nifs; i++) {
 		const struct if_stat *e = &s->ifs[i];
-		char name[4 * TCLOG_IFNAME_MAX + 1];
-		if (e->name[0])
+		char name[4 * sizeof(e->ns) + 4 * TCLOG_IFNAME_MAX + 2], both[sizeof(e->ns) + TCLOG_IFNAME_MAX + 1];
+		if (e->name[0] && s->several_ns && e->ns[0]) {
+			snprintf(both, sizeof(both), "%s/%s", e->ns, e->name);
+			packet_text_escape(name, sizeof(name), both);
+		} else if (e->name[0])
 			packet_text_escape(name, sizeof(name), e->name);
 		else
 			snprintf(name, sizeof(name), "if%u", e->ifindex);
@@ -250,17 +271,19 @@ struct stats_opts {
 	bool json, strict;
 	uint64_t ntop;
 	struct read_filter *filter; /* NULL = every packet */
+	struct iface_select *sel;   /* --interface */
 	char **logs;
 	size_t n_logs;
 };
 
 static int parse_args(int argc, char **argv, struct stats_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_TOP, OPT_STRICT };
+	enum { OPT_JSON = 256, OPT_TOP, OPT_STRICT, OPT_IFACE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "interface", required_argument, NULL, OPT_IFACE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -275,6 +298,10 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_IFACE:
+			if (cli_add_interface("stats", &o->sel, optarg))
+				return EXIT_USAGE;
 			break;
 		case OPT_TOP:
 			if (parse_u64("stats", "--top", optarg, 0, 1000, &o->ntop))
@@ -329,9 +356,11 @@ static int stats_run(const struct stats_opts *o)
 		pr_warn("stats: out of memory");
 		goto cleanup;
 	}
+	log_input_set_select(in, o->sel);
 	rc = gather(&s, in, o->filter);
 	if (rc)
 		goto cleanup;
+	iface_select_warn_unmatched(o->sel, in);
 	size_t n = flow_table_top(s.flows, top, o->ntop);
 	if (o->json)
 		print_json(&s, in, top, n);
@@ -357,5 +386,6 @@ int cmd_stats(int argc, char **argv)
 	if (rc == CLI_RUN)
 		rc = stats_run(&o);
 	read_filter_close(o.filter);
+	iface_select_free(o.sel);
 	return rc;
 }

@@ -12,11 +12,13 @@
 #include <pcap/pcap.h>
 
 #include "diff_key.h"
+#include "diff_pcapng_names.h"
 #include "bpf/parse.h"
 #include "logging.h"
 #include "formats/packet_parse.h"
 #include "formats/synth.h"
 #include "filter/read_filter.h"
+#include "read/iface_select.h"
 #include "read/log_input.h"
 
 /* The parser speaks DLT numbers without libpcap's header. */
@@ -33,6 +35,9 @@ struct diff_src {
 	bool past_tags;      /* see diff_src_past_tags */
 	bool cut;            /* pcap/pcapng: read stopped at damage (see diff_src_damaged) */
 	struct read_filter *filter; /* this source's own: see diff_src_open */
+	const struct iface_select *sel; /* see diff_src_set_select; NULL: all */
+	struct pcapng_names *names;     /* pcapng with a selection */
+	bool names_lost;                /* the walk beside libpcap failed */
 	/* pcap, pcapng */
 	pcap_t *pc;
 	int linktype;
@@ -289,6 +294,59 @@ static int pcap_accepts(struct diff_src *s, const uint8_t *data, const struct pa
 	return read_filter_accepts(s->filter, &lp);
 }
 
+/* Whether the packet libpcap just returned is on an interface taken. */
+static bool pcap_selected(struct diff_src *s)
+{
+	const char *name = NULL;
+	if (!s->names || s->names_lost)
+		return true;
+	if (pcapng_names_next(s->names, &name) <= 0) {
+		pr_warn("warning: %s: cannot tell the interfaces of the packets from packet %llu on;"
+			" --interface no longer narrows it", s->path, (unsigned long long)s->num);
+		s->names_lost = true;
+		return true;
+	}
+	return !name || iface_select_match_name(s->sel, name);
+}
+
+/* At the end: the specs that named no interface of this input. */
+static void warn_unmatched(const struct diff_src *s)
+{
+	for (size_t i = 0; i < iface_select_count(s->sel); i++) {
+		bool hit = false;
+		for (size_t k = 0; s->names && !hit && k < pcapng_names_count(s->names); k++)
+			hit = iface_select_match_name_one(s->sel, i, pcapng_names_get(s->names, k));
+		for (size_t f = 0; s->li && !hit && f < log_input_nfiles(s->li); f++) {
+			const struct tclog_header *h = log_input_file(s->li, f)->hdr;
+			for (uint32_t k = 0; !hit && k < h->n_ifaces && k < TCREC_MAX_IFACES; k++)
+				hit = iface_select_match_one(s->sel, i, &h->ifaces[k]);
+		}
+		if (!hit && (s->li || s->names))
+			pr_warn("warning: --interface %s: no such interface in %s", iface_select_spec(s->sel, i),
+				s->path);
+	}
+}
+
+int diff_src_set_select(struct diff_src *s, const struct iface_select *sel, char *err, size_t errlen)
+{
+	if (!iface_select_count(sel))
+		return 0;
+	s->sel = sel;
+	if (s->li) {
+		log_input_set_select(s->li, sel);
+	} else if (s->kind == DIFF_SRC_PCAPNG) {
+		s->names = pcapng_names_open(s->path);
+		if (!s->names) {
+			snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+			return -1;
+		}
+	} else {
+		pr_warn("warning: %s: a pcap file names no interfaces; --interface does not narrow it",
+			s->path);
+	}
+	return 0;
+}
+
 static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
@@ -310,6 +368,8 @@ static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t e
 			return 0;
 		}
 		s->num++;
+		if (!pcap_selected(s))
+			continue;
 		memset(&s->rec, 0, sizeof(s->rec));
 		s->rec.ts_ns = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
 		s->rec.wire_len = h->len;
@@ -365,7 +425,8 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 			parse_past_tags(s, &s->rec, &pl, lp.bytes, r->cap_len);
 		}
 		p->ts_ns = r->ts_ns;
-		p->num = s->num;
+		/* frame numbers of the whole log exported, as for pcap inputs */
+		p->num = s->num + log_input_unselected(s->li);
 		p->wire_len = r->wire_len;
 		p->linktype = DLT_EN10MB;
 		diff_pkt_from_record(r, &pl, p);
@@ -375,7 +436,12 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 
 int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
-	return s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
+	int rc = s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
+	if (rc == 0 && s->sel) {
+		warn_unmatched(s);
+		s->sel = NULL; /* said once */
+	}
+	return rc;
 }
 
 bool diff_src_has_bytes(const struct diff_src *s)
@@ -452,6 +518,7 @@ void diff_src_close(struct diff_src *s)
 	if (!s)
 		return;
 	read_filter_close(s->filter);
+	pcapng_names_close(s->names);
 	free(s->view);
 	if (s->pc)
 		pcap_close(s->pc);

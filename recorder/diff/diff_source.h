@@ -13,6 +13,7 @@
 #include "diff_pkt.h"
 
 struct read_filter;
+struct iface_select;
 
 enum diff_src_kind { DIFF_SRC_PCAP, DIFF_SRC_PCAPNG, DIFF_SRC_TCLOG };
 
@@ -52,6 +53,16 @@ bool diff_src_has_bytes(const struct diff_src *s);
  * has no L3 header, and must keep the key its twin gets. Call before the
  * first diff_src_next. */
 void diff_src_past_tags(struct diff_src *s, bool on);
+
+/* Reads only the packets of the interfaces sel takes (--interface; not
+ * owned, must outlive s). tcrec logs: by namespace and name as print does.
+ * pcapng: by the if_name of each packet's interface block: "NS/IF" (as
+ * tcrec export names them) as NS and IF, a plain name by the IF part only;
+ * packets of an interface without a name are taken. pcap: has no interfaces; every packet is taken, with a warning.
+ * At the end of the input, a spec that named none of its interfaces is
+ * said in a warning naming the input. Call before the first diff_src_next.
+ * 0, or -1 with err. */
+int diff_src_set_select(struct diff_src *s, const struct iface_select *sel, char *err, size_t errlen);
 
 enum diff_src_kind diff_src_kind(const struct diff_src *s);
 /* The path as given to diff_src_open. */

@@ -111,12 +111,24 @@ static void put_vlans(FILE *f, const struct tcrec_record *r)
 
 void json_put_record(FILE *f, const struct tcrec_record *r, const uint8_t *bytes, const char *ifname)
 {
+	const struct json_iface ifc = { .name = ifname, .ifindex = r->ifindex };
+	json_put_record_on(f, r, bytes, &ifc);
+}
+
+void json_put_record_on(FILE *f, const struct tcrec_record *r, const uint8_t *bytes,
+			const struct json_iface *ifc)
+{
 	bool ip = r->flags & (TCREC_F_IPV4 | TCREC_F_IPV6);
 	fputs("{\"time\":", f);
 	json_put_time(f, r->ts_ns);
 	fprintf(f, ",\"ts_ns\":%llu,\"ifindex\":%u,\"ifname\":", (unsigned long long)r->ts_ns,
-		r->ifindex);
-	json_put_string(f, ifname);
+		ifc->ifindex);
+	json_put_string(f, ifc->name);
+	if (ifc->netns_ino) {
+		fputs(",\"netns\":", f);
+		json_put_string(f, ifc->netns);
+		fprintf(f, ",\"netns_ino\":%llu", (unsigned long long)ifc->netns_ino);
+	}
 	fprintf(f, ",\"dir\":\"%s\",\"wire_len\":%u,\"cap_len\":%u,\"ethertype\":%u,\"vlan\":",
 		r->dir == TCREC_DIR_OUT ? "out" : "in", r->wire_len, r->cap_len, r->ethertype);
 	put_vlans(f, r);

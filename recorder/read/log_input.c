@@ -10,16 +10,18 @@
 #define _GNU_SOURCE /* qsort_r */
 #include "log_input.h"
 
-#include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
+#include "iface_name.h"
+#include "log_paths.h"
+#include "iface_select.h"
 #include "logging.h"
 
 enum file_state { F_PENDING, F_ACTIVE, F_DONE };
@@ -27,7 +29,9 @@ enum file_state { F_PENDING, F_ACTIVE, F_DONE };
 struct lin_file {
 	struct log_input_file pub;
 	char *path;
-	struct tclog_header hdr; /* copy: outlives the reader */
+	/* copy: outlives the reader; interfaces added while the file is read
+	 * are copied in as they arrive (sync_ifaces) */
+	struct tclog_header hdr;
 	struct tclog_final fin;
 	uint64_t first_ns;       /* earliest record, from the index */
 	uint64_t last_ns;
@@ -41,7 +45,10 @@ struct lin_file {
 	const struct tclog_chunk_info *chunks;
 	size_t chunk;
 	uint32_t left; /* records left in the current chunk */
+	uint8_t sel[TCREC_MAX_IFACES]; /* by slot: 0 not decided yet, SEL_TAKE, SEL_SKIP */
 };
+
+enum { SEL_TAKE = 1, SEL_SKIP = 2 };
 
 struct log_input {
 	enum log_damage on_damage;
@@ -55,6 +62,9 @@ struct log_input {
 	ssize_t last;    /* file whose record was handed out last */
 	uint64_t since_ns, until_ns;
 	uint64_t decompressed; /* from readers already closed */
+	const struct iface_select *sel; /* NULL: every interface */
+	uint64_t unselected;            /* records it left out */
+	struct ns_seen ns;
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -69,110 +79,23 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ---- argument expansion ---- */
-
-struct path_list {
-	char **v;
-	size_t n, cap;
-};
-
-static int path_push(struct path_list *l, char *p)
-{
-	if (!p)
-		return -ENOMEM;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **v = realloc(l->v, cap * sizeof(*v));
-		if (!v) {
-			free(p);
-			return -ENOMEM;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = p;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Regular files of dir, sorted by name; hidden files are not logs. */
-static int expand_dir(struct path_list *l, const char *dir, char *err, size_t errlen)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		set_err(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	size_t first = l->n;
-	struct dirent *de;
-	int rc = 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		size_t len = strlen(dir) + strlen(de->d_name) + 2;
-		char *p = malloc(len);
-		if (!p) {
-			rc = -1;
-			break;
-		}
-		snprintf(p, len, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
-		struct stat st;
-		if (stat(p, &st) || !S_ISREG(st.st_mode)) {
-			free(p);
-			continue;
-		}
-		if (path_push(l, p)) {
-			rc = -1;
-			break;
-		}
-	}
-	closedir(d);
-	if (rc) {
-		set_err(err, errlen, "%s: out of memory", dir);
-		return -1;
-	}
-	if (l->n == first) {
-		set_err(err, errlen, "%s: directory holds no log files", dir);
-		return -1;
-	}
-	qsort(l->v + first, l->n - first, sizeof(char *), cmp_str);
-	return 0;
-}
-
-static int expand_paths(struct path_list *l, char *const *paths, size_t n, char *err, size_t errlen)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		if (stat(paths[i], &st)) {
-			set_err(err, errlen, "%s: %s", paths[i], strerror(errno));
-			return -1;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (expand_dir(l, paths[i], err, errlen))
-				return -1;
-		} else if (path_push(l, strdup(paths[i]))) {
-			set_err(err, errlen, "%s: out of memory", paths[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* ---- per-file ---- */
 
 /* Learns the header and the time span, then lets the file go. A file whose
  * index cannot be built is still listed: reading it says what is wrong
  * after returning what can be read. */
-static int probe_file(struct lin_file *f, char *err, size_t errlen)
+static int probe_file(struct log_input *in, struct lin_file *f, char *err, size_t errlen)
 {
 	struct tclog_reader *r = tclog_reader_open(f->path, err, errlen);
 	if (!r)
 		return -1;
-	f->hdr = *tclog_reader_header(r);
+	/* The table's used part only: a full one is 1024 entries per file. */
+	const struct tclog_header *h = tclog_reader_header(r);
+	uint32_t nif = h->n_ifaces < TCREC_MAX_IFACES ? h->n_ifaces : TCREC_MAX_IFACES;
+	memcpy(&f->hdr, h, offsetof(struct tclog_header, ifaces) + nif * sizeof(h->ifaces[0]));
+	f->hdr.n_ifaces = nif;
+	for (uint32_t i = 0; i < nif; i++)
+		ns_seen_add(&in->ns, &f->hdr.ifaces[i]);
 	f->pub.path = f->path;
 	f->pub.hdr = &f->hdr;
 	f->pub.size = tclog_reader_file_size(r);
@@ -231,6 +154,19 @@ static int file_damaged(struct log_input *in, struct lin_file *f, char *err, siz
 	return 0;
 }
 
+/* Interfaces that came in chunks since the last record (v2 logs). */
+static void sync_ifaces(struct log_input *in, struct lin_file *f)
+{
+	const struct tclog_header *h = tclog_reader_header(f->r);
+	uint32_t n = h->n_ifaces < TCREC_MAX_IFACES ? h->n_ifaces : TCREC_MAX_IFACES;
+	for (uint32_t i = f->hdr.n_ifaces; i < n; i++) {
+		f->hdr.ifaces[i] = h->ifaces[i];
+		ns_seen_add(&in->ns, &f->hdr.ifaces[i]);
+	}
+	if (n > f->hdr.n_ifaces)
+		f->hdr.n_ifaces = n;
+}
+
 /* Next record of an active file inside the range: 1, 0 at its end, -1. */
 static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_t errlen)
 {
@@ -255,6 +191,7 @@ static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_
 		}
 		if (rc == 0)
 			return 0;
+		sync_ifaces(in, f);
 		if (ranged(in) && f->chunks)
 			f->left--;
 		if (in_range(in, f->rec->ts_ns))
@@ -393,7 +330,7 @@ struct log_input *log_input_open(char *const *paths, size_t n, char *err, size_t
 struct log_input *log_input_open_with(char *const *paths, size_t n, enum log_damage on_damage,
 				      char *err, size_t errlen)
 {
-	struct path_list l = { 0 };
+	struct log_paths l = { 0 };
 	struct log_input *in = calloc(1, sizeof(*in));
 	char why[512];
 	size_t skipped = 0;
@@ -403,7 +340,7 @@ struct log_input *log_input_open_with(char *const *paths, size_t n, enum log_dam
 	}
 	in->last = -1;
 	in->on_damage = on_damage;
-	if (expand_paths(&l, paths, n, err, errlen))
+	if (log_paths_expand(&l, paths, n, err, errlen))
 		goto fail;
 	in->files = calloc(l.n, sizeof(*in->files));
 	in->pending = calloc(l.n, sizeof(*in->pending));
@@ -417,7 +354,7 @@ struct log_input *log_input_open_with(char *const *paths, size_t n, enum log_dam
 		f->path = l.v[i];
 		l.v[i] = NULL;
 		in->n++;
-		if (!probe_file(f, why, sizeof(why))) {
+		if (!probe_file(in, f, why, sizeof(why))) {
 			in->pending[in->n - 1] = in->n - 1;
 			continue;
 		}
@@ -466,7 +403,7 @@ uint64_t log_input_start_ns(const struct log_input *in)
 	return start;
 }
 
-int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen)
+static int next_any(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen)
 {
 	if (in->last >= 0) {
 		size_t fi = (size_t)in->last;
@@ -492,14 +429,49 @@ int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size
 	pkt->bytes = f->bytes;
 	pkt->hdr = &f->hdr;
 	pkt->file = fi;
-	pkt->iface = NULL;
-	for (uint32_t i = 0; i < f->hdr.n_ifaces && i < TCREC_MAX_IFACES; i++)
-		if (f->hdr.ifaces[i].ifindex == f->rec->ifindex) {
-			pkt->iface = &f->hdr.ifaces[i];
-			break;
-		}
+	pkt->iface = tclog_iface_of(&f->hdr, f->rec);
 	in->last = (ssize_t)fi;
 	return 1;
+}
+
+int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen)
+{
+	int rc;
+	while ((rc = next_any(in, pkt, err, errlen)) > 0) {
+		if (!in->sel)
+			return 1;
+		if (pkt->iface && log_input_selected(in, pkt->file, (uint32_t)(pkt->iface - pkt->hdr->ifaces)))
+			return 1;
+		in->unselected++;
+	}
+	return rc;
+}
+
+void log_input_set_select(struct log_input *in, const struct iface_select *sel)
+{
+	in->sel = iface_select_count(sel) ? sel : NULL;
+}
+
+bool log_input_selected(struct log_input *in, size_t file, uint32_t slot)
+{
+	if (!in->sel)
+		return true;
+	if (file >= in->n || slot >= in->files[file].hdr.n_ifaces)
+		return false;
+	struct lin_file *f = &in->files[file];
+	if (!f->sel[slot])
+		f->sel[slot] = iface_select_match(in->sel, &f->hdr.ifaces[slot]) ? SEL_TAKE : SEL_SKIP;
+	return f->sel[slot] == SEL_TAKE;
+}
+
+uint64_t log_input_unselected(const struct log_input *in)
+{
+	return in->unselected;
+}
+
+bool log_input_several_ns(const struct log_input *in)
+{
+	return in->ns.several;
 }
 
 uint64_t log_input_problems(const struct log_input *in)

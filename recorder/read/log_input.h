@@ -7,18 +7,20 @@
 #ifndef TCREC_LOG_INPUT_H
 #define TCREC_LOG_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "formats/tclog.h"
 
 struct log_input;
+struct iface_select;
 
 struct log_packet {
 	const struct tcrec_record *rec;   /* wall-clock ts_ns */
 	const uint8_t *bytes;             /* rec->cap_len bytes */
 	const struct tclog_header *hdr;   /* header of the file it came from */
-	const struct tclog_iface *iface;  /* its interface in that header, NULL if unknown */
+	const struct tclog_iface *iface;  /* its interface in that header (tclog_iface_of), NULL if unknown */
 	size_t file;                      /* index into log_input_files() */
 };
 
@@ -61,6 +63,23 @@ uint64_t log_input_start_ns(const struct log_input *in);
  * -1 = error (message in err names file and offset). Warnings for torn
  * files are printed once to stderr as they are met. */
 int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size_t errlen);
+
+/* Only records of the interfaces sel takes come out (NULL or empty: all).
+ * sel is not owned and must outlive in. Call before the first
+ * log_input_next. */
+void log_input_set_select(struct log_input *in, const struct iface_select *sel);
+
+/* Records left out by the selection so far. */
+uint64_t log_input_unselected(const struct log_input *in);
+
+/* Whether the selection takes interface slot of file (true without one). */
+bool log_input_selected(struct log_input *in, size_t file, uint32_t slot);
+
+/* Whether the interface tables read so far hold more than one network
+ * namespace: then output names interfaces NS/IF (read/iface_name.h). The
+ * files' headers decide it at open; an interface added during a recording
+ * can turn it on later. */
+bool log_input_several_ns(const struct log_input *in);
 
 /* Files skipped and damaged regions stepped over so far: a reader that
  * went on past any of them must still exit 1. */

@@ -49,7 +49,7 @@ size_t packet_text_format(char *buf, size_t len, const struct tcrec_record *r,
 			  const uint8_t *bytes, const char *ifname,
 			  const struct packet_text_opts *o)
 {
-	char ts[64], ifbuf[4 * 64 + 1];
+	char ts[64], ifbuf[4 * 128 + 1]; /* NS/IF, each byte maybe escaped */
 	packet_text_time(ts, sizeof(ts), r->ts_ns, o->nano);
 	if (!ifname || !*ifname)
 		snprintf(ifbuf, sizeof(ifbuf), "if%u", r->ifindex);

@@ -30,7 +30,7 @@ size_t packet_text_time(char *buf, size_t len, uint64_t ts_ns, bool nano);
 
 /* The whole line without the trailing newline: time, interface, In/Out,
  * then the protocol summary. bytes (rec->cap_len of them) may be NULL.
- * ifname NULL prints the ifindex. Returns the length the full line needs
+ * ifname is IF or NS/IF (read/iface_name.h); NULL prints the ifindex. Returns the length the full line needs
  * (like snprintf); the buffer holds a truncated line when it is short. */
 size_t packet_text_format(char *buf, size_t len, const struct tcrec_record *rec,
 			  const uint8_t *bytes, const char *ifname,

@@ -20,17 +20,23 @@ void stats_table_free(struct stats_table *s)
 	s->flows = NULL;
 }
 
-static struct if_stat *if_stat_get(struct stats_table *s, const char *name, uint32_t ifindex,
-				   uint8_t dir)
+/* The row of interface ifc (NULL: not in its log's table, known by the
+ * record's ifindex only) and direction. */
+static struct if_stat *if_stat_get(struct stats_table *s, const struct tclog_iface *ifc,
+				   uint32_t ifindex, uint8_t dir)
 {
+	const char *name = ifc ? ifc->name : "";
+	uint64_t ino = ifc ? ifc->netns_ino : 0;
+	if (ifc)
+		ifindex = ifc->ifindex;
 	if (s->last_if < s->nifs) {
 		struct if_stat *e = &s->ifs[s->last_if];
-		if (e->ifindex == ifindex && e->dir == dir && !strcmp(e->name, name))
+		if (e->ifindex == ifindex && e->dir == dir && e->netns_ino == ino && !strcmp(e->name, name))
 			return e;
 	}
 	for (size_t i = 0; i < s->nifs; i++) {
 		struct if_stat *e = &s->ifs[i];
-		if (e->ifindex == ifindex && e->dir == dir && !strcmp(e->name, name)) {
+		if (e->ifindex == ifindex && e->dir == dir && e->netns_ino == ino && !strcmp(e->name, name)) {
 			s->last_if = i;
 			return e;
 		}
@@ -46,6 +52,9 @@ static struct if_stat *if_stat_get(struct stats_table *s, const char *name, uint
 	struct if_stat *e = &s->ifs[s->nifs];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->name, sizeof(e->name), "%s", name);
+	if (ifc)
+		tclog_iface_ns_label(ifc, e->ns, sizeof(e->ns));
+	e->netns_ino = ino;
 	e->ifindex = ifindex;
 	e->dir = dir;
 	s->last_if = s->nifs++;
@@ -71,8 +80,7 @@ int stats_table_add_packet(struct stats_table *s, const struct log_packet *p)
 	s->wire_bytes += r->wire_len;
 	s->cap_bytes += r->cap_len;
 	s->record_drops += r->drops;
-	struct if_stat *e = if_stat_get(s, p->iface ? p->iface->name : "", r->ifindex,
-					r->dir == TCREC_DIR_OUT);
+	struct if_stat *e = if_stat_get(s, p->iface, r->ifindex, r->dir == TCREC_DIR_OUT);
 	if (!e)
 		return -ENOMEM;
 	e->packets++;
@@ -80,7 +88,7 @@ int stats_table_add_packet(struct stats_table *s, const struct log_packet *p)
 	return flow_table_add(s->flows, r);
 }
 
-static int add_trailers(struct stats_table *s, const struct log_input *in)
+static int add_trailers(struct stats_table *s, struct log_input *in)
 {
 	for (size_t i = 0; i < log_input_nfiles(in); i++) {
 		const struct log_input_file *f = log_input_file(in, i);
@@ -90,11 +98,13 @@ static int add_trailers(struct stats_table *s, const struct log_input *in)
 		uint32_t n = f->hdr->n_ifaces < TCREC_MAX_IFACES ? f->hdr->n_ifaces : TCREC_MAX_IFACES;
 		for (uint32_t slot = 0; slot < n; slot++) {
 			const struct tclog_iface *ifc = &f->hdr->ifaces[slot];
+			if (!log_input_selected(in, i, slot))
+				continue;
 			for (uint8_t dir = 0; dir < 2; dir++) {
 				const struct tclog_counters *fc = &f->final->c[slot][dir];
 				if (!fc->seen && !fc->recorded && !fc->filtered && !fc->dropped)
 					continue; /* a direction that saw nothing adds no row */
-				struct if_stat *e = if_stat_get(s, ifc->name, ifc->ifindex, dir);
+				struct if_stat *e = if_stat_get(s, ifc, 0, dir);
 				if (!e)
 					return -ENOMEM;
 				add_counters(&e->c, fc);
@@ -108,7 +118,12 @@ static int add_trailers(struct stats_table *s, const struct log_input *in)
 static int cmp_if(const void *a, const void *b)
 {
 	const struct if_stat *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
+	int c = strcmp(x->ns, y->ns);
+	if (c)
+		return c;
+	if (x->netns_ino != y->netns_ino)
+		return x->netns_ino < y->netns_ino ? -1 : 1;
+	c = strcmp(x->name, y->name);
 	if (c)
 		return c;
 	if (x->ifindex != y->ifindex)
@@ -116,8 +131,9 @@ static int cmp_if(const void *a, const void *b)
 	return (int)x->dir - (int)y->dir;
 }
 
-int stats_table_finish(struct stats_table *s, const struct log_input *in)
+int stats_table_finish(struct stats_table *s, struct log_input *in)
 {
+	s->several_ns = log_input_several_ns(in);
 	int rc = add_trailers(s, in);
 	if (rc)
 		return rc;

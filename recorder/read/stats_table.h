@@ -2,12 +2,13 @@
 /*
  * What tcrec stats counts over a set of logs: packets, bytes and time span
  * of the records fed to it, a row per interface and direction (records and
- * the recorder's trailer counters, merged across files by name and
- * ifindex), and the flows.
+ * the recorder's trailer counters, merged across files by namespace, name
+ * and ifindex), and the flows.
  */
 #ifndef TCREC_STATS_TABLE_H
 #define TCREC_STATS_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,8 @@
 /* One interface and direction. */
 struct if_stat {
 	char name[TCLOG_IFNAME_MAX];
+	char ns[TCLOG_CONTAINER_MAX + 24]; /* tclog_iface_ns_label, "" when not known */
+	uint64_t netns_ino;                /* 0 when not known */
 	uint32_t ifindex;
 	uint8_t dir; /* 0 in, 1 out */
 	uint64_t packets, bytes;
@@ -30,6 +33,7 @@ struct stats_table {
 	struct if_stat *ifs;
 	size_t nifs, cap_ifs;
 	struct tclog_counters total; /* over the files with a trailer */
+	bool several_ns; /* name interfaces NS/IF (log_input_several_ns) */
 	size_t files_with_trailer;
 	struct flow_table *flows;
 	/* one-entry cache: consecutive packets mostly share an interface */
@@ -45,8 +49,9 @@ void stats_table_free(struct stats_table *s);
 int stats_table_add_packet(struct stats_table *s, const struct log_packet *p);
 
 /* Once every file was read to its end: adds the trailer counters of the
- * files that have one and sorts the interfaces by name, ifindex and
- * direction. 0 or -ENOMEM. */
-int stats_table_finish(struct stats_table *s, const struct log_input *in);
+ * files that have one (of the interfaces the input's selection takes) and
+ * sorts the interfaces by namespace, name, ifindex and direction. 0 or
+ * -ENOMEM. */
+int stats_table_finish(struct stats_table *s, struct log_input *in);
 
 #endif
