@@ -34,6 +34,39 @@ const volatile __u32 wakeup_bytes = 0;
 
 /* Recording one interface (its slot is 0): the ifslots lookup is skipped. */
 const volatile __u32 single_iface = 0;
+/* Recording several namespaces: interfaces are keyed by the device's
+ * namespace too. Set only where the kernel lets a tc program read its
+ * sk_buff (bpf_cast_to_kern_ctx, 6.2+); the verifier never sees the call
+ * otherwise. */
+const volatile __u32 use_netns_cookie = 0;
+
+/* The few kernel fields read through BTF (CO-RE: their offsets come from
+ * the running kernel). bpf_get_netns_cookie will not do: for a tc program
+ * it names the namespace of the packet's socket, which on a veth is the
+ * sender's, not the device's. */
+struct net {
+	__u64 net_cookie;
+} __attribute__((preserve_access_index));
+typedef struct {
+	struct net *net;
+} possible_net_t;
+struct net_device {
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+struct sk_buff {
+	struct net_device *dev;
+} __attribute__((preserve_access_index));
+
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+
+/* The cookie of the namespace of the device the packet is on (what
+ * SO_NETNS_COOKIE says in that namespace). */
+static __always_inline __u64 dev_netns_cookie(struct __sk_buff *skb)
+{
+	struct sk_buff *kskb = bpf_cast_to_kern_ctx(skb);
+
+	return kskb->dev->nd_net.net->net_cookie;
+}
 const volatile __u32 single_iface_no_eth = 0;
 
 struct {
@@ -67,7 +100,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TCREC_MAX_IFACES);
-	__type(key, __u32);
+	__type(key, struct tcrec_ifkey);
 	__type(value, struct tcrec_ifslot);
 } ifslots SEC(".maps");
 
@@ -178,12 +211,12 @@ static __always_inline __u64 packet_time(struct __sk_buff *skb, __u8 dir)
  * are copied to s->data on the way: at least the parse window, at least
  * snap. Returns how many bytes s->data holds. */
 static __always_inline __u32 fill_record(struct __sk_buff *skb, struct tcrec_scratch *s,
-					 struct tcrec_record *r, __u64 now, __u8 dir, __u32 no_eth,
-					 __u32 snap)
+					 struct tcrec_record *r, __u64 now, __u8 dir, __u32 slot,
+					 __u32 no_eth, __u32 snap)
 {
 	__builtin_memset(r, 0, sizeof(*r));
 	r->ts_ns = now;
-	r->ifindex = skb->ifindex;
+	r->ifindex = slot;
 	r->dir = dir;
 	r->mark = skb->mark;
 
@@ -221,13 +254,18 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 	if (single_iface) {
 		no_eth = single_iface_no_eth;
 	} else {
-		__u32 ifindex = skb->ifindex;
-		struct tcrec_ifslot *is = bpf_map_lookup_elem(&ifslots, &ifindex);
+		struct tcrec_ifkey key = { .ifindex = skb->ifindex };
 
-		if (is) {
-			slot = is->slot;
-			no_eth = is->no_eth;
-		}
+		if (use_netns_cookie)
+			key.netns_cookie = dev_netns_cookie(skb);
+		struct tcrec_ifslot *is = bpf_map_lookup_elem(&ifslots, &key);
+
+		/* the recorder fills the map before it attaches and empties it
+		 * after it detaches: a miss is a hook being taken off */
+		if (!is)
+			return TC_ACT_UNSPEC;
+		slot = is->slot;
+		no_eth = is->no_eth;
 	}
 	if (slot >= TCREC_MAX_IFACES)
 		slot = 0;
@@ -257,7 +295,7 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 			c->pending_drops++;
 			return TC_ACT_UNSPEC;
 		}
-		fill_record(skb, s, r, now, dir, no_eth, 0);
+		fill_record(skb, s, r, now, dir, slot, no_eth, 0);
 		r->drops = c->pending_drops;
 		bpf_ringbuf_submit(r, wakeup_flags(c->recorded));
 		c->recorded++;
@@ -266,7 +304,7 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 	}
 
 	struct tcrec_record *r = &s->rec;
-	__u64 cap = fill_record(skb, s, r, now, dir, no_eth, snap);
+	__u64 cap = fill_record(skb, s, r, now, dir, slot, no_eth, snap);
 
 	if (cap > snap)
 		cap = snap;

@@ -56,7 +56,7 @@
  */
 struct tcrec_record {
 	__u64 ts_ns;
-	__u32 ifindex;
+	__u32 ifindex;       /* the interface's slot (see struct tcrec_ifslot) */
 	__u32 wire_len;      /* skb->len as seen on the hook (+4 when a VLAN tag was offloaded,
 			      * +14 on L3 devices: their bytes start with the synthesized header) */
 	__u32 tcp_seq;
@@ -99,7 +99,17 @@ _Static_assert(__builtin_offsetof(struct tcrec_record, saddr) == 40, "saddr offs
 _Static_assert(__builtin_offsetof(struct tcrec_record, ethertype) == 84, "ethertype offset");
 _Static_assert(__builtin_offsetof(struct tcrec_record, flags) == 114, "flags offset");
 
-/* Value of the ifindex -> slot hash map the recorder fills before attaching. */
+/* Key of the interface -> slot map the recorder fills before attaching:
+ * an ifindex is unique only within its network namespace. netns_cookie is
+ * 0 when one namespace is recorded (or the kernel cannot tell a tc program
+ * its namespace). */
+struct tcrec_ifkey {
+	__u64 netns_cookie;
+	__u32 ifindex;
+	__u32 pad;
+};
+
+/* Its value. */
 struct tcrec_ifslot {
 	__u32 slot;  /* index into the interface table, < TCREC_MAX_IFACES */
 	__u32 no_eth; /* 1 on L3 devices: the packet starts at the IP header */

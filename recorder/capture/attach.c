@@ -2,6 +2,7 @@
 #include "attach.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,26 +50,29 @@ static bool tcx_unsupported(int err)
 	return err == -EINVAL || err == -EOPNOTSUPP || err == -ENOTSUP;
 }
 
-static bool qdisc_created_on(const struct attach_set *set, int ifindex)
+static bool qdisc_created_on(const struct attach_set *set, __u32 slot)
 {
 	for (int i = 0; i < set->n; i++)
-		if (set->e[i].ifindex == ifindex && set->e[i].qdisc_created)
+		if (set->e[i].slot == slot && set->e[i].qdisc_created)
 			return true;
 	return false;
 }
 
-int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *ifname, __u8 dir)
+int attach_hook(struct attach_set *set, int prog_fd, const struct attach_target *t, __u8 dir)
 {
 	if (set->n >= (int)(sizeof(set->e) / sizeof(set->e[0])))
 		return -E2BIG;
 	struct attach_entry *e = &set->e[set->n];
+	const char *ifname = t->ifname;
 	int err = -EINVAL;
 
 	memset(e, 0, sizeof(*e));
-	e->ifindex = ifindex;
+	e->ifindex = t->ifindex;
+	e->slot = t->slot;
+	e->netns_ino = t->netns_ino;
 	e->dir = dir;
 	e->link_fd = -1;
-	strncpy(e->ifname, ifname, sizeof(e->ifname) - 1);
+	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
 
 	if (set->mode == ATTACH_AUTO || set->mode == ATTACH_TCX) {
 		err = tcx_attach(e, prog_fd);
@@ -92,7 +96,7 @@ int attach_hook(struct attach_set *set, int prog_fd, int ifindex, const char *if
 		set->mode = ATTACH_TC;
 	}
 
-	bool created_before = qdisc_created_on(set, ifindex);
+	bool created_before = qdisc_created_on(set, t->slot);
 	err = clsact_attach(e, prog_fd, &created_before);
 	if (err)
 		return err;
@@ -110,20 +114,43 @@ bool attach_set_has_clsact(const struct attach_set *set)
 	return false;
 }
 
+static void detach_entry(struct attach_entry *e, bool gone)
+{
+	if (e->tcx) {
+		close(e->link_fd);
+		e->link_fd = -1;
+	} else if (!gone) {
+		clsact_detach(e);
+	}
+	pr_debug("%s %s: %s", e->ifname, attach_dir_name(e->dir), gone ? "gone" : "detached");
+}
+
 void attach_set_detach(struct attach_set *set)
 {
 	if (!set)
 		return;
-	for (int i = set->n - 1; i >= 0; i--) {
-		struct attach_entry *e = &set->e[i];
-
-		if (e->tcx) {
-			close(e->link_fd);
-			e->link_fd = -1;
-		} else {
-			clsact_detach(e);
-		}
-		pr_debug("%s %s: detached", e->ifname, attach_dir_name(e->dir));
-	}
+	for (int i = set->n - 1; i >= 0; i--)
+		detach_entry(&set->e[i], false);
 	set->n = 0;
+}
+
+void attach_remove_slot(struct attach_set *set, __u32 slot, bool gone)
+{
+	int kept = 0;
+
+	for (int i = set->n - 1; i >= 0; i--)
+		if (set->e[i].slot == slot)
+			detach_entry(&set->e[i], gone);
+	for (int i = 0; i < set->n; i++)
+		if (set->e[i].slot != slot)
+			set->e[kept++] = set->e[i];
+	set->n = kept;
+}
+
+bool attach_slot_hooked(const struct attach_set *set, __u32 slot)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->e[i].slot == slot)
+			return true;
+	return false;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "logging.h"
@@ -20,10 +21,19 @@
 
 #define VERIFIER_TAIL_LINES 12
 
+struct slot_key {
+	struct tcrec_ifkey key;
+	bool mapped;
+};
+
 struct capture {
 	struct tcrec_capture *skel;
-	const struct tclog_header *hdr;
+	struct tclog_header *hdr;
 	struct attach_set hooks;
+	bool single;
+	bool multi_ns;
+	struct capture_ns_runner ns;
+	struct slot_key slots[TCREC_MAX_IFACES];
 };
 
 /* The last lines of the latest verifier log libbpf handed us. */
@@ -98,22 +108,6 @@ void capture_missing_caps(char *buf, size_t len)
 		snprintf(buf + n, len - n, "%sCAP_PERFMON", n ? ", " : "");
 }
 
-static int fill_ifslots(struct tcrec_capture *skel, const struct tclog_header *hdr)
-{
-	for (uint32_t i = 0; i < hdr->n_ifaces; i++) {
-		__u32 key = hdr->ifaces[i].ifindex;
-		struct tcrec_ifslot val = {
-			.slot = i,
-			.no_eth = !!(hdr->ifaces[i].link_flags & TCLOG_IF_NO_ETH),
-		};
-		int err = bpf_map__update_elem(skel->maps.ifslots, &key, sizeof(key), &val, sizeof(val),
-					       BPF_ANY);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 static void explain_load_error(int err)
 {
 	if (err == -EPERM) {
@@ -132,17 +126,42 @@ static void explain_load_error(int err)
 		tcrec_verbose ? "" : " (run with -v for libbpf's messages)");
 }
 
-int capture_load(const struct record_opts *o, const struct tclog_header *hdr, struct capture **out)
+/* A tc program learns its device's namespace by reading the sk_buff
+ * (bpf_cast_to_kern_ctx, Linux 6.2+, with BTF): fine without while one
+ * namespace at a time is recorded, refused when several are. */
+static int check_netns_cookie(const struct capture_shape *shape, bool *use)
 {
-	struct capture *c = calloc(1, sizeof(*c));
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	int id = vmlinux ? btf__find_by_name_kind(vmlinux, "bpf_cast_to_kern_ctx", BTF_KIND_FUNC)
+			 : -ENOENT;
+
+	btf__free(vmlinux);
+	*use = id > 0;
+	if (*use || !shape->multi_ns_needed)
+		return 0;
+	pr_warn("recording more than one network namespace at once needs a kernel whose tc "
+		"programs can tell a device's namespace (bpf_cast_to_kern_ctx and BTF, Linux "
+		"6.2+); record each namespace with its own tcrec");
+	return -EOPNOTSUPP;
+}
+
+int capture_load(const struct record_opts *o, struct tclog_header *hdr,
+		 const struct capture_shape *shape, struct capture **out)
+{
 	int err;
 
+	bool use_cookie = false;
+	if (shape->multi_ns && (err = check_netns_cookie(shape, &use_cookie)))
+		return err;
+	struct capture *c = calloc(1, sizeof(*c));
 	if (!c) {
 		pr_warn("out of memory");
 		return -ENOMEM;
 	}
-	attach_set_init(&c->hooks, ATTACH_AUTO);
+	attach_set_init(&c->hooks, o->attach);
 	c->hdr = hdr;
+	c->single = shape->single;
+	c->multi_ns = use_cookie;
 	struct tcrec_capture *skel = c->skel = tcrec_capture__open();
 	if (!skel) {
 		err = -errno;
@@ -154,10 +173,9 @@ int capture_load(const struct record_opts *o, const struct tclog_header *hdr, st
 	/* the drain loop polls on a timer; wake it early only for a backlog */
 	__u32 ring = o->ringbuf_size ? o->ringbuf_size : bpf_map__max_entries(skel->maps.events);
 	skel->rodata->wakeup_bytes = ring / 4;
-	if (hdr->n_ifaces == 1) {
-		skel->rodata->single_iface = 1;
-		skel->rodata->single_iface_no_eth = !!(hdr->ifaces[0].link_flags & TCLOG_IF_NO_ETH);
-	}
+	skel->rodata->single_iface = shape->single;
+	skel->rodata->single_iface_no_eth = shape->single_no_eth;
+	skel->rodata->use_netns_cookie = use_cookie;
 	if (o->ringbuf_size) {
 		err = bpf_map__set_max_entries(skel->maps.events, o->ringbuf_size);
 		if (err) {
@@ -171,11 +189,6 @@ int capture_load(const struct record_opts *o, const struct tclog_header *hdr, st
 		explain_load_error(err);
 		goto fail;
 	}
-	err = fill_ifslots(skel, hdr);
-	if (err) {
-		pr_warn("filling the interface slot map: %s", strerror(-err));
-		goto fail;
-	}
 	*out = c;
 	return 0;
 fail:
@@ -183,24 +196,111 @@ fail:
 	return err;
 }
 
-int capture_attach(struct capture *c, enum attach_mode mode)
+void capture_set_ns_runner(struct capture *c, const struct capture_ns_runner *r)
 {
-	int in = bpf_program__fd(c->skel->progs.tcrec_ingress);
-	int out = bpf_program__fd(c->skel->progs.tcrec_egress);
+	c->ns = *r;
+}
 
-	attach_set_init(&c->hooks, mode);
-	for (uint32_t i = 0; i < c->hdr->n_ifaces; i++) {
-		const struct tclog_iface *ifc = &c->hdr->ifaces[i];
-		int err = attach_hook(&c->hooks, in, ifc->ifindex, ifc->name, TCREC_DIR_IN);
+struct hook_job {
+	struct capture *c;
+	const struct attach_target *t;
+	unsigned dirs;
+	uint32_t slot;
+	bool gone;
+};
 
-		if (!err)
-			err = attach_hook(&c->hooks, out, ifc->ifindex, ifc->name, TCREC_DIR_OUT);
+static int attach_job(void *arg)
+{
+	struct hook_job *j = arg;
+	struct capture *c = j->c;
+	int prog[2] = { bpf_program__fd(c->skel->progs.tcrec_ingress),
+			bpf_program__fd(c->skel->progs.tcrec_egress) };
+
+	for (__u8 dir = 0; dir < 2; dir++) {
+		if (!(j->dirs & (1u << dir)))
+			continue;
+		int err = attach_hook(&c->hooks, prog[dir], j->t, dir);
 		if (err) {
-			attach_set_detach(&c->hooks);
+			attach_remove_slot(&c->hooks, j->t->slot, false);
 			return err;
 		}
 	}
 	return 0;
+}
+
+static int detach_job(void *arg)
+{
+	struct hook_job *j = arg;
+
+	attach_remove_slot(&j->c->hooks, j->slot, j->gone);
+	return 0;
+}
+
+/* fn in the namespace, or here when it is ours or no runner is set. */
+static int in_netns(struct capture *c, uint64_t ino, int (*fn)(void *), void *arg)
+{
+	if (!c->ns.run)
+		return fn(arg);
+	return c->ns.run(c->ns.ctx, ino, fn, arg);
+}
+
+int capture_add_iface(struct capture *c, const struct tclog_iface *ifc, uint64_t netns_cookie,
+		      unsigned dirs, const char *label)
+{
+	uint32_t slot = c->hdr->n_ifaces;
+
+	if (slot >= TCREC_MAX_IFACES) {
+		pr_warn("%s: not recorded: the recording holds %d interfaces already", label,
+			TCREC_MAX_IFACES);
+		return -ENOSPC;
+	}
+	if (c->single && slot) {
+		pr_warn("%s: not recorded: this recording was set up for one interface", label);
+		return -ENOSPC;
+	}
+	struct slot_key *sk = &c->slots[slot];
+	sk->key = (struct tcrec_ifkey){ .netns_cookie = c->multi_ns ? netns_cookie : 0,
+					.ifindex = ifc->ifindex };
+	struct tcrec_ifslot val = { .slot = slot, .no_eth = !!(ifc->link_flags & TCLOG_IF_NO_ETH) };
+	int err = bpf_map__update_elem(c->skel->maps.ifslots, &sk->key, sizeof(sk->key), &val,
+				       sizeof(val), BPF_ANY);
+	if (err) {
+		pr_warn("%s: not recorded: cannot fill the interface map: %s", label, strerror(-err));
+		return err;
+	}
+	sk->mapped = true;
+	pr_debug("%s: slot %u, key ifindex %u netns cookie %llu", label, slot, sk->key.ifindex,
+		 (unsigned long long)sk->key.netns_cookie);
+	/* in the table before the first packet can name it */
+	c->hdr->ifaces[slot] = *ifc;
+	c->hdr->n_ifaces = slot + 1;
+	struct attach_target t = { .ifindex = (int)ifc->ifindex, .ifname = label, .slot = slot,
+				   .netns_ino = ifc->netns_ino };
+	struct hook_job j = { .c = c, .t = &t, .dirs = dirs };
+	err = in_netns(c, ifc->netns_ino, attach_job, &j);
+	if (err) {
+		if (err == -ENOENT)
+			pr_warn("%s: not recorded: its namespace went away", label);
+		capture_remove_iface(c, slot, true);
+		return err;
+	}
+	return (int)slot;
+}
+
+void capture_remove_iface(struct capture *c, uint32_t slot, bool gone)
+{
+	if (slot >= TCREC_MAX_IFACES)
+		return;
+	struct hook_job j = { .c = c, .slot = slot, .gone = gone };
+
+	if (attach_slot_hooked(&c->hooks, slot) &&
+	    (gone || in_netns(c, c->hdr->ifaces[slot].netns_ino, detach_job, &j)))
+		attach_remove_slot(&c->hooks, slot, true);
+	if (c->slots[slot].mapped) {
+		bpf_map__delete_elem(c->skel->maps.ifslots, &c->slots[slot].key,
+				     sizeof(c->slots[slot].key), 0);
+		c->slots[slot].mapped = false;
+	}
 }
 
 bool capture_has_clsact(const struct capture *c)
@@ -257,6 +357,11 @@ int capture_ring_fd(const struct capture *c)
 	return bpf_map__fd(c->skel->maps.events);
 }
 
+const struct tclog_iface *capture_iface(const struct capture *c, uint32_t slot)
+{
+	return &c->hdr->ifaces[slot];
+}
+
 uint32_t capture_n_ifaces(const struct capture *c)
 {
 	return c->hdr->n_ifaces;
@@ -264,8 +369,16 @@ uint32_t capture_n_ifaces(const struct capture *c)
 
 void capture_detach(struct capture *c)
 {
-	if (c)
-		attach_set_detach(&c->hooks);
+	if (!c)
+		return;
+	for (uint32_t slot = c->hdr->n_ifaces; slot-- > 0;) {
+		struct hook_job j = { .c = c, .slot = slot };
+
+		if (attach_slot_hooked(&c->hooks, slot) &&
+		    in_netns(c, c->hdr->ifaces[slot].netns_ino, detach_job, &j))
+			attach_remove_slot(&c->hooks, slot, true);
+	}
+	attach_set_detach(&c->hooks);
 }
 
 void capture_destroy(struct capture *c)

@@ -111,8 +111,8 @@ static void status_line(const struct drain *d, const struct capture *c)
 		(unsigned long long)dropped);
 }
 
-int capture_drain(struct capture *c, struct record_sink *sink, const struct record_opts *o,
-		  int64_t clock_off, struct record_stats *st)
+int capture_drain(struct capture *c, struct iface_follow *f, struct record_sink *sink,
+		  const struct record_opts *o, int64_t clock_off, struct record_stats *st)
 {
 	uint64_t start = capture_clock_ns(CLOCK_MONOTONIC);
 	struct drain d = {
@@ -159,6 +159,14 @@ int capture_drain(struct capture *c, struct record_sink *sink, const struct reco
 		}
 		if (deadline && now >= deadline)
 			break;
+		/* after the ring: records of an interface that went away are in */
+		int fr = f ? iface_follow_poll(f) : 0;
+		if (fr) {
+			if (fr < 0)
+				pr_warn("watching the interfaces: %s", strerror(-fr));
+			err = fr < 0 ? fr : -ENODEV;
+			break;
+		}
 		if (status && now - last_status >= NSEC) {
 			last_status = now;
 			status_line(&d, c);

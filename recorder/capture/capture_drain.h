@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "iface_follow.h"
 #include "record_opts.h"
 #include "record_sink.h"
 
@@ -17,10 +18,11 @@ struct record_stats {
 };
 
 /* Drains c's ring buffer into sink until a signal, o's -c or --duration
- * (timestamps moved by clock_off to wall clock); then detaches c's hooks
- * and drains what is left. 0 or -errno. */
-int capture_drain(struct capture *c, struct record_sink *sink, const struct record_opts *o,
-		  int64_t clock_off, struct record_stats *st);
+ * (timestamps moved by clock_off to wall clock), following interfaces
+ * that come and go with f; then detaches c's hooks and drains what is
+ * left. 0 or -errno (-ENODEV: an interface asked for went away). */
+int capture_drain(struct capture *c, struct iface_follow *f, struct record_sink *sink,
+		  const struct record_opts *o, int64_t clock_off, struct record_stats *st);
 
 /* SIGINT/SIGTERM end the drain loop instead of the process. */
 void capture_install_signals(void);

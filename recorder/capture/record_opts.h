@@ -14,9 +14,25 @@
 /* -F, resolved once: without -F a file gets a tcrec log, "-w -" pcapng. */
 enum record_format { RECORD_TCREC, RECORD_PCAPNG, RECORD_PCAP };
 
+/* -Q: which hooks. DIRS_DEFAULT is both, except on loopback: in only,
+ * since every packet crosses both of lo's hooks and tcpdump shows it once. */
+#define RECORD_DIR_IN (1u << TCREC_DIR_IN)
+#define RECORD_DIR_OUT (1u << TCREC_DIR_OUT)
+#define RECORD_DIRS_DEFAULT 0u
+
+#define RECORD_MAX_NS_SPECS 64
+
 struct record_opts {
-	const char *ifnames[TCREC_MAX_IFACES];
+	const char *ifnames[TCREC_MAX_IFACES]; /* -i: names, shell patterns or "any" */
 	int n_ifaces;
+	bool follow;             /* --follow: an -i NAME that goes away is waited for */
+	unsigned dirs;           /* -Q: RECORD_DIR_* bits, or RECORD_DIRS_DEFAULT */
+	const char *netns[RECORD_MAX_NS_SPECS]; /* --netns NAME|PATH|PID */
+	int n_netns;
+	bool all_netns;          /* --netns all */
+	const char *containers[RECORD_MAX_NS_SPECS];
+	int n_containers;
+	bool host_side;          /* --host-side */
 	const char *out;         /* -w; "-" is standard output */
 	enum record_format format;
 	bool snap_set;

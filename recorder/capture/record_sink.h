@@ -35,6 +35,9 @@ struct record_sink {
 	 * clock, for work due without packets (time rotation). 0, 1 = stop
 	 * recording (a file limit is reached), or -errno. */
 	int (*tick)(struct record_sink *s, uint64_t wall_ns);
+	/* Optional (NULL): an interface added to the table while recording,
+	 * at slot (the table's next); before any record names it. 0 or -errno. */
+	int (*add_iface)(struct record_sink *s, uint32_t slot, const struct tclog_iface *ifc);
 	/* The file written now, for messages (a rotating output's -w is a
 	 * template). */
 	const char *(*name)(const struct record_sink *s);

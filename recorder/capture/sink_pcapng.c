@@ -20,7 +20,8 @@ struct sink_pcapng {
 	struct record_sink base; /* first: the drain loop holds &base */
 	struct export_writer *w;
 	uint32_t n_ifaces;
-	uint32_t ifindex[TCREC_MAX_IFACES];
+	int idb[TCREC_MAX_IFACES]; /* by slot: the interface's IDB id */
+	const struct tclog_header *hdr;
 	uint64_t start_ns;
 	uint64_t last_ns;
 	int pipe_closed;
@@ -30,12 +31,9 @@ struct sink_pcapng {
 	char path[PATH_MAX];
 };
 
-static int iface_id(const struct sink_pcapng *s, uint32_t ifindex)
+static int iface_id(const struct sink_pcapng *s, uint32_t slot)
 {
-	for (uint32_t i = 0; i < s->n_ifaces; i++)
-		if (s->ifindex[i] == ifindex)
-			return (int)i;
-	return -1;
+	return slot < s->n_ifaces ? s->idb[slot] : -1;
 }
 
 static int note_err(struct sink_pcapng *s, int err)
@@ -72,8 +70,10 @@ static int pcapng_close(struct record_sink *base, const struct tclog_final *fin,
 		uint64_t end = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 		for (uint32_t i = 0; i < s->n_ifaces; i++) {
 			struct pcapng_if_stats st = { .ts_ns = end, .start_ns = s->start_ns, .end_ns = end };
+			if (s->idb[i] < 0)
+				continue;
 			export_stats_add(&st, fin->c[i]);
-			export_writer_stats(s->w, i, &st);
+			export_writer_stats(s->w, (uint32_t)s->idb[i], &st);
 		}
 	}
 	int err = note_err(s, export_writer_close(s->w));
@@ -98,6 +98,19 @@ static void pcapng_discard(struct record_sink *base)
 	pcapng_close(base, NULL, NULL);
 	if (made)
 		output_file_remove(path, dev, ino);
+}
+
+/* pcapng takes an IDB anywhere before its first packet; classic pcap has
+ * no interfaces (every packet goes under id 0). */
+static int pcapng_add_iface(struct record_sink *base, uint32_t slot, const struct tclog_iface *ifc)
+{
+	struct sink_pcapng *s = (struct sink_pcapng *)base;
+
+	if (slot != s->n_ifaces || slot >= TCREC_MAX_IFACES)
+		return -EINVAL;
+	int id = export_writer_add_iface(s->w, s->hdr, ifc, 0);
+	s->idb[s->n_ifaces++] = id < 0 ? 0 : id;
+	return id < 0 ? note_err(s, id) : 0;
 }
 
 static const char *pcapng_name(const struct record_sink *base)
@@ -126,14 +139,14 @@ static struct record_sink *sink_open(const char *path, int fd, const struct tclo
 		    : export_writer_fdopen(fd, fmt, &shb, export_snaplen(hdr));
 	if (!s->w)
 		goto fail;
-	s->n_ifaces = hdr->n_ifaces < TCREC_MAX_IFACES ? hdr->n_ifaces : TCREC_MAX_IFACES;
-	for (uint32_t i = 0; i < s->n_ifaces; i++) {
-		s->ifindex[i] = hdr->ifaces[i].ifindex;
+	s->hdr = hdr;
+	for (uint32_t i = 0; i < hdr->n_ifaces && i < TCREC_MAX_IFACES; i++) {
 		int id = export_writer_add_iface(s->w, hdr, &hdr->ifaces[i], 0);
 		if (id < 0) {
 			errno = -id;
 			goto fail;
 		}
+		s->idb[s->n_ifaces++] = id;
 	}
 	/* The header goes out now: a reader at the end of a pipe sees the
 	 * interfaces before the first packet. */
@@ -148,6 +161,7 @@ static struct record_sink *sink_open(const char *path, int fd, const struct tclo
 	s->base.close = pcapng_close;
 	s->base.discard = pcapng_discard;
 	s->base.name = pcapng_name;
+	s->base.add_iface = pcapng_add_iface;
 	return &s->base;
 fail:;
 	int e = errno;

@@ -460,6 +460,19 @@ static void rot_discard(struct record_sink *s)
 	rot_free(r);
 }
 
+/* Later files get it in their header: slots stay the same across the
+ * files of one recording. */
+static int rot_add_iface(struct record_sink *s, uint32_t slot, const struct tclog_iface *ifc)
+{
+	struct rot *r = (struct rot *)s;
+
+	if (slot != r->hdr.n_ifaces || slot >= TCREC_MAX_IFACES)
+		return -EINVAL;
+	r->hdr.ifaces[slot] = *ifc;
+	r->hdr.n_ifaces = slot + 1;
+	return r->w ? tclog_writer_add_iface(r->w, slot, ifc) : 0;
+}
+
 static const char *rot_name(const struct record_sink *s)
 {
 	return ((const struct rot *)s)->cur;
@@ -508,6 +521,7 @@ struct record_sink *sink_rotating_open(const struct record_opts *o, const struct
 	r->base.discard = rot_discard;
 	r->base.tick = rot_tick;
 	r->base.name = rot_name;
+	r->base.add_iface = rot_add_iface;
 	return &r->base;
 }
 

@@ -111,14 +111,14 @@ int testrun_open(struct testrun **out, const struct testrun_opts *opts)
 	if (err)
 		goto cleanup;
 	if (opts->slot >= 0) {
-		__u32 ifindex = if_nametoindex("lo");
+		struct tcrec_ifkey key = { .ifindex = if_nametoindex("lo") };
 		struct tcrec_ifslot v = { .slot = (__u32)opts->slot, .no_eth = 0 };
 
-		if (!ifindex) {
+		if (!key.ifindex) {
 			err = -errno;
 			goto cleanup;
 		}
-		err = bpf_map__update_elem(t->skel->maps.ifslots, &ifindex, sizeof(ifindex),
+		err = bpf_map__update_elem(t->skel->maps.ifslots, &key, sizeof(key),
 					   &v, sizeof(v), BPF_ANY);
 		if (err)
 			goto cleanup;

@@ -45,7 +45,6 @@ struct tally {
 	uint64_t dur_sum;
 	uint32_t dur_min;
 	uint32_t dur_max;
-	uint32_t lo_ifindex;
 };
 
 static int usage(const char *msg)
@@ -169,9 +168,8 @@ static void add_check(char *buf, size_t size, const char *what)
 }
 
 /* Everything about one record that tshark cannot tell us. */
-static void self_check(const struct config *cfg, const struct tally *tl, const uint8_t *pkt,
-		       uint32_t len, uint32_t mark, const struct testrun_result *res,
-		       char *out, size_t size)
+static void self_check(const struct config *cfg, const uint8_t *pkt, uint32_t len, uint32_t mark,
+		       const struct testrun_result *res, char *out, size_t size)
 {
 	const struct tcrec_record *r = &res->rec;
 	uint32_t want_cap = cfg->with_bytes ? (len < cfg->snaplen ? len : cfg->snaplen) : 0;
@@ -194,7 +192,8 @@ static void self_check(const struct config *cfg, const struct tally *tl, const u
 		return;
 	if (r->dir != (cfg->egress ? TCREC_DIR_OUT : TCREC_DIR_IN))
 		add_check(out, size, "dir");
-	if (r->ifindex != tl->lo_ifindex)
+	/* records name their interface by slot: -S's, else 0 */
+	if (r->ifindex != (uint32_t)(cfg->slot >= 0 ? cfg->slot : 0))
 		add_check(out, size, "ifindex");
 	if (r->mark != mark)
 		add_check(out, size, "mark");
@@ -258,7 +257,7 @@ static int run_trace(const struct config *cfg, struct testrun *t, pcap_t *pc, st
 				tl->dur_max = res.duration_ns;
 			continue;
 		}
-		self_check(cfg, tl, pkt, hdr->caplen, mark, &res, check, sizeof(check));
+		self_check(cfg, pkt, hdr->caplen, mark, &res, check, sizeof(check));
 		if (check[0])
 			tl->failed++;
 		print_record(frame, hdr->caplen, &res.rec, check[0] ? check : "ok");
@@ -343,7 +342,6 @@ int main(int argc, char **argv)
 		ret = EXIT_SKIP;
 		goto cleanup;
 	}
-	tl.lo_ifindex = if_nametoindex("lo");
 	err = testrun_open(&t, &(struct testrun_opts){
 		.snaplen = cfg.with_bytes ? cfg.snaplen : 0,
 		.slot = cfg.slot,

@@ -69,6 +69,10 @@ list(APPEND E2E_TESTS e2e_egress e2e_coexist_tcx e2e_coexist_tc e2e_stale_tc_tc 
 # recorded with -s 128 beside tcpdump.
 add_test(NAME e2e_live_traffic COMMAND bash ${E2E_DIR}/live_traffic.sh ${E2E_TCREC} ${E2E_HOOKCTL})
 list(APPEND E2E_TESTS e2e_live_traffic)
+# Interfaces that come and go (-i PATTERN, any, NAME, --follow), -Q, lo and
+# --netns, against tcpdump on the same interface.
+add_test(NAME e2e_follow COMMAND bash ${E2E_DIR}/follow.sh ${E2E_TCREC} ${E2E_HOOKCTL})
+list(APPEND E2E_TESTS e2e_follow)
 
 # One at a time: tcpdump is the oracle and must not drop packets because
 # another replay is eating the CPU.
@@ -76,3 +80,4 @@ set_tests_properties(${E2E_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 120 LABELS e2e RESOURCE_LOCK e2e_net)
 # Up to three rounds when tcpdump drops under load.
 set_tests_properties(e2e_live_traffic PROPERTIES TIMEOUT 300)
+set_tests_properties(e2e_follow PROPERTIES TIMEOUT 240)
