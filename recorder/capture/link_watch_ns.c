@@ -112,8 +112,15 @@ static void fill_ns_fields(struct wns *ns, struct watched_link *l)
 
 static void report_new(struct link_watch *w, struct wns *ns, struct wlink *wl)
 {
-	if (ns->reports && w->started && w->ops.link_new)
-		w->ops.link_new(w->ctx, &wl->l);
+	if (!ns->reports || !w->started || !w->ops.link_new)
+		return;
+	/* A namespace first seen through a process (`ip netns add` itself,
+	 * before it mounts the name) has its name by the time links come. */
+	if (!ns->ns_name[0] && !ns->self) {
+		netns_name_of(ns->ino, ns->ns_name, sizeof(ns->ns_name));
+		fill_ns_fields(ns, &wl->l);
+	}
+	w->ops.link_new(w->ctx, &wl->l);
 }
 
 static void link_remove(struct link_watch *w, struct wns *ns, struct wlink *wl)

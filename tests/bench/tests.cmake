@@ -9,3 +9,4 @@ add_test(NAME bench.smoke
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run.sh --smoke --build ${PROJECT_BINARY_DIR}
           --traces ${TCREC_CORPUS_DIR} --out ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke)
 set_tests_properties(bench.smoke PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600 LABELS bench)
+include(${CMAKE_CURRENT_LIST_DIR}/netns_bench.cmake)
