@@ -147,8 +147,9 @@ int container_resolve(const char *spec, struct container_info *out, char *tools,
 			continue;
 		snprintf(tools + strlen(tools), len - strlen(tools), "%s%s", any ? ", " : "", tool);
 		any = true;
+		/* "--": a name that starts with '-' is a name, not an option */
 		char *argv[] = { (char *)tool, "container", "inspect", "--format", INSPECT_FORMAT,
-				 (char *)spec, NULL };
+				 "--", (char *)spec, NULL };
 		char *text = run_tool(argv);
 		bool ok = text && parse_line(text, out);
 		free(text);
