@@ -296,11 +296,14 @@ void capture_remove_iface(struct capture *c, uint32_t slot, bool gone)
 	if (attach_slot_hooked(&c->hooks, slot) &&
 	    (gone || in_netns(c, c->hdr->ifaces[slot].netns_ino, detach_job, &j)))
 		attach_remove_slot(&c->hooks, slot, true);
-	if (c->slots[slot].mapped) {
-		bpf_map__delete_elem(c->skel->maps.ifslots, &c->slots[slot].key,
-				     sizeof(c->slots[slot].key), 0);
-		c->slots[slot].mapped = false;
-	}
+	struct slot_key *sk = &c->slots[slot];
+	struct tcrec_ifslot val;
+	/* without namespace cookies a newer interface of another namespace may
+	 * have the same key now: its entry stays */
+	if (sk->mapped && !bpf_map__lookup_elem(c->skel->maps.ifslots, &sk->key, sizeof(sk->key),
+						 &val, sizeof(val), 0) && val.slot == slot)
+		bpf_map__delete_elem(c->skel->maps.ifslots, &sk->key, sizeof(sk->key), 0);
+	sk->mapped = false;
 }
 
 bool capture_has_clsact(const struct capture *c)

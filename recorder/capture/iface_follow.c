@@ -118,15 +118,18 @@ static int add_link(struct iface_follow *f, const struct watched_link *l, int sp
 
 	link_to_iface(l, &ifc);
 	label_of(f, &ifc, label, sizeof(label));
+	uint32_t next = capture_n_ifaces(f->c);
 	int slot = capture_add_iface(f->c, &ifc, l->netns_cookie, dirs, label);
+	/* a slot taken stays in the table even when attaching failed: the
+	 * output's table must keep the same numbering */
+	if (capture_n_ifaces(f->c) > next && f->sink && f->sink->add_iface) {
+		int err = f->sink->add_iface(f->sink, next, &ifc);
+		if (err)
+			pr_warn("%s: cannot add slot %u to the interface table of %s: %s", label,
+				next, f->sink->name(f->sink), strerror(-err));
+	}
 	if (slot < 0)
 		return slot;
-	if (f->sink && f->sink->add_iface) {
-		int err = f->sink->add_iface(f->sink, (uint32_t)slot, &ifc);
-		if (err)
-			pr_warn("%s: cannot add it to %s: %s", label, f->sink->name(f->sink),
-				strerror(-err));
-	}
 	f->live[f->n_live++] = (struct live_slot){ .netns_ino = l->netns_ino,
 						   .ifindex = l->ifindex,
 						   .slot = (uint32_t)slot,
@@ -170,9 +173,12 @@ static void on_link_gone(void *ctx, uint64_t netns_ino, uint32_t ifindex)
 		if (ls.netns_ino != netns_ino || ls.ifindex != ifindex)
 			continue;
 		f->live[i--] = f->live[--f->n_live];
-		capture_remove_iface(f->c, ls.slot, true);
+		/* the device may still exist (a namespace let go): take tcrec's
+		 * hooks off inside it; when it is gone this only closes links */
+		capture_remove_iface(f->c, ls.slot, false);
 		label_of(f, capture_iface(f->c, ls.slot), label, sizeof(label));
-		if (ls.spec >= 0 && !f->o->follow) {
+		/* with --netns all or a container, namespaces come and go */
+		if (ls.spec >= 0 && !f->o->follow && !f->o->all_netns && !f->o->n_containers) {
 			pr_warn("%s went away; recording stops (--follow waits for it instead)", label);
 			f->stop = true;
 		} else {

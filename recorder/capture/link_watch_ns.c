@@ -179,8 +179,15 @@ static void on_link(void *ctx, bool gone, const struct watched_link *l, int32_t 
 			link_remove(ev->w, ns, wl);
 		return;
 	}
+	if (wl && strcmp(wl->l.name, l->name)) {
+		/* renamed: gone under the old name, new under the new one, so that
+		 * -i matches it again (docker renames a veth to eth0 once it is
+		 * in the container) */
+		link_remove(ev->w, ns, wl);
+		wl = NULL;
+	}
 	if (wl) {
-		/* renamed, up or down, moved peer: the same link, not a new one */
+		/* up or down, MTU, moved peer: the same link, not a new one */
 		int32_t old_nsid = wl->nsid;
 		uint64_t old_peer = wl->l.peer_netns_ino;
 		wl->l = *l;

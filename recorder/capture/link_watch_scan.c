@@ -20,10 +20,12 @@ static struct wns *hold(struct link_watch *w, const char *path, const char *name
 	int fd = netns_open(path, &ino);
 
 	if (fd < 0) {
-		if (complained && !*complained)
+		/* gone between the scan and the open: nothing to say */
+		if (complained && !*complained && fd != -ENOENT && fd != -ESRCH)
 			lw_problem(w, "%s: cannot open %s: %s", label, path, strerror(-fd));
 		if (complained)
 			*complained = true;
+		errno = -fd;
 		return NULL;
 	}
 	struct wns *ns = lw_find(w, ino);
@@ -93,9 +95,12 @@ static int found_one(void *ctx, uint64_t ino, const char *path, const char *name
 				return 0;
 		snprintf(label, sizeof(label), "--netns all: %s", path);
 		bool complained = false;
+		errno = 0;
 		ns = hold(w, path, name, label, &complained);
-		/* not ours to enter, or gone since the scan saw it: said once */
-		if (!ns && w->n_bad < sizeof(w->bad_ino) / sizeof(w->bad_ino[0]))
+		/* not ours to enter: said once. One that went away since the scan
+		 * is not remembered: the kernel gives its inode to the next one. */
+		if (!ns && errno != ENOENT && errno != ESRCH &&
+		    w->n_bad < sizeof(w->bad_ino) / sizeof(w->bad_ino[0]))
 			w->bad_ino[w->n_bad++] = ino;
 	}
 	if (ns) {

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -88,8 +90,12 @@ int netns_open(const char *path, uint64_t *ino)
 		close(fd);
 		return -EINVAL;
 	}
-	/* A /proc/PID/ns link to another kind of namespace is nsfs too: only
-	 * setns(CLONE_NEWNET) tells, so a non-net spec fails there. */
+	/* a /proc/PID/ns link to another kind of namespace is nsfs too */
+	int type = ioctl(fd, NS_GET_NSTYPE);
+	if (type >= 0 && type != CLONE_NEWNET) {
+		close(fd);
+		return -EINVAL;
+	}
 	*ino = netns_fd_ino(fd);
 	return fd;
 }
