@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The link watcher (capture/link_watch.h) against `ip -j link` in each
 # namespace, one case per run:
-#   own    the recorder's namespace: links made, renamed, toggled, deleted
+#   own    the recorder's namespace: links made, renamed (gone + new), toggled, deleted
 #   named  --netns NAME|PATH|PID, a name that is not there, deleted, re-made
 #   all    --netns all: named and unnamed namespaces made after the start,
 #          let go when deleted (the kernel frees them: a veth peer goes)
@@ -34,16 +34,23 @@ case_own() {
 	a=$(ifindex "tw${sfx}a"); b=$(ifindex "tw${sfx}b")
 	wait_for "$ev" "^new $self $a tw${sfx}a kind=veth up=0 peer=$b@$self " || bad "no new event for tw${sfx}a"
 	wait_for "$ev" "^new $self $b tw${sfx}b kind=veth" || bad "no new event for tw${sfx}b"
-	ip link set "tw${sfx}a" name "tw${sfx}c"
-	ip link set "tw${sfx}c" up
-	ip link set "tw${sfx}c" down
 	ip link set "tw${sfx}b" mtu 1400
+	ip link set "tw${sfx}b" up
+	ip link set "tw${sfx}b" down
+	# a rename is gone + new under the new name: -i patterns match names
+	ip link set "tw${sfx}a" name "tw${sfx}c"
+	wait_for "$ev" "^new $self $a tw${sfx}c kind=veth" || bad "no new event for the renamed tw${sfx}c"
 	sleep 0.5
-	[ "$(count new "$self" "$a")" -eq 1 ] || bad "a renamed/toggled link was reported new again"
-	[ "$(count new "$self" "$b")" -eq 1 ] || bad "a link whose mtu changed was reported new again"
+	[ "$(count gone "$self" "$a")" -eq 1 ] || bad "the rename was not reported gone under its old name"
+	[ "$(count new "$self" "$a")" -eq 2 ] || bad "a renamed link: $(count new "$self" "$a") new events, expected 2"
+	[ "$(count new "$self" "$b")" -eq 1 ] || bad "a link whose mtu or state changed was reported new again"
 	ip link del "tw${sfx}c"
 	wait_for "$ev" "^gone $self $a\$" || bad "no gone event for the deleted veth"
 	wait_for "$ev" "^gone $self $b\$" || bad "no gone event for its peer"
+	sleep 0.3
+	local n_gone
+	n_gone=$(count gone "$self" "$a")
+	[ "$n_gone" -eq 2 ] || bad "the deleted veth: $n_gone gone events, expected 2 (rename, delete)"
 	same_links "$ev" "$self" || bad "own namespace after the changes: events and ip differ"
 }
 
