@@ -12,7 +12,8 @@
 #   follow   -i NAME --follow: waited for, recorded, gone, recorded again
 #   lo       -i lo shows each packet once, as tcpdump -i lo; -Q inout twice
 #   dir      -Q in / -Q out on a veth equal tcpdump -Q in / -Q out
-#   netns    --netns NAME -i IF from outside: the stderr line names NS/IF
+#   netns    --netns NAME -i IF from outside: the stderr line names NS/IF;
+#            a uts namespace given as --netns is refused, exit 1
 # After each case no tcrec hook may be left anywhere.
 # Usage: follow.sh TCREC HOOKCTL
 set -euo pipefail
@@ -227,4 +228,11 @@ stop_ok "$rn" "$L"
 "$TCREC" export "$L" -o "$W/netns.pcapng"
 same_packets netns "$W/netns.pcapng" "$W/n.pcap"
 no_leftover
+
+# --- a namespace of another kind is refused at the start ----------------------
+rc=0
+"$TCREC" record --netns /proc/$$/ns/uts -i any -w "$W/uts.tclog" 2>"$W/uts.err" || rc=$?
+((rc == 1)) && grep -q "not a network namespace" "$W/uts.err" ||
+	tl_fail "--netns /proc/PID/ns/uts: exit $rc, $(cat "$W/uts.err")"
+[[ ! -e $W/uts.tclog ]] || tl_fail "--netns /proc/PID/ns/uts left a file"
 echo "PASS"
