@@ -47,6 +47,11 @@ for a in sys.stdin.read().split():
 
 # pm_network NAME SUBNET: a podman network of the test's own, removed at exit.
 pm_network() {
+	# podman turns on the host's IPv4 forwarding, which every namespace
+	# made later inherits: put it back as it was at exit
+	local fwd
+	fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	tl_on_exit "sysctl -qw net.ipv4.ip_forward=$fwd"
 	podman network create --subnet "$2" "$1" >/dev/null ||
 		tl_fail "podman network create $1 ($2) failed"
 	tl_on_exit "podman network rm -f '$1'"

@@ -56,6 +56,10 @@ static struct tcrec_capture *load(const struct cbpf_insn *p, size_t n, char *err
 		tcrec_capture__destroy(skel);
 		skel = NULL;
 	}
+	/* one interface, slot 0, as the recorder loads it for one -i: the
+	 * test-run device is in no interface map */
+	if (skel)
+		skel->rodata->single_iface = 1;
 	int lerr = skel ? tcrec_capture__load(skel) : -errno;
 	int ferr = p ? filter_load_end(&patched, err, errlen) : 0;
 	if (lerr || ferr) {

@@ -18,6 +18,9 @@ tl_require_bpf
 tl_tmpdir TMP
 NS=fl$$l
 tl_netns_add "$NS"
+# a new namespace inherits the host's ip_forward (podman turns it on): a
+# forwarded copy would go back out of the TUN and double the count
+ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=0
 
 failed=0 n=0
 for expr in "udp port 53" "tcp[tcpflags] & tcp-syn != 0" "ip and len > 50" \
@@ -33,7 +36,7 @@ for expr in "udp port 53" "tcp[tcpflags] & tcp-syn != 0" "ip and len > 50" \
 	tl_wait_for 10 "$TUN" ip -n "$NS" link show "$TUN"
 	# shellcheck disable=SC2086 # the expression is words, as for tcpdump
 	ip netns exec "$NS" env --default-signal=INT "$TCREC" record -i "$TUN" -w "$TMP/rec.tclog" \
-		-s 0 -v $expr 2>"$TMP/rec.err" &
+		--follow -s 0 -v $expr 2>"$TMP/rec.err" &
 	rec=$!
 	tl_track_pid "$rec"
 	tl_wait_for 60 "tcrec attached" grep -q '^tcrec: recording ' "$TMP/rec.err" || {

@@ -16,7 +16,9 @@ pm_require
 tl_tmpdir tmp
 pm_image "$tmp"
 name=tcrecw$$c
-pm_run "$name" podman sleep 1000
+# a network of the test's own, never podman's default one
+pm_network "tcrecw$$n" 203.0.113.0/24
+pm_run "$name" "tcrecw$$n" sleep 1000
 
 start() { # start OUT ARGS...: the driver in the background, until ready
 	local out=$1

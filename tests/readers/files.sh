@@ -221,7 +221,9 @@ expect_exit 1 "print an empty directory" "$TCREC" print "$WORK/empty"
 expect_exit 1 "print a pcap file (not a log)" "$TCREC" print "$VLAN_TRACE"
 grep -qF "$(basename "$VLAN_TRACE")" "$WORK/err" && ok "not-a-log message names the file" || fail "not-a-log: $(cat "$WORK/err")"
 for cmd in print stats; do
-	"$TCREC" $cmd --help | grep -qx "Examples:" && ok "$cmd --help has an Examples: section" || fail "$cmd --help"
+	# not a pipe into grep -q: grep leaving early would cut tcrec's write
+	help=$("$TCREC" $cmd --help)
+	grep -qx "Examples:" <<<"$help" && ok "$cmd --help has an Examples: section" || fail "$cmd --help"
 done
 
 [ $fails -eq 0 ] || { echo "$fails failures" >&2; exit 1; }
