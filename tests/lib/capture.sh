@@ -8,6 +8,8 @@
 # as Ctrl-C would. They are started with `ip netns exec` directly, not through
 # a shell function, so that $! is the recorder itself and not a subshell.
 
+. "$(dirname "${BASH_SOURCE[0]}")/leftover.sh"
+
 # tc_hook_state NS IF DIR [HOOKCTL]: what is on one TC hook, one line per
 # program or filter: tcx programs (when HOOKCTL, tests/e2e's hookctl, is
 # given) and clsact filters. Program ids are kept so that a replaced filter
@@ -75,6 +77,8 @@ tcrec_start() {
 	before_out=$(tc_hook_state "$ns" "$ifn" egress "$hookctl")
 	ip netns exec "$ns" env --default-signal=INT "$TCREC" record -i "$ifn" -w "$log" -v "$@" >"$log.out" 2>"$log.err" &
 	local pid=$!
+	# what tcrec_stop checks for hooks left behind
+	TCREC_LAST_NS=$ns TCREC_LAST_IF=$ifn TCREC_LAST_HOOKCTL=$hookctl
 	tl_track_pid "$pid"
 	printf -v "$var" '%s' "$pid"
 	# Loading the capture program takes seconds on a busy machine.
@@ -122,5 +126,11 @@ tcrec_stop() {
 		echo "--- tcrec stderr:" >&2
 		cat "$log.err" >&2
 		tl_fail "tcrec exited with status $rc after SIGINT (expected 0)"
+	fi
+	# Nothing of tcrec's may stay on the interface it recorded (a test's
+	# own clsact qdisc is the test's business).
+	if [[ -n ${TCREC_LAST_HOOKCTL:-} ]]; then
+		TL_LEFTOVER_OWN_QDISC="$TCREC_LAST_NS/$TCREC_LAST_IF ${TL_LEFTOVER_OWN_QDISC:-}" \
+			tl_leftover_check "$TCREC_LAST_HOOKCTL" "netns:$TCREC_LAST_NS:$TCREC_LAST_IF"
 	fi
 }
