@@ -76,7 +76,8 @@ static void v1_chunk(const struct test_rec *recs, size_t n, struct tclog_chunk_i
 	e->last_ns = 0;
 	for (size_t i = 0; i < n; i++) {
 		tclog_record_put(raw + rlen, &recs[i].rec);
-		memcpy(raw + rlen + 128, recs[i].bytes, recs[i].rec.cap_len);
+		if (recs[i].rec.cap_len) /* metadata-only records have no bytes (NULL) */
+			memcpy(raw + rlen + 128, recs[i].bytes, recs[i].rec.cap_len);
 		rlen += 128 + recs[i].rec.cap_len;
 		if (recs[i].rec.ts_ns < e->first_ns)
 			e->first_ns = recs[i].rec.ts_ns;
