@@ -10,6 +10,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "bpf/owner.h"
 #include "bpf/parse.bpf.h"
 #include "bpf/parse.h"
 #include "bpf/tcrec.h"
@@ -68,6 +69,19 @@ static __always_inline __u64 dev_netns_cookie(struct __sk_buff *skb)
 	return kskb->dev->nd_net.net->net_cookie;
 }
 const volatile __u32 single_iface_no_eth = 0;
+
+/* Tie packets to their local socket (owner.bpf.c marks the sockets). */
+const volatile __u32 attribute_sockets = 0;
+/* record --cgroup: keep only packets of sockets marked selected. */
+const volatile __u32 keep_selected_only = 0;
+
+/* Shared with owner.bpf.c (the recorder hands this object that one's map). */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct tcrec_sock_mark);
+} sock_marks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -246,6 +260,161 @@ static __always_inline __u32 fill_record(struct __sk_buff *skb, struct tcrec_scr
 	return p.avail;
 }
 
+#define PACKET_OTHERHOST 3
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+#define AF_INET 2
+#define AF_INET6 10
+
+/* Whether an ingress packet that found socket sk is really for this host.
+ * A socket matched on its whole address pair is. One matched only on its
+ * port (a listener, an unconnected UDP socket, bound to the wildcard
+ * address) would also match a packet routed through this namespace: there
+ * the routing table decides, on connection requests and datagrams only. */
+static __always_inline int delivered_here(struct __sk_buff *skb, const struct tcrec_record *r,
+					  const struct bpf_sock *sk)
+{
+	int v4 = r->flags & TCREC_F_IPV4;
+	int wildcard = v4 ? !sk->src_ip4
+			  : !(sk->src_ip6[0] | sk->src_ip6[1] | sk->src_ip6[2] | sk->src_ip6[3]);
+
+	if (!wildcard)
+		return 1;
+	if (r->ip_proto == TCREC_IPPROTO_TCP) {
+		if (sk->state != BPF_TCP_LISTEN)
+			return 1;
+		if ((r->tcp_flags & (TCP_SYN | TCP_ACK)) != TCP_SYN)
+			return 0;
+	} else if (sk->dst_port) {
+		return 1;
+	}
+
+	struct bpf_fib_lookup fib;
+
+	__builtin_memset(&fib, 0, sizeof(fib));
+	fib.ifindex = skb->ingress_ifindex;
+	fib.l4_protocol = r->ip_proto;
+	fib.sport = bpf_htons(r->sport);
+	fib.dport = bpf_htons(r->dport);
+	if (v4) {
+		fib.family = AF_INET;
+		__builtin_memcpy(&fib.ipv4_src, r->saddr, 4);
+		__builtin_memcpy(&fib.ipv4_dst, r->daddr, 4);
+	} else {
+		fib.family = AF_INET6;
+		__builtin_memcpy(fib.ipv6_src, r->saddr, 16);
+		__builtin_memcpy(fib.ipv6_dst, r->daddr, 16);
+	}
+	long ret = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	/* without forwarding, what is not local is dropped, never sent on */
+	return ret == BPF_FIB_LKUP_RET_NOT_FWDED || ret == BPF_FIB_LKUP_RET_FWD_DISABLED;
+}
+
+/* The mark of the local socket a parsed packet belongs to, copied into
+ * *out; 0 when there is none. Egress: the packet's own socket. Ingress: the
+ * socket the stack will deliver it to, looked up by its addresses and
+ * ports in the device's namespace (TCP and UDP only: an ICMP reply is
+ * tied to its request in user space). A connection not yet accepted
+ * resolves to its listener. A packet passing through gets none. */
+static __always_inline int packet_sock(struct __sk_buff *skb, const struct tcrec_record *r,
+				       __u8 dir, struct tcrec_sock_mark *out)
+{
+	struct tcrec_sock_mark *m;
+	struct bpf_sock *sk;
+
+	if (dir == TCREC_DIR_OUT) {
+		sk = skb->sk;
+		if (!sk)
+			return 0;
+		sk = bpf_sk_fullsock(sk);
+		if (!sk)
+			return 0;
+		m = bpf_sk_storage_get(&sock_marks, sk, 0, 0);
+		if (!m)
+			return 0;
+		*out = *m;
+		return 1;
+	}
+	/* a frame for another host's address, crossing a bridge port */
+	if (skb->pkt_type == PACKET_OTHERHOST || !(r->flags & TCREC_F_L4) ||
+	    (r->flags & TCREC_F_FRAG) ||
+	    (r->ip_proto != TCREC_IPPROTO_TCP && r->ip_proto != TCREC_IPPROTO_UDP))
+		return 0;
+
+	struct bpf_sock_tuple t;
+	__u32 len;
+
+	__builtin_memset(&t, 0, sizeof(t));
+	if (r->flags & TCREC_F_IPV4) {
+		__builtin_memcpy(&t.ipv4.saddr, r->saddr, 4);
+		__builtin_memcpy(&t.ipv4.daddr, r->daddr, 4);
+		t.ipv4.sport = bpf_htons(r->sport);
+		t.ipv4.dport = bpf_htons(r->dport);
+		len = sizeof(t.ipv4);
+	} else {
+		__builtin_memcpy(t.ipv6.saddr, r->saddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, r->daddr, 16);
+		t.ipv6.sport = bpf_htons(r->sport);
+		t.ipv6.dport = bpf_htons(r->dport);
+		len = sizeof(t.ipv6);
+	}
+	if (r->ip_proto == TCREC_IPPROTO_TCP)
+		sk = bpf_sk_lookup_tcp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	else
+		sk = bpf_sk_lookup_udp(skb, &t, len, BPF_F_CURRENT_NETNS, 0);
+	if (!sk)
+		return 0;
+	m = delivered_here(skb, r, sk) ? bpf_sk_storage_get(&sock_marks, sk, 0, 0) : NULL;
+	int found = 0;
+	if (m) {
+		*out = *m;
+		found = 1;
+	}
+	bpf_sk_release(sk);
+	return found;
+}
+
+/* Sets r->sock_cookie; 0 = drop the packet (record --cgroup). */
+static __always_inline int attribute(struct __sk_buff *skb, struct tcrec_record *r, __u8 dir)
+{
+	struct tcrec_sock_mark m;
+
+	if (!attribute_sockets)
+		return 1;
+	if (!packet_sock(skb, r, dir, &m)) {
+		r->sock_cookie = 0;
+		return !keep_selected_only;
+	}
+	r->sock_cookie = m.cookie;
+	return !keep_selected_only || (m.flags & TCREC_SOCK_SELECTED);
+}
+
+/* Metadata only: the record is built in the ring itself, and a full ring
+ * costs no parsing. */
+static __always_inline int record_metadata(struct __sk_buff *skb, struct tcrec_counters *c,
+					   struct tcrec_scratch *s, __u64 now, __u8 dir,
+					   __u32 slot, __u32 no_eth)
+{
+	struct tcrec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r) {
+		c->dropped++;
+		c->pending_drops++;
+		return TC_ACT_UNSPEC;
+	}
+	fill_record(skb, s, r, now, dir, slot, no_eth, 0);
+	if (!attribute(skb, r, dir)) {
+		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP);
+		c->filtered++;
+		return TC_ACT_UNSPEC;
+	}
+	r->drops = c->pending_drops;
+	bpf_ringbuf_submit(r, wakeup_flags(c->recorded));
+	c->recorded++;
+	c->pending_drops = 0;
+	return TC_ACT_UNSPEC;
+}
+
 static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 {
 	__u64 now = packet_time(skb, dir);
@@ -285,26 +454,16 @@ static __always_inline int capture(struct __sk_buff *skb, __u8 dir)
 
 	__u32 snap = snaplen > TCREC_SNAP_MAX ? TCREC_SNAP_MAX : snaplen;
 
-	if (!snap) {
-		/* Metadata only: the record is built in the ring itself, and a
-		 * full ring costs no parsing. */
-		struct tcrec_record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-
-		if (!r) {
-			c->dropped++;
-			c->pending_drops++;
-			return TC_ACT_UNSPEC;
-		}
-		fill_record(skb, s, r, now, dir, slot, no_eth, 0);
-		r->drops = c->pending_drops;
-		bpf_ringbuf_submit(r, wakeup_flags(c->recorded));
-		c->recorded++;
-		c->pending_drops = 0;
-		return TC_ACT_UNSPEC;
-	}
+	if (!snap)
+		return record_metadata(skb, c, s, now, dir, slot, no_eth);
 
 	struct tcrec_record *r = &s->rec;
 	__u64 cap = fill_record(skb, s, r, now, dir, slot, no_eth, snap);
+
+	if (!attribute(skb, r, dir)) {
+		c->filtered++;
+		return TC_ACT_UNSPEC;
+	}
 
 	if (cap > snap)
 		cap = snap;

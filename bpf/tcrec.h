@@ -92,9 +92,15 @@ struct tcrec_record {
 	__u8 icmp_type;
 	__u8 icmp_code;
 	__u8 pad[2];
+	/* The local socket the packet belongs to: its cookie (SO_COOKIE),
+	 * 0 = none known (forwarded, no socket, or not yet attributed). The
+	 * owner is in the socket table (struct tcrec_sockinfo; in logs, struct
+	 * tclog_sock), never in the record. */
+	__u64 sock_cookie;
 };
 
-_Static_assert(sizeof(struct tcrec_record) == 128, "tcrec_record is 128 bytes");
+_Static_assert(sizeof(struct tcrec_record) == 136, "tcrec_record is 136 bytes");
+_Static_assert(__builtin_offsetof(struct tcrec_record, sock_cookie) == 128, "sock_cookie offset");
 _Static_assert(__builtin_offsetof(struct tcrec_record, saddr) == 40, "saddr offset");
 _Static_assert(__builtin_offsetof(struct tcrec_record, ethertype) == 84, "ethertype offset");
 _Static_assert(__builtin_offsetof(struct tcrec_record, flags) == 114, "flags offset");
@@ -123,5 +129,24 @@ struct tcrec_counters {
 	__u64 dropped;       /* ring buffer full */
 	__u64 pending_drops; /* drops not yet reported in a record's drops field */
 };
+
+#define TCREC_COMM_LEN 16
+
+/* Who owns a socket, as the kernel side saw it once: when it was created
+ * (socket(2)) or found already open when recording started. An accepted
+ * socket carries its listener's owner.
+ * Value of the socket map, keyed by cookie. */
+struct tcrec_sockinfo {
+	__u64 cookie;
+	__u64 cgroup_id;     /* cgroup v2 id (the cgroup directory's inode) */
+	__u32 pid;           /* thread group id, in the initial pid namespace */
+	__u32 tid;           /* the thread that created or accepted it */
+	__u32 uid;
+	__u32 flags;         /* TCREC_SOCK_* */
+	char comm[TCREC_COMM_LEN];
+};
+#define TCREC_SOCK_CREATED 1u  /* seen at socket(2) */
+#define TCREC_SOCK_SEEDED 4u   /* open before recording started */
+#define TCREC_SOCK_SELECTED 8u /* in the cgroup record --cgroup keeps */
 
 #endif

@@ -178,8 +178,58 @@ int export_writer_add_iface(struct export_writer *w, const struct tclog_header *
 	return (int)w->n_ifaces++;
 }
 
+/* Appends " key=value" with value cut at max bytes and made printable. */
+static size_t put_field(char *buf, size_t len, size_t at, const char *key, const char *v, size_t max)
+{
+	if (!v[0] || at + 1 >= len)
+		return at;
+	int w = snprintf(buf + at, len - at, "%s%s=", at ? " " : "", key);
+	if (w < 0)
+		return at;
+	at += (size_t)w;
+	for (size_t i = 0; i < max && v[i] && at + 1 < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		buf[at++] = c > ' ' && c < 0x7f ? (char)c : '?';
+	}
+	if (at >= len)
+		at = len - 1;
+	buf[at] = '\0';
+	return at;
+}
+
+static size_t put_num(char *buf, size_t len, size_t at, const char *key, uint32_t v)
+{
+	char num[16];
+	snprintf(num, sizeof(num), "%u", v);
+	return put_field(buf, len, at, key, num, sizeof(num));
+}
+
+size_t export_sock_comment(char *buf, size_t len, const struct tclog_sock *sock)
+{
+	size_t at = 0;
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	if (sock->pid)
+		at = put_num(buf, len, at, "pid", sock->pid);
+	if (sock->tid)
+		at = put_num(buf, len, at, "tid", sock->tid);
+	at = put_field(buf, len, at, "comm", sock->comm, TCLOG_COMM_MAX);
+	if (sock->pid || sock->uid)
+		at = put_num(buf, len, at, "uid", sock->uid);
+	at = put_field(buf, len, at, "cgroup", sock->cgroup, TCLOG_CGROUP_MAX);
+	return put_field(buf, len, at, "container", sock->container, TCLOG_CONTAINER_MAX);
+}
+
 int export_writer_packet(struct export_writer *w, uint32_t if_id, const struct tcrec_record *rec,
 			 const uint8_t *bytes)
+{
+	return export_writer_packet_sock(w, if_id, rec, bytes, NULL);
+}
+
+int export_writer_packet_sock(struct export_writer *w, uint32_t if_id,
+			      const struct tcrec_record *rec, const uint8_t *bytes,
+			      const struct tclog_sock *sock)
 {
 	if (if_id >= w->n_ifaces)
 		return -EINVAL;
@@ -209,6 +259,9 @@ int export_writer_packet(struct export_writer *w, uint32_t if_id, const struct t
 		.dropcount = rec->drops,
 		.comment = synth ? SYNTH_COMMENT : NULL,
 	};
+	char owner[EXPORT_SOCK_COMMENT_MAX];
+	if (sock && export_sock_comment(owner, sizeof(owner), sock))
+		p.comment2 = owner;
 	return pcapng_writer_packet(w->ng, &p);
 }
 

@@ -62,6 +62,24 @@ int export_writer_add_iface(struct export_writer *w, const struct tclog_header *
 int export_writer_packet(struct export_writer *w, uint32_t if_id, const struct tcrec_record *rec,
 			 const uint8_t *bytes);
 
+/* The same for a packet whose socket is sock (NULL = none, then exactly
+ * export_writer_packet): in pcapng its EPB carries the owner as a comment,
+ * export_sock_comment's text, next to any other comment; pcap has no
+ * place for it. */
+int export_writer_packet_sock(struct export_writer *w, uint32_t if_id,
+			      const struct tcrec_record *rec, const uint8_t *bytes,
+			      const struct tclog_sock *sock);
+
+/* "pid=N tid=N comm=NAME uid=N cgroup=PATH container=ID", as ptcpdump
+ * writes it, so that Wireshark filters `frame.comment contains "comm=curl"`.
+ * A field the table does not know is left out (uid only with a pid, as 0
+ * is root); bytes of comm, cgroup or container outside printable ASCII
+ * become '?' (a comment is UTF-8, and one line). Returns the length
+ * written (always NUL-terminated, cut to len; EXPORT_SOCK_COMMENT_MAX is
+ * enough for any socket). */
+#define EXPORT_SOCK_COMMENT_MAX 448
+size_t export_sock_comment(char *buf, size_t len, const struct tclog_sock *sock);
+
 /* Statistics for interface if_id (pcapng only; a no-op for pcap). */
 int export_writer_stats(struct export_writer *w, uint32_t if_id, const struct pcapng_if_stats *s);
 

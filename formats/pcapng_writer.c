@@ -201,16 +201,20 @@ int pcapng_writer_packet(struct pcapng_writer *w, const struct pcapng_packet *p)
 		return w->err;
 	if (p->if_id >= w->n_ifaces)
 		return -EINVAL; /* a caller bug, not an output failure: not sticky */
-	/* Per-packet options are small; a comment is cut to fit. */
-	uint8_t obuf[256];
+	/* Per-packet options are small; a comment is cut to fit (a process
+	 * comment holds a cgroup path of up to 255 bytes and a container id). */
+	uint8_t obuf[1024];
 	struct optbuf ob = { obuf, 0, sizeof(obuf) };
 	if (p->flags)
 		opt_add(&ob, EPB_FLAGS, &p->flags, 4);
 	if (p->dropcount)
 		opt_u64(&ob, EPB_DROPCOUNT, p->dropcount);
-	if (p->comment) {
-		size_t clen = strlen(p->comment);
-		opt_add(&ob, OPT_COMMENT, p->comment, clen < 200 ? clen : 200);
+	const char *comments[2] = { p->comment, p->comment2 };
+	for (int i = 0; i < 2; i++) {
+		if (!comments[i])
+			continue;
+		size_t clen = strlen(comments[i]);
+		opt_add(&ob, OPT_COMMENT, comments[i], clen < 440 ? clen : 440);
 	}
 	opt_end(&ob);
 	uint32_t body[5] = { p->if_id, (uint32_t)(p->ts_ns >> 32), (uint32_t)p->ts_ns, p->caplen,

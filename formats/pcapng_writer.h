@@ -43,6 +43,7 @@ struct pcapng_packet {
 	uint32_t flags;      /* epb_flags; 0 = option left out */
 	uint64_t dropcount;  /* epb_dropcount; 0 = option left out */
 	const char *comment; /* opt_comment; NULL = none */
+	const char *comment2; /* a second opt_comment (the packet's process); NULL = none */
 };
 
 struct pcapng_if_stats {

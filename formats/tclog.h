@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tcrec log format v2 (v1 still read): writer and reader. The byte-level
+ * tcrec log format v3 (v1, v2 still read): writer and reader. The byte-level
  * specification is formats/FORMAT.md; this is its C interface. No libbpf
  * here.
  *
@@ -37,6 +37,30 @@ struct tclog_iface {
 };
 #define TCLOG_IF_NO_ETH 1u   /* L3 device: Ethernet headers are synthesized */
 #define TCLOG_IF_HOST_SIDE 2u /* the host-side peer of a container's veth */
+
+#define TCLOG_COMM_MAX 16
+#define TCLOG_CGROUP_MAX 256
+
+/* The owner of a local socket, written into a log once per socket per
+ * chunk (format v3). Records refer to it through rec->sock_cookie. */
+struct tclog_sock {
+	uint64_t cookie;       /* socket cookie, unique per boot; never 0 */
+	uint64_t cgroup_id;    /* cgroup v2 id; 0 = not known */
+	uint32_t pid;          /* thread group id (initial pid namespace); 0 = not known */
+	uint32_t tid;
+	uint32_t uid;
+	uint32_t flags;        /* TCREC_SOCK_* (bpf/tcrec.h) */
+	uint8_t family;        /* 4, 6, or 0 when no packet told */
+	uint8_t proto;         /* IPPROTO_* of its first packet */
+	uint16_t lport;        /* local and remote port of its first packet, host order */
+	uint16_t rport;
+	uint8_t laddr[16];     /* IPv4 in the first 4 bytes */
+	uint8_t raddr[16];
+	char comm[TCLOG_COMM_MAX];
+	char cgroup[TCLOG_CGROUP_MAX];     /* cgroup v2 path ("/user.slice/..."), "" = not known */
+	char container[TCLOG_CONTAINER_MAX]; /* short container id (podman, docker, containerd)
+					      * or "pod<UID>" (Kubernetes) from the cgroup path; "" */
+};
 
 /* Per interface and direction, summed over CPUs. */
 struct tclog_counters {
@@ -98,8 +122,16 @@ struct tclog_writer *tclog_writer_fdopen(int fd, const struct tclog_header *hdr)
 int tclog_writer_add_iface(struct tclog_writer *w, uint32_t slot, const struct tclog_iface *ifc);
 
 /* Buffers one record (+ rec->cap_len bytes); compresses and writes a chunk
- * when the chunk buffer is full. 0 or -errno (sticky). */
+ * when the chunk buffer is full. 0 or -errno (sticky). The record is
+ * stored with no socket (its sock_cookie is not kept). */
 int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, const void *bytes);
+
+/* The same for a record of a local socket: sock (NULL = none) is the owner
+ * of rec->sock_cookie (sock->cookie must equal it, else -EINVAL). The chunk
+ * that holds the record carries sock's entry, once per chunk, so that every
+ * chunk reads alone. */
+int tclog_writer_append_sock(struct tclog_writer *w, const struct tcrec_record *rec,
+			     const void *bytes, const struct tclog_sock *sock);
 
 /* Writes the buffered records as one chunk, then fdatasync is NOT implied.
  * 0 or -errno. No-op when nothing is buffered. */
@@ -162,6 +194,11 @@ const struct tclog_header *tclog_reader_header(const struct tclog_reader *r);
  * an error: it returns 0 and sets tclog_reader_warning(). */
 int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
 		      const uint8_t **bytes, char *err, size_t errlen);
+
+/* The socket of the record tclog_reader_next returned last (whose
+ * sock_cookie is then its cookie), or NULL: no socket, or a log older than
+ * v3 (sock_cookie 0). Valid until the next tclog_reader_next. */
+const struct tclog_sock *tclog_reader_sock(const struct tclog_reader *r);
 
 /* After tclog_reader_next returned -1 for damage: moves past the damaged
  * region to the next chunk that checks out (from the trailer index when it

@@ -7,6 +7,13 @@
  * An encoder accumulates the records of one chunk and produces the payload
  * once at the end (a columnar encoding needs them all). A decoder turns a
  * whole payload back into records; it treats the payload as hostile.
+ *
+ * Socket references (v3): between the codecs and the writer or reader, a
+ * record's sock_cookie holds its reference into the chunk's socket table
+ * (0 = none, k = entry k - 1, at most TCLOG_SOCKS_MAX), not a cookie. The
+ * socket table itself is the writer's and the reader's business. `socks`
+ * says whether the payload keeps references (v3) or not (v1, v2: decoded
+ * records then carry 0).
  */
 #ifndef TCREC_TCLOG_CODEC_H
 #define TCREC_TCLOG_CODEC_H
@@ -35,7 +42,7 @@ struct tclog_codec {
 	uint16_t id;
 	const char *name;
 
-	void *(*enc_new)(void);
+	void *(*enc_new)(int socks);
 	void (*enc_free)(void *st);
 	/* Forget all records (after a chunk was written). */
 	void (*enc_reset)(void *st);
@@ -49,8 +56,8 @@ struct tclog_codec {
 
 	/* Exactly count records must fill exactly len bytes. 0 or -1 with why;
 	 * -ENOMEM when growing out failed. */
-	int (*decode)(const uint8_t *raw, size_t len, uint32_t count, struct tclog_decoded *out,
-		      char *why, size_t whylen);
+	int (*decode)(const uint8_t *raw, size_t len, uint32_t count, int socks,
+		      struct tclog_decoded *out, char *why, size_t whylen);
 };
 
 /* NULL when the id is unknown. */
@@ -61,7 +68,9 @@ const struct tclog_codec *tclog_codec_find(uint16_t id);
 int tclog_record_check(const struct tcrec_record *rec, char *why, size_t whylen);
 
 /* The 128-byte little-endian serialization of one record used by encoding
- * 1 (offsets in FORMAT.md; they equal struct tcrec_record's). */
+ * 1 (offsets in FORMAT.md; they equal struct tcrec_record's up to 126).
+ * Bytes 126..127 (pad before v3) hold the socket reference: put writes
+ * (uint16_t)rec->sock_cookie there, get reads it into rec->sock_cookie. */
 #define TCLOG_RECORD_SIZE 128
 void tclog_record_put(uint8_t out[TCLOG_RECORD_SIZE], const struct tcrec_record *rec);
 void tclog_record_get(const uint8_t in[TCLOG_RECORD_SIZE], struct tcrec_record *rec);

@@ -3,7 +3,8 @@
  * Encoding 2's view of a record: the flow key (fields that stay constant
  * within a flow, stored once per flow and chunk) and the predicted fields
  * (stored only when the prediction misses). Every record field is in
- * exactly one of the two, except pad, which the format does not keep.
+ * exactly one of the two, except pad, which the format does not keep; in
+ * v3 sock_cookie is a predicted field too (it holds the socket reference).
  */
 #include <string.h>
 
@@ -16,7 +17,7 @@ const uint8_t colz_width[CF_COUNT] = {
 	[CF_FLAGS] = 16,     [CF_TTL] = 8,        [CF_TOS] = 8,       [CF_IP_HLEN] = 8,
 	[CF_TCP_HLEN] = 8,   [CF_FRAG_OFF] = 16,  [CF_UDP_LEN] = 16,  [CF_ICMP_TYPE] = 8,
 	[CF_ICMP_CODE] = 8,  [CF_ICMP_ID] = 16,   [CF_ICMP_SEQ] = 16, [CF_MARK] = 32,
-	[CF_DROPS] = 32,
+	[CF_DROPS] = 32,     [CF_SOCK] = 16,
 };
 
 void colz_fields_get(const struct tcrec_record *r, uint32_t *v)
@@ -42,6 +43,7 @@ void colz_fields_get(const struct tcrec_record *r, uint32_t *v)
 	v[CF_ICMP_SEQ] = r->icmp_seq;
 	v[CF_MARK] = r->mark;
 	v[CF_DROPS] = r->drops;
+	v[CF_SOCK] = (uint16_t)r->sock_cookie;
 }
 
 /* v[] holds values already reduced to each field's width. */
@@ -68,6 +70,7 @@ void colz_fields_put(const uint32_t *v, struct tcrec_record *r)
 	r->icmp_seq = (uint16_t)v[CF_ICMP_SEQ];
 	r->mark = v[CF_MARK];
 	r->drops = v[CF_DROPS];
+	r->sock_cookie = v[CF_SOCK];
 }
 
 /* Key layout (FORMAT.md): ifindex, saddr, daddr, smac, dmac, ethertype,

@@ -35,6 +35,7 @@ struct colz_enc {
 	int64_t last;      /* flow of the previous record, -1 at chunk start */
 	uint32_t snap;
 	uint32_t room;     /* records every column but CC_BYTES has room for */
+	int nf, ncol;      /* fields and columns: v3 adds CF_SOCK and CC_SOCK */
 	struct col_buf out;
 };
 
@@ -44,12 +45,14 @@ struct colz_enc {
  * CC_KEYS, and its packet bytes to CC_BYTES, checked on its own. */
 #define COLZ_RESERVE_BATCH 256
 
-static void *colz_new(void)
+static void *colz_new(int socks)
 {
 	struct colz_enc *e = calloc(1, sizeof(*e));
 
 	if (!e)
 		return NULL;
+	e->nf = socks ? CF_COUNT : COLZ_NFIELD_V2;
+	e->ncol = socks ? COLZ_NCOL : COLZ_NCOL_V2;
 	e->hash_mask = 1023;
 	e->hash = calloc(e->hash_mask + 1, sizeof(*e->hash));
 	if (!e->hash) {
@@ -230,7 +233,9 @@ static int colz_add(void *st, const struct tcrec_record *rec, const void *bytes)
 	col_put_varint(&e->col[CC_FLOW], code);
 
 	colz_fields_get(rec, cur);
-	for (int f = 0; f < CF_COUNT; f++) {
+	if (e->nf == COLZ_NFIELD_V2)
+		cur[CF_SOCK] = 0;
+	for (int f = 0; f < e->nf; f++) {
 		uint32_t d = (cur[f] - colz_predict(f, p, cur, e->snap)) & colz_wmask(f);
 
 		if (d) {
@@ -238,7 +243,7 @@ static int colz_add(void *st, const struct tcrec_record *rec, const void *bytes)
 			int32_t s = (int32_t)(d << sh) >> sh; /* sign-extend from the width */
 
 			mask |= 1u << f;
-			col_put_varint(&e->col[CC_FIELD0 + f],
+			col_put_varint(&e->col[colz_col(f)],
 				       (COLZ_STORE_VALUE >> f & 1) ? cur[f] : zigzag64(s));
 		}
 	}
@@ -259,7 +264,7 @@ static int colz_add(void *st, const struct tcrec_record *rec, const void *bytes)
 static size_t colz_size(const void *st)
 {
 	const struct colz_enc *e = st;
-	size_t s = COLZ_HDR_SIZE + (size_t)e->n * 3; /* times: a guess until finish */
+	size_t s = COLZ_HDR_SIZE(e->ncol) + (size_t)e->n * 3; /* times: a guess until finish */
 
 	for (int c = 0; c < COLZ_NCOL; c++)
 		s += e->col[c].len;
@@ -311,7 +316,7 @@ static int colz_finish(void *st, const uint8_t **raw, size_t *len)
 {
 	struct colz_enc *e = st;
 	uint64_t unit;
-	size_t total = COLZ_HDR_SIZE;
+	size_t total = COLZ_HDR_SIZE(e->ncol);
 	uint8_t *o;
 	int err;
 
@@ -321,7 +326,7 @@ static int colz_finish(void *st, const uint8_t **raw, size_t *len)
 	err = time_column(e, &unit);
 	if (err)
 		return err;
-	for (int c = 0; c < COLZ_NCOL; c++) {
+	for (int c = 0; c < e->ncol; c++) {
 		if (e->col[c].len > UINT32_MAX)
 			return -EOVERFLOW;
 		total += e->col[c].len;
@@ -333,10 +338,10 @@ static int colz_finish(void *st, const uint8_t **raw, size_t *len)
 	o = e->out.p;
 	le64_put(o, e->ts[0]);
 	le64_put(o + 8, unit);
-	for (int c = 0; c < COLZ_NCOL; c++)
+	for (int c = 0; c < e->ncol; c++)
 		le32_put(o + 16 + 4 * c, (uint32_t)e->col[c].len);
-	e->out.len = COLZ_HDR_SIZE;
-	for (int c = 0; c < COLZ_NCOL; c++)
+	e->out.len = COLZ_HDR_SIZE(e->ncol);
+	for (int c = 0; c < e->ncol; c++)
 		col_put_bytes(&e->out, e->col[c].p, e->col[c].len);
 	*raw = e->out.p;
 	*len = e->out.len;
@@ -361,6 +366,7 @@ struct dec {
 	uint32_t snap;
 	uint64_t ts;
 	uint64_t unit;
+	int nf, ncol;
 	const uint8_t *bytes_in;  /* the BYTES column in the payload */
 	uint8_t *bytes_out;       /* its copy, where the XOR is undone */
 };
@@ -424,19 +430,19 @@ static int dec_record(struct dec *d, uint32_t i, struct tcrec_record *r, const u
 	if (dec_flow_ref(d, i, &fl, why, whylen))
 		return -1;
 	if (col_get_varint(&d->col[CC_TIME], &step, 10) ||
-	    col_get_varint(&d->col[CC_MASK], &mask, 5) || mask >> CF_COUNT) {
+	    col_get_varint(&d->col[CC_MASK], &mask, 5) || mask >> d->nf) {
 		snprintf(why, whylen, "record %u: time or mask column ends or is malformed", i);
 		return -1;
 	}
 	d->ts += (uint64_t)unzigzag64(step) * d->unit;
-	for (int f = 0; f < CF_COUNT; f++) {
+	for (int f = 0; f < d->nf; f++) {
 		uint32_t pred = colz_predict(f, &fl->st, cur, d->snap);
 		uint64_t z;
 
 		cur[f] = pred;
 		if (!(mask >> f & 1))
 			continue;
-		if (col_get_varint(&d->col[CC_FIELD0 + f], &z, 5) || z > colz_wmask(f) ||
+		if (col_get_varint(&d->col[colz_col(f)], &z, 5) || z > colz_wmask(f) ||
 		    (!z && !(COLZ_STORE_VALUE >> f & 1))) {
 			snprintf(why, whylen, "record %u: field column %d ends or is malformed", i, f);
 			return -1;
@@ -472,9 +478,9 @@ static int dec_record(struct dec *d, uint32_t i, struct tcrec_record *r, const u
 
 static int dec_open(struct dec *d, const uint8_t *raw, size_t len, char *why, size_t whylen)
 {
-	size_t off = COLZ_HDR_SIZE;
+	size_t off = COLZ_HDR_SIZE(d->ncol);
 
-	if (len < COLZ_HDR_SIZE) {
+	if (len < off) {
 		snprintf(why, whylen, "payload of %zu bytes is shorter than its column table", len);
 		return -1;
 	}
@@ -484,7 +490,7 @@ static int dec_open(struct dec *d, const uint8_t *raw, size_t len, char *why, si
 		snprintf(why, whylen, "time unit 0");
 		return -1;
 	}
-	for (int c = 0; c < COLZ_NCOL; c++) {
+	for (int c = 0; c < d->ncol; c++) {
 		uint32_t n = le32_get(raw + 16 + 4 * c);
 
 		if (len - off < n) {
@@ -507,10 +513,11 @@ static int dec_open(struct dec *d, const uint8_t *raw, size_t len, char *why, si
 	return 0;
 }
 
-static int colz_decode(const uint8_t *raw, size_t len, uint32_t count, struct tclog_decoded *out,
-		       char *why, size_t whylen)
+static int colz_decode(const uint8_t *raw, size_t len, uint32_t count, int socks,
+		       struct tclog_decoded *out, char *why, size_t whylen)
 {
-	struct dec d = { 0 };
+	struct dec d = { .nf = socks ? CF_COUNT : COLZ_NFIELD_V2,
+			 .ncol = socks ? COLZ_NCOL : COLZ_NCOL_V2 };
 	size_t blen;
 	int err;
 
@@ -551,7 +558,7 @@ static int colz_decode(const uint8_t *raw, size_t len, uint32_t count, struct tc
 		}
 	}
 	free(d.flows);
-	for (int c = 0; c < COLZ_NCOL; c++)
+	for (int c = 0; c < d.ncol; c++)
 		if (d.col[c].p != d.col[c].end) {
 			snprintf(why, whylen, "column %d has %zu bytes left after %u records", c,
 				 (size_t)(d.col[c].end - d.col[c].p), count);

@@ -15,7 +15,7 @@
 #define COLZ_KEY_SIZE 69   /* flow key bytes in the KEYS column */
 #define COLZ_KEY_PAD 72    /* in memory: whole 64-bit words for hashing */
 #define COLZ_RECENT 16     /* flow codes below this index the recency list */
-#define COLZ_HDR_SIZE (16 + 4 * COLZ_NCOL)
+#define COLZ_HDR_SIZE(ncol) (16 + 4 * (size_t)(ncol))
 
 /* Predicted fields, in mask-bit and column order. */
 enum colz_field {
@@ -40,18 +40,28 @@ enum colz_field {
 	CF_ICMP_SEQ,
 	CF_MARK,
 	CF_DROPS,
+	CF_SOCK,   /* v3: the socket reference (rec->sock_cookie inside the codecs) */
 	CF_COUNT
 };
+#define COLZ_NFIELD_V2 CF_SOCK /* v1, v2 payloads: the fields before CF_SOCK */
 
 enum colz_column {
 	CC_FLOW,
 	CC_KEYS,
 	CC_TIME,
 	CC_MASK,
-	CC_FIELD0, /* CF_COUNT field columns follow */
-	CC_BYTES = CC_FIELD0 + CF_COUNT,
+	CC_FIELD0, /* COLZ_NFIELD_V2 field columns follow */
+	CC_BYTES = CC_FIELD0 + COLZ_NFIELD_V2,
+	CC_SOCK,   /* v3: CF_SOCK's column, after the bytes so v2's columns keep their place */
 	COLZ_NCOL
 };
+#define COLZ_NCOL_V2 CC_SOCK
+
+/* The column of field f. */
+static inline int colz_col(int f)
+{
+	return f == CF_SOCK ? CC_SOCK : CC_FIELD0 + f;
+}
 
 /* Fields whose misses store the new value rather than the difference:
  * categories and lengths that come back to a few values, which zstd finds

@@ -50,8 +50,7 @@ void tclog_record_put(uint8_t o[TCLOG_RECORD_SIZE], const struct tcrec_record *r
 	o[123] = r->tcp_hlen;
 	o[124] = r->icmp_type;
 	o[125] = r->icmp_code;
-	o[126] = 0; /* padding is always written as zero */
-	o[127] = 0;
+	le16_put(o + 126, (uint16_t)r->sock_cookie); /* the socket reference; pad before v3 */
 }
 
 void tclog_record_get(const uint8_t o[TCLOG_RECORD_SIZE], struct tcrec_record *r)
@@ -95,6 +94,7 @@ void tclog_record_get(const uint8_t o[TCLOG_RECORD_SIZE], struct tcrec_record *r
 	r->icmp_code = o[125];
 	r->pad[0] = 0;
 	r->pad[1] = 0;
+	r->sock_cookie = le16_get(o + 126);
 }
 
 struct fields_enc {
@@ -103,8 +103,9 @@ struct fields_enc {
 	size_t cap;
 };
 
-static void *fields_new(void)
+static void *fields_new(int socks)
 {
+	(void)socks; /* the reference has its place in every record */
 	return calloc(1, sizeof(struct fields_enc));
 }
 
@@ -160,8 +161,8 @@ static int fields_finish(void *st, const uint8_t **raw, size_t *len)
 	return 0;
 }
 
-static int fields_decode(const uint8_t *raw, size_t len, uint32_t count, struct tclog_decoded *out,
-			 char *why, size_t whylen)
+static int fields_decode(const uint8_t *raw, size_t len, uint32_t count, int socks,
+			 struct tclog_decoded *out, char *why, size_t whylen)
 {
 	size_t off = 0;
 	char what[96];
@@ -185,6 +186,8 @@ static int fields_decode(const uint8_t *raw, size_t len, uint32_t count, struct 
 			return -1;
 		}
 		tclog_record_get(raw + off, r);
+		if (!socks)
+			r->sock_cookie = 0; /* pad, which readers ignore before v3 */
 		off += TCLOG_RECORD_SIZE;
 		if (tclog_record_check(r, what, sizeof(what))) {
 			snprintf(why, whylen, "record %u: %s", i, what);

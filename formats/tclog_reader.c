@@ -194,6 +194,76 @@ const struct tclog_header *tclog_reader_header(const struct tclog_reader *r)
 	return &r->hdr;
 }
 
+/* v3: the records' references (in sock_cookie, from the codec) become
+ * their sockets' cookies, the references go to r->sref, and sockets whose
+ * tuple is their first record's get it. 0, -1 with why, or -ENOMEM. */
+static int resolve_socks(struct tclog_reader *r, char *why, size_t whylen)
+{
+	if (r->dec.n > r->sref_cap) {
+		uint16_t *p = realloc(r->sref, (size_t)r->dec.n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		r->sref = p;
+		r->sref_cap = r->dec.n;
+	}
+	for (uint32_t i = 0; i < r->dec.n; i++) {
+		struct tcrec_record *rec = &r->dec.recs[i];
+		uint64_t ref = rec->sock_cookie;
+
+		if (ref > r->socks.n) {
+			snprintf(why, whylen, "record %u: socket reference %llu past the %u entries of the "
+				 "chunk's socket table", i, (unsigned long long)ref, r->socks.n);
+			return -1;
+		}
+		r->sref[i] = (uint16_t)ref;
+		rec->sock_cookie = 0;
+		if (!ref)
+			continue;
+		struct tclog_sock *s = &r->socks.v[ref - 1];
+
+		if (s->family == TCLOG_SOCK_TUPLE_FIRST && !(rec->flags & (TCREC_F_IPV4 | TCREC_F_IPV6))) {
+			snprintf(why, whylen, "record %u: not IP, yet the tuple of its socket %llu",
+				 i, (unsigned long long)ref);
+			return -1;
+		}
+		if (s->family == TCLOG_SOCK_TUPLE_FIRST)
+			tclog_sock_tuple_from(s, rec);
+		rec->sock_cookie = s->cookie;
+	}
+	for (uint32_t k = 0; k < r->socks.n; k++)
+		if (r->socks.v[k].family == TCLOG_SOCK_TUPLE_FIRST) {
+			snprintf(why, whylen, "socket table: socket %u takes its tuple from a record, none "
+				 "refers to it", k);
+			return -1;
+		}
+	return 0;
+}
+
+/* Decodes r->raw: v3's socket table, then the records. 0, -1 with why, or
+ * -ENOMEM. */
+static int decode_chunk(struct tclog_reader *r, const struct tclog_codec *codec,
+			const struct tclog_chunk_hdr *ch, char *why, size_t whylen)
+{
+	int socks = r->version >= TCLOG_VERSION_V3, rc;
+	size_t used = 0;
+
+	r->socks.n = 0;
+	if (socks) {
+		rc = tclog_socktab_decode(r->raw, ch->raw_size, ch->records, &r->socks, &used, why,
+					  whylen);
+		if (rc)
+			return rc;
+	}
+	rc = codec->decode(r->raw + used, ch->raw_size - used, ch->records, socks, &r->dec, why,
+			   whylen);
+	if (!rc && socks)
+		rc = resolve_socks(r, why, whylen);
+	if (rc)
+		r->socks.n = 0;
+	return rc;
+}
+
 /* Decompresses and decodes the chunk whose header ch sits at r->pos. */
 static int load_chunk(struct tclog_reader *r, const struct tclog_chunk_hdr *ch, char *err,
 		      size_t errlen)
@@ -209,7 +279,7 @@ static int load_chunk(struct tclog_reader *r, const struct tclog_chunk_hdr *ch, 
 	}
 	if (tclog_rd_payload(r, r->pos, ch, why, sizeof(why), &where))
 		return tclog_rd_fail_at(r, where, why, err, errlen);
-	rc = codec->decode(r->raw, ch->raw_size, ch->records, &r->dec, why, sizeof(why));
+	rc = decode_chunk(r, codec, ch, why, sizeof(why));
 	if (rc == -ENOMEM)
 		return tclog_rd_fail_at(r, r->pos, "out of memory for the chunk's records", err, errlen);
 	if (rc)
@@ -315,6 +385,16 @@ int tclog_reader_next(struct tclog_reader *r, const struct tcrec_record **rec,
 	}
 }
 
+const struct tclog_sock *tclog_reader_sock(const struct tclog_reader *r)
+{
+	uint16_t ref;
+
+	if (r->version < TCLOG_VERSION_V3 || !r->cur || r->cur > r->dec.n)
+		return NULL;
+	ref = r->sref[r->cur - 1];
+	return ref && ref <= r->socks.n ? &r->socks.v[ref - 1] : NULL;
+}
+
 const char *tclog_reader_warning(const struct tclog_reader *r)
 {
 	return r->warning;
@@ -343,6 +423,9 @@ void tclog_reader_close(struct tclog_reader *r)
 		close(r->fd);
 	ZSTD_freeDCtx(r->dctx);
 	tclog_decoded_free(&r->dec);
+	free(r->socks.v);
+	free(r->socks.own);
+	free(r->sref);
 	free(r->comp);
 	free(r->raw);
 	free(r->idx);

@@ -17,6 +17,7 @@
 
 #include "formats/tclog.h"
 #include "tclog_codec.h"
+#include "tclog_socktab.h"
 #include "tclog_wire.h"
 
 #define MSG_MAX 512
@@ -61,6 +62,11 @@ struct tclog_reader {
 	size_t walk_k;     /* the next chunk's position in the trailer index */
 	struct tclog_decoded dec;
 	uint32_t cur;
+	/* v3: the socket table of the chunk in dec, and each record's
+	 * reference into it (0 = none, k = socks[k - 1]) */
+	struct tclog_rsocks socks;
+	uint16_t *sref;
+	uint32_t sref_cap;
 	uint8_t *comp;
 	size_t comp_cap;
 	uint8_t *raw;

@@ -13,4 +13,10 @@
 
 struct tclog_writer *tclog_writer_open_v1(const char *path, const struct tclog_header *hdr);
 
+/* A log of an older version (1, 2) for tools and tests, or the current one
+ * (3). Before v3 tclog_writer_append_sock stores records without their
+ * socket. NULL with errno EINVAL for a version this build cannot write. */
+struct tclog_writer *tclog_writer_open_version(const char *path, const struct tclog_header *hdr,
+					       unsigned version);
+
 #endif

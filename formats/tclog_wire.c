@@ -49,7 +49,7 @@ int tclog_header_encode(const struct tclog_header *h, unsigned version, uint8_t 
 	uint32_t max = version == TCLOG_VERSION_V1 ? TCLOG_V1_MAX_IFACES : TCREC_MAX_IFACES;
 	int err;
 
-	if ((version != TCLOG_VERSION && version != TCLOG_VERSION_V1) || h->n_ifaces > max)
+	if (version < TCLOG_VERSION_V1 || version > TCLOG_VERSION || h->n_ifaces > max)
 		return -EINVAL;
 	if (cap < off)
 		return -ENOSPC;
@@ -83,8 +83,8 @@ long tclog_header_peek(const uint8_t *buf, char *why, size_t whylen)
 
 	if (memcmp(buf, TCLOG_FILE_MAGIC, 8))
 		return fail(why, whylen, "not a tcrec log (bad magic)");
-	if (le16_get(buf + 8) != TCLOG_VERSION && le16_get(buf + 8) != TCLOG_VERSION_V1)
-		return fail(why, whylen, "unsupported log format version %u (this build reads 1 and %u)",
+	if (le16_get(buf + 8) < TCLOG_VERSION_V1 || le16_get(buf + 8) > TCLOG_VERSION)
+		return fail(why, whylen, "unsupported log format version %u (this build reads 1 to %u)",
 			    le16_get(buf + 8), TCLOG_VERSION);
 	len = le32_get(buf + 12);
 	/* Smallest header: fixed part, three empty strings, zero interfaces, CRC. */

@@ -13,7 +13,9 @@
 
 #include "formats/tclog.h"
 
-#define TCLOG_VERSION 2    /* what the writer writes */
+#define TCLOG_VERSION 3    /* what the writer writes */
+#define TCLOG_VERSION_V3 3 /* chunks of records carry a socket table and references */
+#define TCLOG_VERSION_V2 2 /* still read: no sockets */
 #define TCLOG_VERSION_V1 1 /* still read: records hold ifindexes, 32-byte interface entries */
 
 #define TCLOG_FILE_MAGIC "TCRECLOG"   /* 8 bytes at offset 0 */

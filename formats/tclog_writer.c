@@ -10,6 +10,9 @@
  * flush, which writes them as one interface chunk just before the chunk of
  * records: a record is never in the file before its interface, and adding
  * an interface does not cut a chunk of records short.
+ *
+ * Sockets (v3) go into the socket table of the chunk being built; the
+ * record keeps only its reference into it (tclog_writer_socks.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,7 @@
 #include "formats/tclog.h"
 #include "tclog_codec.h"
 #include "tclog_crc32c.h"
+#include "tclog_socktab.h"
 #include "tclog_v1.h"
 #include "tclog_wire.h"
 
@@ -35,7 +39,7 @@ struct tclog_writer {
 	bool broken;         /* rollback failed: the file does not end at a chunk boundary */
 	uint64_t off;        /* bytes on disk, always at a block boundary */
 	uint64_t records;    /* records accepted */
-	unsigned version;    /* TCLOG_VERSION, or TCLOG_VERSION_V1 for tools */
+	unsigned version;    /* TCLOG_VERSION, or an older one for tools */
 	uint32_t n_slots;    /* interface table size: counter slots in the trailer */
 	uint32_t slot_ifindex[TCLOG_V1_MAX_IFACES]; /* v1: records name ifindexes */
 	/* interfaces added since the last flush: slots n_slots - n_pif.. */
@@ -50,6 +54,7 @@ struct tclog_writer {
 
 	const struct tclog_codec *codec;
 	void *enc;
+	struct tclog_wsocks socks; /* v3: the chunk's socket table */
 	uint32_t chunk_records;
 	uint64_t chunk_first_ns;
 	uint64_t chunk_last_ns;
@@ -111,7 +116,7 @@ static int set_err(struct tclog_writer *w, int err)
 static int writer_setup(struct tclog_writer *w)
 {
 	w->codec = tclog_codec_find(TCLOG_ENC_COLUMNAR);
-	w->enc = w->codec->enc_new();
+	w->enc = w->codec->enc_new(w->version >= TCLOG_VERSION_V3);
 	w->cctx = ZSTD_createCCtx();
 	if (!w->enc || !w->cctx)
 		return -ENOMEM;
@@ -132,6 +137,7 @@ static void writer_free(struct tclog_writer *w)
 	free(w->idx);
 	free(w->idx_kind);
 	free(w->pif);
+	tclog_wsocks_free(&w->socks);
 	free(w);
 }
 
@@ -205,6 +211,16 @@ struct tclog_writer *tclog_writer_open_v1(const char *path, const struct tclog_h
 	return writer_open(path, hdr, TCLOG_VERSION_V1);
 }
 
+struct tclog_writer *tclog_writer_open_version(const char *path, const struct tclog_header *hdr,
+					       unsigned version)
+{
+	if (version < TCLOG_VERSION_V1 || version > TCLOG_VERSION) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return writer_open(path, hdr, version);
+}
+
 static uint64_t wall_ns(void)
 {
 	struct timespec ts;
@@ -266,7 +282,7 @@ int tclog_writer_set_encoding(struct tclog_writer *w, uint16_t encoding)
 		return 0;
 	if (w->chunk_records)
 		return -EBUSY; /* flush first: a chunk has one encoding */
-	enc = c->enc_new();
+	enc = c->enc_new(w->version >= TCLOG_VERSION_V3);
 	if (!enc)
 		return -ENOMEM;
 	w->codec->enc_free(w->enc);
@@ -275,22 +291,18 @@ int tclog_writer_set_encoding(struct tclog_writer *w, uint16_t encoding)
 	return 0;
 }
 
-int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, const void *bytes)
+/* The record, checked, with ref (0 or 1 + its socket table entry) in
+ * place of its cookie. 0 or -errno. */
+static int append_ref(struct tclog_writer *w, const struct tcrec_record *rec, const void *bytes,
+		      uint32_t ref)
 {
-	char why[96];
+	struct tcrec_record r = *rec;
 	int err;
 
-	if (!w || !rec || (rec->cap_len && !bytes))
-		return -EINVAL;
-	if (w->err)
-		return w->err;
-	/* A record outside the format's domain is the caller's bug, not a
-	 * broken file: refuse it without poisoning the writer. */
-	if (tclog_record_check(rec, why, sizeof(why)))
-		return -EINVAL;
-	err = w->codec->enc_add(w->enc, rec, bytes);
+	r.sock_cookie = ref;
+	err = w->codec->enc_add(w->enc, &r, bytes);
 	if (err)
-		return set_err(w, err);
+		return err;
 	if (!w->chunk_records || rec->ts_ns < w->chunk_first_ns)
 		w->chunk_first_ns = rec->ts_ns;
 	if (!w->chunk_records || rec->ts_ns > w->chunk_last_ns)
@@ -304,9 +316,59 @@ int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, 
 			w->pend[i][rec->dir == TCREC_DIR_OUT]++;
 			break;
 		}
-	if (w->codec->enc_size(w->enc) >= w->target || w->chunk_records >= TCLOG_CHUNK_RECORDS_MAX)
+	return 0;
+}
+
+static int flush_if_full(struct tclog_writer *w)
+{
+	size_t size = w->codec->enc_size(w->enc);
+
+	if (w->version >= TCLOG_VERSION_V3)
+		size += tclog_wsocks_size(&w->socks);
+	if (size >= w->target || w->chunk_records >= TCLOG_CHUNK_RECORDS_MAX)
 		return tclog_writer_flush(w);
 	return 0;
+}
+
+int tclog_writer_append(struct tclog_writer *w, const struct tcrec_record *rec, const void *bytes)
+{
+	return tclog_writer_append_sock(w, rec, bytes, NULL);
+}
+
+int tclog_writer_append_sock(struct tclog_writer *w, const struct tcrec_record *rec,
+			     const void *bytes, const struct tclog_sock *sock)
+{
+	uint32_t ref = 0;
+	int err, added = 0;
+	char why[96];
+
+	if (!w || !rec || (rec->cap_len && !bytes))
+		return -EINVAL;
+	if (w->err)
+		return w->err;
+	/* A record outside the format's domain is the caller's bug, not a
+	 * broken file: refuse it without poisoning the writer. */
+	if (tclog_record_check(rec, why, sizeof(why)) ||
+	    (sock && (sock->cookie != rec->sock_cookie || tclog_sock_check(sock))))
+		return -EINVAL;
+	/* before v3 a log has no place for sockets: the record goes alone */
+	if (sock && w->version >= TCLOG_VERSION_V3) {
+		err = tclog_wsocks_ref(&w->socks, sock, rec, &ref, &added);
+		if (err == -ENOSPC) {
+			err = tclog_writer_flush(w);
+			if (!err)
+				err = tclog_wsocks_ref(&w->socks, sock, rec, &ref, &added);
+		}
+		if (err)
+			return set_err(w, err);
+	}
+	err = append_ref(w, rec, bytes, ref);
+	if (err) {
+		if (added)
+			tclog_wsocks_unadd(&w->socks); /* no entry without its record */
+		return set_err(w, err);
+	}
+	return flush_if_full(w);
 }
 
 static int index_reserve(struct tclog_writer *w)
@@ -423,6 +485,8 @@ int tclog_writer_flush(struct tclog_writer *w)
 	if (!w->chunk_records)
 		return 0;
 	err = w->codec->enc_finish(w->enc, &raw, &raw_len);
+	if (!err && w->version >= TCLOG_VERSION_V3)
+		err = tclog_wsocks_payload(&w->socks, raw, raw_len, &raw, &raw_len);
 	if (err)
 		return set_err(w, err);
 	ch.encoding = w->codec->id;
@@ -442,6 +506,7 @@ int tclog_writer_flush(struct tclog_writer *w)
 			w->pend[i][d] = 0;
 		}
 	w->codec->enc_reset(w->enc);
+	tclog_wsocks_reset(&w->socks);
 	w->chunk_records = 0;
 	return 0;
 }

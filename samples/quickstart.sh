@@ -2,8 +2,8 @@
 # Installs the dependencies, builds tcrec, and records a real session: two
 # network namespaces joined by a veth pair, ping and iperf3 traffic between
 # them, tcrec recording one end. Then shows the log with tcrec print/stats and
-# the exported pcapng in tcpdump and tshark. Needs root. Leaves nothing behind
-# but the build and ./tcrec-demo/.
+# the exported pcapng in tcpdump and tshark, with the process of each
+# packet. Needs root. Leaves nothing behind but the build and ./tcrec-demo/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -67,5 +67,12 @@ tcpdump -nn -r "$pcap" 2>/dev/null | sed -n 1,5p
 echo
 echo "== tshark -r $pcap (first 5 lines)"
 tshark -r "$pcap" 2>/dev/null | sed -n 1,5p
+echo
+echo "== each packet names its process: tshark -r $pcap -Y 'frame.comment contains \"comm=iperf3\"' (first 3 lines, then the count)"
+tshark -r "$pcap" -Y 'frame.comment contains "comm=iperf3"' 2>/dev/null | sed -n 1,3p
+tshark -r "$pcap" -Y 'frame.comment contains "comm=iperf3"' 2>/dev/null | wc -l
+echo
+echo "== tcrec print --comm iperf3 $log (first 3 lines)"
+"$tcrec" print --comm iperf3 "$log" | sed -n 1,3p
 echo
 echo "Open $pcap in Wireshark, or try: $tcrec print --json $log | head"

@@ -17,6 +17,8 @@
 #include "logging.h"
 #include "attach.h"
 #include "capture.h"
+#include "owner_table.h"
+#include "sock_owner.h"
 #include "tcrec_capture.skel.h"
 
 #define VERIFIER_TAIL_LINES 12
@@ -33,6 +35,8 @@ struct capture {
 	bool single;
 	bool multi_ns;
 	struct capture_ns_runner ns;
+	struct owner *owner;          /* NULL: packets are not tied to sockets */
+	struct owner_table *owners;
 	struct slot_key slots[TCREC_MAX_IFACES];
 };
 
@@ -145,6 +149,31 @@ static int check_netns_cookie(const struct capture_shape *shape, bool *use)
 	return -EOPNOTSUPP;
 }
 
+/* Loads the socket owner programs and gives the capture programs their
+ * socket marks. Without them the recording goes on without processes,
+ * unless --cgroup needs them. */
+static int load_owner(struct capture *c, const struct record_opts *o)
+{
+	struct tcrec_capture *skel = c->skel;
+	int err = owner_load(o->cgroup, &c->owner);
+
+	if (!err)
+		err = bpf_map__reuse_fd(skel->maps.sock_marks, owner_marks_fd(c->owner));
+	if (!err && !(c->owners = owner_table_new(c->owner)))
+		err = -errno;
+	if (err) {
+		owner_destroy(c->owner);
+		c->owner = NULL;
+		if (o->cgroup)
+			return err;
+		pr_warn("recording without processes");
+		return 0;
+	}
+	skel->rodata->attribute_sockets = 1;
+	skel->rodata->keep_selected_only = o->cgroup != NULL;
+	return 0;
+}
+
 int capture_load(const struct record_opts *o, struct tclog_header *hdr,
 		 const struct capture_shape *shape, struct capture **out)
 {
@@ -184,11 +213,16 @@ int capture_load(const struct record_opts *o, struct tclog_header *hdr,
 			goto fail;
 		}
 	}
+	if (!o->no_process && (err = load_owner(c, o)))
+		goto fail;
 	err = tcrec_capture__load(skel);
 	if (err) {
 		explain_load_error(err);
 		goto fail;
 	}
+	/* sockets are marked from before the first packet is seen */
+	if (c->owner && (err = owner_start(c->owner)))
+		goto fail;
 	*out = c;
 	return 0;
 fail:
@@ -370,6 +404,11 @@ uint32_t capture_n_ifaces(const struct capture *c)
 	return c->hdr->n_ifaces;
 }
 
+struct owner_table *capture_owners(const struct capture *c)
+{
+	return c->owners;
+}
+
 void capture_detach(struct capture *c)
 {
 	if (!c)
@@ -390,5 +429,7 @@ void capture_destroy(struct capture *c)
 		return;
 	capture_detach(c);
 	tcrec_capture__destroy(c->skel);
+	owner_table_free(c->owners);
+	owner_destroy(c->owner);
 	free(c);
 }

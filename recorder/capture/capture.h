@@ -77,6 +77,10 @@ const struct tclog_iface *capture_iface(const struct capture *c, uint32_t slot);
 /* Number of interface slots (live and gone). */
 uint32_t capture_n_ifaces(const struct capture *c);
 
+/* Who owns the packets' sockets, or NULL (--no-process, or the kernel
+ * cannot tell). */
+struct owner_table *capture_owners(const struct capture *c);
+
 /* Takes the programs off every hook (reverse order); idempotent. */
 void capture_detach(struct capture *c);
 

@@ -12,6 +12,7 @@
 
 #include "logging.h"
 #include "capture_clock.h"
+#include "owner_table.h"
 
 #define NSEC 1000000000ull
 /* The kernel side wakes us only for a backlog (wakeup_bytes): this is how
@@ -43,6 +44,8 @@ void capture_install_signals(void)
 
 struct drain {
 	struct record_sink *sink;
+	const struct capture *c;
+	struct owner_table *owners;
 	int64_t clock_off;
 	uint64_t limit;
 	uint64_t last_flush;
@@ -80,7 +83,17 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	rec.ts_ns = (uint64_t)((int64_t)rec.ts_ns + d->clock_off);
-	int err = d->sink->write(d->sink, &rec, (const char *)data + sizeof(rec));
+	const struct tclog_sock *sock = NULL;
+	if (d->owners) {
+		const struct tclog_iface *ifc = rec.ifindex < capture_n_ifaces(d->c)
+							? capture_iface(d->c, rec.ifindex)
+							: NULL;
+
+		sock = owner_table_resolve(d->owners, &rec, ifc ? ifc->netns_ino : 0);
+	} else {
+		rec.sock_cookie = 0;
+	}
+	int err = d->sink->write(d->sink, &rec, (const char *)data + sizeof(rec), sock);
 	if (err) {
 		d->st->sink_err = err;
 		return err;
@@ -117,6 +130,8 @@ int capture_drain(struct capture *c, struct iface_follow *f, struct record_sink 
 	uint64_t start = capture_clock_ns(CLOCK_MONOTONIC);
 	struct drain d = {
 		.sink = sink,
+		.c = c,
+		.owners = capture_owners(c),
 		.clock_off = clock_off,
 		.limit = o->count,
 		.last_flush = start,

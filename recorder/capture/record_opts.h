@@ -47,6 +47,8 @@ struct record_opts {
 	uint32_t rotate_secs;    /* -G; 0 = no time rotation */
 	uint32_t max_files;      /* -W; 0 = no limit */
 	uint32_t flush_ms;       /* --flush-ms; 0 = the default (1000) */
+	bool no_process;         /* --no-process: packets are not tied to sockets */
+	const char *cgroup;      /* --cgroup PATH: only that cgroup's packets; NULL = all */
 	const char *run_as;      /* -Z USER, NULL = stay */
 	uid_t run_uid;           /* -Z's user and group, -1 = none */
 	gid_t run_gid;

@@ -20,8 +20,10 @@ struct sink_counters {
 };
 
 struct record_sink {
-	/* One record and its rec->cap_len bytes. 0 or -errno. */
-	int (*write)(struct record_sink *s, const struct tcrec_record *rec, const void *bytes);
+	/* One record and its rec->cap_len bytes; sock (NULL = none) owns
+	 * rec->sock_cookie. 0 or -errno. */
+	int (*write)(struct record_sink *s, const struct tcrec_record *rec, const void *bytes,
+		     const struct tclog_sock *sock);
 	/* Makes what was written so far durable in the output (a chunk). */
 	int (*flush)(struct record_sink *s);
 	/* Final counters (may be NULL), close, free s; *stored: the records the

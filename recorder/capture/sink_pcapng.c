@@ -43,14 +43,15 @@ static int note_err(struct sink_pcapng *s, int err)
 	return err;
 }
 
-static int pcapng_write(struct record_sink *base, const struct tcrec_record *rec, const void *bytes)
+static int pcapng_write(struct record_sink *base, const struct tcrec_record *rec, const void *bytes,
+			const struct tclog_sock *sock)
 {
 	struct sink_pcapng *s = (struct sink_pcapng *)base;
 	int id = iface_id(s, rec->ifindex);
 	if (id < 0)
 		id = 0; /* the kernel only reports interfaces it was given; keep the packet */
 	s->last_ns = rec->ts_ns;
-	return note_err(s, export_writer_packet(s->w, (uint32_t)id, rec, bytes));
+	return note_err(s, export_writer_packet_sock(s->w, (uint32_t)id, rec, bytes, sock));
 }
 
 static int pcapng_flush(struct record_sink *base)

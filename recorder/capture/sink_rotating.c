@@ -397,14 +397,15 @@ static int rot_tick(struct record_sink *s, uint64_t wall_ns)
 	return 0;
 }
 
-static int rot_write(struct record_sink *s, const struct tcrec_record *rec, const void *bytes)
+static int rot_write(struct record_sink *s, const struct tcrec_record *rec, const void *bytes,
+		     const struct tclog_sock *sock)
 {
 	struct rot *r = (struct rot *)s;
 	int err = rot_tick(s, rec->ts_ns);
 
 	if (err)
 		return err > 0 ? 0 : err;
-	err = retry_after_enospc(r, tclog_writer_append(r->w, rec, bytes));
+	err = retry_after_enospc(r, tclog_writer_append_sock(r->w, rec, bytes, sock));
 	if (err)
 		return err;
 	if (r->o->rotate_bytes && tclog_writer_bytes(r->w) >= r->o->rotate_bytes) {

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "cli_iface.h"
+#include "cli_proc.h"
 #include "logging.h"
 #include "diff/diff_engine.h"
 #include "diff/diff_json.h"
@@ -16,6 +17,7 @@
 #include "diff/diff_report.h"
 #include "diff/diff_source.h"
 #include "read/iface_select.h"
+#include "read/proc_select.h"
 
 /* Exit status of diff(1): 0 same, 1 different, 2 trouble. */
 enum { DIFF_SAME = 0, DIFF_DIFFERENT = 1, DIFF_TROUBLE = 2 };
@@ -29,7 +31,8 @@ static const char *const CMD = "diff";
 static const char diff_help[] =
 	"Usage: tcrec diff A B [--json] [--window MS] [--clock-offset MS]\n"
 	"                  [--write-unmatched OUT.pcapng] [--packets] [--top N]\n"
-	"                  [--interface NS/IF]... [FILTER]\n"
+	"                  [--interface NS/IF]... [--by-process] [--pid N] [--comm NAME]\n"
+	"                  [--cgroup PATH] [--container ID] [FILTER]\n"
 	"\n"
 	"Compares two captures of the same traffic taken at two points (A upstream, B\n"
 	"downstream): which packets of A never reached B (lost), which packets of B\n"
@@ -76,6 +79,20 @@ static const char diff_help[] =
 	"                       whole, with a warning.\n"
 	"                       One that names no interface of an input: a warning\n"
 	"                       naming the input\n"
+	"  --by-process         also group A's packets by process: per owner (comm:pid,\n"
+	"                       - for none) its packets, lost, matched and the mean\n"
+	"                       and largest delay. A packet counts for the owner of\n"
+	"                       its flow's first A packet that has one (fragments\n"
+	"                       too). A must be a tcrec log\n"
+	"  --pid N              only packets of sockets of process N (thread group id,\n"
+	"                       as the host sees it), in both inputs; repeatable\n"
+	"  --comm NAME          only packets of sockets of processes named NAME (comm,\n"
+	"                       at most 15 characters); a shell glob ('curl*') works\n"
+	"  --cgroup PATH        only packets of sockets in cgroup v2 PATH or below it\n"
+	"  --container ID       only packets of sockets in the container whose id\n"
+	"                       starts with ID (podman, docker, containerd; pod<UID>)\n"
+	"                       These four need tcrec logs on both sides: a pcap or\n"
+	"                       pcapng does not say which process a packet belongs to\n"
 	"  -h, --help           this help\n"
 	"  FILTER               pcap-filter expression applied to both inputs as they are\n"
 	"                       read; on metadata-only tcrec records it sees headers\n"
@@ -95,12 +112,15 @@ static const char diff_help[] =
 	"incomplete when it is cut short, damaged, or a log without its trailer;\n"
 	"trouble is a bad option or an unreadable input.\n"
 	"\n"
+	CLI_PROC_HELP_SECTION
+	"\n"
 	"Examples:\n"
 	"  tcrec diff pod.tclog node.pcap                 summary\n"
 	"  tcrec diff a.pcapng b.pcapng udp port 53       only DNS\n"
 	"  tcrec diff client/ server/ --clock-offset -3.2 --json\n"
 	"  tcrec diff a.pcap b.pcap --write-unmatched missing.pcapng && echo same\n"
 	"  tcrec diff node.tclog pod.tclog --interface 'web/eth0' --interface veth1\n"
+	"  tcrec diff node.tclog pod.tclog --by-process --comm 'nginx*'\n"
 	"\n"
 	"Exit status: 0 same packets, 1 differences or an input incomplete, 2 trouble.\n";
 
@@ -109,6 +129,8 @@ struct diff_opts {
 	const char *unmatched;
 	struct read_filter *filter;
 	struct iface_select *sel; /* --interface */
+	struct proc_select *proc; /* --pid, --comm, --cgroup, --container */
+	bool by_process;
 	uint64_t window_ms;
 	int64_t offset_ns;
 	uint64_t top;
@@ -144,7 +166,7 @@ static int parse_operands(int argc, char **argv, struct diff_opts *o)
 
 static int parse_args(int argc, char **argv, struct diff_opts *o)
 {
-	enum { O_JSON = 256, O_WINDOW, O_OFFSET, O_UNMATCHED, O_PACKETS, O_TOP, O_IFACE };
+	enum { O_JSON = 256, O_WINDOW, O_OFFSET, O_UNMATCHED, O_PACKETS, O_TOP, O_IFACE, O_BYPROC };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "window", required_argument, NULL, O_WINDOW },
@@ -153,6 +175,8 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 		{ "packets", no_argument, NULL, O_PACKETS },
 		{ "top", required_argument, NULL, O_TOP },
 		{ "interface", required_argument, NULL, O_IFACE },
+		{ "by-process", no_argument, NULL, O_BYPROC },
+		CLI_PROC_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -162,6 +186,11 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 	o->top = DIFF_TOP_DEFAULT;
 	optind = 1;
 	while ((c = cli_next_option(CMD, argc, argv, "h", longopts)) != -1) {
+		int p = cli_proc_option(CMD, c, optarg, &o->proc);
+		if (p < 0)
+			return EXIT_USAGE;
+		if (p)
+			continue;
 		switch (c) {
 		case O_JSON:
 			o->json = true;
@@ -183,6 +212,9 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 			break;
 		case O_PACKETS:
 			o->packets = true;
+			break;
+		case O_BYPROC:
+			o->by_process = true;
 			break;
 		case O_TOP:
 			if (parse_u64(CMD, "--top", optarg, 0, UINT32_MAX, &o->top) < 0)
@@ -207,7 +239,8 @@ static struct diff_engine *start(const struct diff_opts *o)
 	for (int i = 0; i < 2; i++) {
 		if (diff_src_open(o->path[i], o->filter, o->unmatched != NULL, &src[i], err,
 				  sizeof(err)) < 0 ||
-		    diff_src_set_select(src[i], o->sel, err, sizeof(err)) < 0) {
+		    diff_src_set_select(src[i], o->sel, err, sizeof(err)) < 0 ||
+		    diff_src_set_proc(src[i], o->proc, err, sizeof(err)) < 0) {
 			pr_warn("%s", err);
 			diff_src_close(src[0]);
 			if (i)
@@ -222,6 +255,7 @@ static struct diff_engine *start(const struct diff_opts *o)
 		.unmatched = o->unmatched,
 		.listing = o->packets ? stdout : NULL,
 		.listing_json = o->json,
+		.by_process = o->by_process,
 	};
 	struct diff_engine *e = diff_engine_new(src, &cfg, err, sizeof(err));
 	if (!e)
@@ -273,5 +307,6 @@ out:
 	diff_engine_free(e);
 	read_filter_close(o.filter);
 	iface_select_free(o.sel);
+	proc_select_free(o.proc);
 	return rc;
 }

@@ -12,16 +12,19 @@
 #include "cli.h"
 #include "commands.h"
 #include "cli_iface.h"
+#include "cli_proc.h"
 #include "cli_time.h"
 #include "logging.h"
 #include "formats/export_writer.h"
 #include "read/iface_select.h"
 #include "read/log_input.h"
+#include "read/proc_select.h"
 #include "filter/read_filter.h"
 
 static const char *const export_help =
 	"Usage: tcrec export LOG... -o OUT [--since T] [--until T]\n"
-	"                    [--interface NS/IF]... [--strict] [-q] [FILTER]\n"
+	"                    [--interface NS/IF]... [--pid N] [--comm NAME]\n"
+	"                    [--cgroup PATH] [--container ID] [--strict] [-q] [FILTER]\n"
 	"\n"
 	"Writes the packets of one or more logs, merged by time, to OUT:\n"
 	"  OUT.pcapng      pcapng: one interface block per (host, network namespace,\n"
@@ -49,6 +52,12 @@ static const char *const export_help =
 	"the container, the `ip netns` name or ns<inode>; its description says\n"
 	"\"eth0 on HOST, netns blue (inode N), container web\" as far as known.\n"
 	"\n"
+	"A packet of a local socket carries its owner in pcapng as a packet comment,\n"
+	"as ptcpdump writes it: \"pid=N tid=N comm=NAME uid=N cgroup=PATH container=ID\"\n"
+	"(what is not known is left out; bytes outside printable ASCII become '?'),\n"
+	"so that Wireshark filters frame.comment contains \"comm=curl\". A pcap file\n"
+	"has no place for it.\n"
+	"\n"
 	"Options:\n"
 	"  -o, --output OUT  file to write (format from its extension)\n"
 	"  --since T         first time to include\n"
@@ -63,6 +72,13 @@ static const char *const export_help =
 	"                    in any namespace. Shell globs allowed; repeatable. Only\n"
 	"                    the interfaces taken get a block. One that names no\n"
 	"                    interface of the logs: a warning (exit 0)\n"
+	"  --pid N           only packets of sockets of process N (thread group id, as\n"
+	"                    the host sees it); repeat for more\n"
+	"  --comm NAME       only packets of sockets of processes named NAME (comm, at\n"
+	"                    most 15 characters); a shell glob ('curl*') works\n"
+	"  --cgroup PATH     only packets of sockets in cgroup v2 PATH or below it\n"
+	"  --container ID    only packets of sockets in the container whose id starts\n"
+	"                    with ID (podman, docker, containerd; pod<UID> for pods)\n"
 	"  --strict          stop at the first damaged chunk or unreadable file\n"
 	"  -q, --quiet       no progress line, no summary\n"
 	"  -h, --help        this help\n"
@@ -82,6 +98,8 @@ static const char *const export_help =
 	"--since/--until cuts the recording. Each packet still carries the drops\n"
 	"that happened just before it (epb_dropcount).\n"
 	"\n"
+	CLI_PROC_HELP_SECTION
+	"\n"
 	"Examples:\n"
 	"  tcrec export capture.tclog -o capture.pcapng\n"
 	"  tcrec export /var/log/tcrec/ -o slice.pcap \\\n"
@@ -90,6 +108,8 @@ static const char *const export_help =
 	"  tcrec export capture.tclog -o web.pcapng tcp port 443 and host 10.0.0.1\n"
 	"  tcrec export capture.tclog -o - | tshark -r - -Y tcp.analysis.retransmission\n"
 	"  tcrec export node.tclog --interface 'web/eth0' -o web.pcapng\n"
+	"  tcrec export node.tclog --comm curl -o curl.pcapng\n"
+	"  tcrec export n.tclog -o - | tshark -r - -Y 'frame.comment contains \"comm=nc\"'\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log or OUT not written, 2 usage.\n";
 
@@ -238,6 +258,7 @@ struct export_opts {
 	size_t n_logs;
 	struct read_filter *filter; /* NULL = none */
 	struct iface_select *sel;   /* --interface */
+	struct proc_select *proc;   /* --pid, --comm, --cgroup, --container */
 	int strict;
 };
 
@@ -251,12 +272,18 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "interface", required_argument, NULL, OPT_IFACE },
+		CLI_PROC_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 	optind = 1;
 	while ((c = cli_next_option("export", argc, argv, "o:qh", longopts)) != -1) {
+		int p = cli_proc_option("export", c, optarg, &o->proc);
+		if (p < 0)
+			return EXIT_USAGE;
+		if (p)
+			continue;
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -327,7 +354,7 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 				return -EIO;
 			}
 		}
-		int e = export_writer_packet(w, (uint32_t)id, pkt.rec, pkt.bytes);
+		int e = export_writer_packet_sock(w, (uint32_t)id, pkt.rec, pkt.bytes, pkt.sock);
 		if (e) {
 			pr_warn("%s: %s", out, strerror(-e));
 			return e;
@@ -454,6 +481,7 @@ static int export_run(const struct export_opts *o)
 	if (!in)
 		return EXIT_RUNTIME;
 	log_input_set_select(in, o->sel);
+	log_input_set_proc(in, o->proc);
 	int status = cli_time_range("export", in, o->since, o->until);
 	if (!status)
 		status = export_to(o, fmt, in, t0);
@@ -470,5 +498,6 @@ int cmd_export(int argc, char **argv)
 		rc = export_run(&o);
 	read_filter_close(o.filter);
 	iface_select_free(o.sel);
+	proc_select_free(o.proc);
 	return rc;
 }

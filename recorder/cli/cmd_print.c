@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "cli_iface.h"
+#include "cli_proc.h"
 #include "cli_time.h"
 #include "logging.h"
 #include "read/iface_name.h"
@@ -16,11 +17,15 @@
 #include "read/json_out.h"
 #include "read/log_input.h"
 #include "read/packet_text.h"
+#include "read/proc_select.h"
+#include "read/sock_label.h"
 #include "filter/read_filter.h"
 
 static const char print_help[] =
 	"Usage: tcrec print LOG... [--json] [-e] [--nano] [-c COUNT] [--since T]\n"
-	"                   [--until T] [--interface NS/IF]... [--strict] [-v] [FILTER]\n"
+	"                   [--until T] [--interface NS/IF]... [--no-process] [--pid N]\n"
+	"                   [--comm NAME] [--cgroup PATH] [--container ID] [--strict]\n"
+	"                   [-v] [FILTER]\n"
 	"       tcrec -r LOG... [FILTER]\n"
 	"\n"
 	"Print the packets of tcrec logs, one line per packet, in the words of\n"
@@ -31,6 +36,7 @@ static const char print_help[] =
 	"payload decoding need captured bytes (record with -s). When the logs hold\n"
 	"interfaces of more than one network namespace, the interface reads NS/IF\n"
 	"(blue/eth0), NS being the container, the `ip netns` name or ns<inode>.\n"
+	"A packet of a local socket ends with its owner, [comm:pid] (see Processes).\n"
 	"\n"
 	"FILTER is a tcpdump filter expression, compiled by libpcap as tcpdump does.\n"
 	"It runs on the captured bytes when the record has some, else on the headers\n"
@@ -53,7 +59,9 @@ static const char print_help[] =
 	"                  (hex) when the record carries packet bytes. ifindex is the\n"
 	"                  interface's own; netns (NS) and netns_ino follow ifname\n"
 	"                  when the log knows the namespace (recorded by tcrec 2+),\n"
-	"                  even with one namespace\n"
+	"                  even with one namespace. A packet of a local socket adds\n"
+	"                  pid, tid, comm, uid, cgroup, container and sock_cookie,\n"
+	"                  each when known\n"
 	"  -e              print MAC addresses, ethertypes and frame length (tcpdump -e)\n"
 	"  --nano          nanosecond timestamps (default: microseconds, as tcpdump)\n"
 	"  -c COUNT        stop after COUNT packets\n"
@@ -68,6 +76,8 @@ static const char print_help[] =
 	"                  ('veth*', 'web*/eth0'). Repeat for more. One that names no\n"
 	"                  interface of the logs selects nothing, with a warning on\n"
 	"                  stderr (exit 0, as a filter that matches nothing)\n"
+	"  --no-process    leave out the [comm:pid] of each line\n"
+	CLI_PROC_HELP_OPTIONS
 	"  --strict        stop at the first damaged chunk or unreadable file (see below)\n"
 	"  -v              say on stderr how many chunks were decompressed\n"
 	"  -n              accepted for tcpdump habits (addresses are never resolved)\n"
@@ -83,6 +93,8 @@ static const char print_help[] =
 	"the rest are printed, exit 1. With --strict, printing stops at the first\n"
 	"damage or unreadable file and the error names the file and offset (exit 1).\n"
 	"\n"
+	CLI_PROC_HELP_SECTION
+	"\n"
 	"Examples:\n"
 	"  tcrec print /var/log/tcrec/eth0.tclog\n"
 	"  tcrec -r /var/log/tcrec/              # every rotated file, in time order\n"
@@ -91,6 +103,7 @@ static const char print_help[] =
 	"  tcrec print cap.tclog 'tcp[tcpflags] & tcp-syn != 0 and port 443'\n"
 	"  tcrec print cap.tclog --json | jq 'select(.dport == 443)'\n"
 	"  tcrec print cap.tclog --interface web/eth0 --interface 'blue/veth*'\n"
+	"  tcrec print cap.tclog --comm curl --comm 'python*' 'tcp port 443'\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n";
 
@@ -100,6 +113,8 @@ struct print_opts {
 	uint64_t count; /* 0 = all */
 	struct read_filter *filter; /* NULL = every packet */
 	struct iface_select *sel;   /* --interface */
+	struct proc_select *proc;   /* --pid, --comm, --cgroup, --container */
+	bool no_process;
 	const char *since, *until;
 	bool strict;
 	char **logs;
@@ -116,12 +131,12 @@ static void put_json(const struct log_packet *pkt)
 		ji.netns_ino = pkt->iface->netns_ino;
 		ji.netns = tclog_iface_ns_label(pkt->iface, ns, sizeof(ns));
 	}
-	json_put_record_on(stdout, pkt->rec, pkt->bytes, &ji);
+	json_put_packet(stdout, pkt->rec, pkt->bytes, &ji, pkt->sock);
 }
 
 static int print_packets(struct log_input *in, const struct print_opts *o)
 {
-	char err[512], line[4096], name[IFACE_NAME_MAX];
+	char err[512], line[4096], name[IFACE_NAME_MAX], owner[SOCK_LABEL_MAX];
 	struct log_packet pkt;
 	uint64_t n = 0;
 	int rc = 0;
@@ -136,7 +151,10 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 								  name, sizeof(name))
 						       : NULL;
 			packet_text_format(line, sizeof(line), pkt.rec, pkt.bytes, ifname, &o->text);
-			puts(line);
+			if (pkt.sock && !o->no_process)
+				printf("%s [%s]\n", line, sock_label(owner, sizeof(owner), pkt.sock));
+			else
+				puts(line);
 		}
 		n++;
 	}
@@ -155,7 +173,7 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 
 static int parse_args(int argc, char **argv, struct print_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL, OPT_STRICT, OPT_IFACE };
+	enum { OPT_JSON = 256, OPT_NANO, OPT_SINCE, OPT_UNTIL, OPT_STRICT, OPT_IFACE, OPT_NOPROC };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "nano", no_argument, NULL, OPT_NANO },
@@ -164,6 +182,8 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "interface", required_argument, NULL, OPT_IFACE },
+		{ "no-process", no_argument, NULL, OPT_NOPROC },
+		CLI_PROC_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -171,6 +191,11 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 
 	optind = 1;
 	while ((c = cli_next_option("print", argc, argv, "c:ehnv", longopts)) != -1) {
+		int p = cli_proc_option("print", c, optarg, &o->proc);
+		if (p < 0)
+			return EXIT_USAGE;
+		if (p)
+			continue;
 		switch (c) {
 		case OPT_JSON:
 			o->json = true;
@@ -194,6 +219,9 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_NOPROC:
+			o->no_process = true;
 			break;
 		case OPT_IFACE:
 			if (cli_add_interface("print", &o->sel, optarg))
@@ -220,6 +248,7 @@ static int print_run(const struct print_opts *o)
 	if (!in)
 		return EXIT_RUNTIME;
 	log_input_set_select(in, o->sel);
+	log_input_set_proc(in, o->proc);
 	int rc = cli_time_range("print", in, o->since, o->until);
 	if (!rc)
 		rc = print_packets(in, o);
@@ -239,5 +268,6 @@ int cmd_print(int argc, char **argv)
 		rc = print_run(&o);
 	read_filter_close(o.filter);
 	iface_select_free(o.sel);
+	proc_select_free(o.proc);
 	return rc;
 }

@@ -19,7 +19,9 @@
 #include "capture/capture_clock.h"
 #include "capture/capture_drain.h"
 #include "capture/iface_follow.h"
+#include "capture/container_cgroup.h"
 #include "capture/output_name.h"
+#include "capture/owner_table.h"
 #include "capture/output_prepare.h"
 #include "capture/privdrop.h"
 #include "capture/record_opts.h"
@@ -85,6 +87,7 @@ struct record_run {
 	struct iface_follow *follow;
 	struct capture *cap;
 	struct record_sink *sink;
+	char container_cg[TCLOG_CGROUP_MAX]; /* --container on the host network */
 };
 
 /* A bad expression is a usage error, found before the kernel is touched.
@@ -127,6 +130,28 @@ static int load_capture(struct record_run *r, const struct capture_shape *shape)
 	return 0;
 }
 
+/* --container C on the host's network: only its packets, by cgroup. An
+ * exit status. */
+static int container_on_host_net(struct record_run *r)
+{
+	if (r->o.n_containers != 1 || r->o.cgroup || r->o.no_process)
+		return 0;
+	int on_host = container_host_net_cgroup(r->o.containers[0], r->container_cg,
+						sizeof(r->container_cg));
+	if (on_host <= 0)
+		return 0;
+	if (r->o.host_side) {
+		pr_warn("--container %s --host-side: the container uses the host's network and has "
+			"no veth pair", r->o.containers[0]);
+		return EXIT_RUNTIME;
+	}
+	r->o.cgroup = r->container_cg;
+	if (!tcrec_quiet)
+		fprintf(stderr, "container %s uses the host's network: keeping only its packets "
+			"(cgroup %s)\n", r->o.containers[0], r->container_cg);
+	return 0;
+}
+
 /* Everything up to the first packet: interfaces, privileges, output
  * checks, programs, hooks, the output itself, -Z. An exit status. */
 static int start(struct record_run *r)
@@ -141,6 +166,9 @@ static int start(struct record_run *r)
 		return EXIT_RUNTIME;
 	}
 	capture_libbpf_logging();
+	int rc = container_on_host_net(r);
+	if (rc)
+		return rc;
 	fill_header(&r->o, capture_clock_offset(), r->hdr);
 	r->follow = iface_follow_open(&r->o);
 	if (!r->follow || iface_follow_check(r->follow, &shape))
@@ -196,6 +224,16 @@ static int run(struct record_run *r)
 	}
 	/* what the output holds, not what was handed to it */
 	st.written = stored;
+	struct owner_table *owners = capture_owners(r->cap);
+	if (owners) {
+		struct owner_table_stats os;
+
+		owner_table_stats(owners, &os);
+		pr_debug("processes: %llu sockets' owners read, %llu packets tied through their flow, "
+			 "%llu sockets whose owner was no longer known",
+			 (unsigned long long)os.sockets, (unsigned long long)os.by_flow,
+			 (unsigned long long)os.unknown);
+	}
 	if (!cerr)
 		print_summary(&r->o, r->hdr, &fin, &st);
 	return err ? EXIT_RUNTIME : EXIT_OK;

@@ -10,20 +10,25 @@
 #include "cli.h"
 #include "commands.h"
 #include "cli_iface.h"
+#include "cli_proc.h"
 #include "logging.h"
 #include "read/iface_select.h"
 #include "read/json_out.h"
 #include "read/log_input.h"
 #include "read/packet_text.h"
+#include "read/proc_select.h"
 #include "read/stats_table.h"
 #include "filter/read_filter.h"
 
 static const char stats_help[] =
-	"Usage: tcrec stats LOG... [--json] [--top N] [--interface NS/IF]... [--strict]\n"
+	"Usage: tcrec stats LOG... [--json] [--top N] [--interface NS/IF]... [--pid N]\n"
+	"                   [--comm NAME] [--cgroup PATH] [--container ID] [--strict]\n"
 	"                   [FILTER]\n"
 	"\n"
 	"Summarise tcrec logs: packets, bytes, time span, interfaces and directions,\n"
-	"ring-buffer drops, bytes on disk per packet and the largest flows. LOG is a\n"
+	"ring-buffer drops, bytes on disk per packet, the largest flows, and, for\n"
+	"logs that know sockets, the largest processes (comm:pid) and containers by\n"
+	"packets (then bytes) with the packets of no known process. LOG is a\n"
 	"log file or a directory of rotated logs; several LOGs are summed. FILTER, a\n"
 	"tcpdump expression, limits the packet, byte, interface and flow figures to\n"
 	"the packets it accepts (metadata-only records are filtered on their rebuilt\n"
@@ -33,12 +38,24 @@ static const char stats_help[] =
 	"\n"
 	"Options:\n"
 	"  --json      one JSON object instead of the table\n"
-	"  --top N     how many flows to list (default 10, 0 for none)\n"
+	"  --top N     how many flows, processes and containers to list (default 10,\n"
+	"              0 for none)\n"
 	"  --interface NS/IF\n"
 	"              only interface IF of namespace NS (container, `ip netns` name,\n"
 	"              ns<inode> or inode number), counters included; IF alone: that\n"
 	"              name in any namespace. Shell globs allowed; repeatable. One\n"
 	"              that names no interface of the logs: a warning, exit 0\n"
+	"  --pid N     only packets of sockets of process N (thread group id, as the\n"
+	"              host sees it); repeat for more\n"
+	"  --comm NAME only packets of sockets of processes named NAME (comm, at most\n"
+	"              15 characters); a shell glob ('curl*') works\n"
+	"  --cgroup PATH\n"
+	"              only packets of sockets in cgroup v2 PATH or below it\n"
+	"  --container ID\n"
+	"              only packets of sockets in the container whose id starts with\n"
+	"              ID (podman, docker, containerd; pod<UID> for pods)\n"
+	"              These four select packets as FILTER does: the recorder's\n"
+	"              counters stay whole\n"
 	"  --strict    stop at the first damaged chunk or unreadable file, no summary\n"
 	"  -h, --help  this help\n"
 	"\n"
@@ -60,7 +77,9 @@ static const char stats_help[] =
 	"  interfaces[] {ifname, ifindex, netns, netns_ino (both when the log knows\n"
 	"  the namespace), dir, packets, bytes, seen, recorded, filtered, dropped},\n"
 	"  flows, flows_untracked_packets, top_flows[] {proto,\n"
-	"  src, sport, dst, dport, packets, bytes}.\n"
+	"  src, sport, dst, dport, packets, bytes}; when the logs know sockets also\n"
+	"  processes, unattributed_packets, top_processes[] {comm, pid, packets,\n"
+	"  bytes}, containers, top_containers[] {container, packets, bytes}.\n"
 	"\n"
 	"Damaged logs:\n"
 	"  Damaged chunks are stepped over with one warning per damaged region (file,\n"
@@ -68,13 +87,21 @@ static const char stats_help[] =
 	"  README, a torn header) among several are skipped with one warning: the\n"
 	"  summary covers the rest, and the exit status is 1.\n"
 	"\n"
+	CLI_PROC_HELP_SECTION
+	"\n"
 	"Examples:\n"
 	"  tcrec stats /var/log/tcrec/eth0.tclog\n"
 	"  tcrec stats /var/log/tcrec/ --top 5\n"
 	"  tcrec stats cap.tclog --json | jq .disk_bytes_per_packet\n"
 	"  tcrec stats cap.tclog --interface 'web*/eth0'\n"
+	"  tcrec stats cap.tclog --container 3f2a --json | jq .top_processes\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n";
+
+#define STATS_TOP_MAX 1000
+
+static void print_top_flows(FILE *f, const struct stats_table *s, const struct flow_entry *top,
+			    size_t ntop);
 
 static uint64_t disk_bytes(const struct log_input *in)
 {
@@ -103,8 +130,82 @@ static double per_packet(uint64_t bytes, uint64_t packets)
 	return packets ? (double)bytes / (double)packets : 0.0;
 }
 
+/* Only for logs that know sockets: the output of older logs stays as it was. */
+static void print_procs_json(FILE *f, const struct stats_table *s, size_t ntop)
+{
+	struct proc_table *t = s->procs;
+	if (!proc_table_attributed(t))
+		return;
+	struct proc_entry *top = calloc(ntop ? ntop : 1, sizeof(*top));
+	if (!top) {
+		pr_warn("stats: out of memory for the top processes");
+		return;
+	}
+	size_t n = proc_table_top_processes(t, top, ntop);
+	fprintf(f, ",\"processes\":%zu,\"unattributed_packets\":%llu,\"top_processes\":[",
+		proc_table_processes(t), (unsigned long long)proc_table_unattributed(t));
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",{\"comm\":" : "{\"comm\":", f);
+		json_put_string(f, top[i].comm[0] ? top[i].comm : NULL);
+		if (top[i].pid)
+			fprintf(f, ",\"pid\":%u", top[i].pid);
+		else
+			fputs(",\"pid\":null", f);
+		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu}", (unsigned long long)top[i].packets,
+			(unsigned long long)top[i].bytes);
+	}
+	n = proc_table_top_containers(t, top, ntop);
+	fprintf(f, "],\"containers\":%zu,\"top_containers\":[", proc_table_containers(t));
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",{\"container\":" : "{\"container\":", f);
+		json_put_string(f, top[i].container);
+		fprintf(f, ",\"packets\":%llu,\"bytes\":%llu}", (unsigned long long)top[i].packets,
+			(unsigned long long)top[i].bytes);
+	}
+	fputc(']', f);
+	free(top);
+}
+
+static void print_procs_table(FILE *f, const struct stats_table *s, size_t ntop)
+{
+	struct proc_table *t = s->procs;
+	if (!proc_table_attributed(t) || !ntop)
+		return;
+	struct proc_entry *top = calloc(ntop, sizeof(*top));
+	if (!top) {
+		pr_warn("stats: out of memory for the top processes");
+		return;
+	}
+	size_t n = proc_table_top_processes(t, top, ntop);
+	fprintf(f, "\ntop processes (%zu processes, %llu packets of no known process):\n",
+		proc_table_processes(t), (unsigned long long)proc_table_unattributed(t));
+	fprintf(f, "%-40s %10s %14s\n", "process", "packets", "bytes");
+	for (size_t i = 0; i < n; i++) {
+		char comm[4 * TCLOG_COMM_MAX + 1], name[sizeof(comm) + 16];
+		packet_text_escape(comm, sizeof(comm), top[i].comm[0] ? top[i].comm : "?");
+		if (top[i].pid)
+			snprintf(name, sizeof(name), "%s:%u", comm, top[i].pid);
+		else
+			snprintf(name, sizeof(name), "%s:?", comm);
+		fprintf(f, "%-40s %10llu %14llu\n", name, (unsigned long long)top[i].packets,
+			(unsigned long long)top[i].bytes);
+	}
+	n = proc_table_top_containers(t, top, ntop);
+	if (n)
+		fprintf(f, "\ntop containers (%zu containers):\n", proc_table_containers(t));
+	if (n)
+		fprintf(f, "%-64s %10s %14s\n", "container", "packets", "bytes");
+	for (size_t i = 0; i < n; i++) {
+		char name[4 * TCLOG_CONTAINER_MAX];
+		packet_text_escape(name, sizeof(name), top[i].container);
+		fprintf(f, "%-64s %10llu %14llu\n", name, (unsigned long long)top[i].packets,
+			(unsigned long long)top[i].bytes);
+	}
+	free(top);
+}
+
 static void print_json(const struct stats_table *s, const struct log_input *in,
-		       const struct flow_entry *top, size_t ntop)
+		       const struct flow_entry *top, size_t ntop, size_t ntop_procs)
 {
 	FILE *f = stdout;
 	fputs("{\"files\":[", f);
@@ -166,7 +267,9 @@ static void print_json(const struct stats_table *s, const struct log_input *in,
 			i ? "," : "", top[i].key.proto, src, top[i].key.sport, dst, top[i].key.dport,
 			(unsigned long long)top[i].packets, (unsigned long long)top[i].bytes);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	print_procs_json(f, s, ntop_procs);
+	fputs("}\n", f);
 }
 
 static const char *proto_name(uint8_t p)
@@ -187,7 +290,7 @@ static bool has_ports(uint8_t p)
 }
 
 static void print_table(const struct stats_table *s, const struct log_input *in,
-			const struct flow_entry *top, size_t ntop)
+			const struct flow_entry *top, size_t ntop, size_t ntop_procs)
 {
 	FILE *f = stdout;
 	size_t nf = log_input_nfiles(in), rebuilt = 0;
@@ -238,8 +341,14 @@ static void print_table(const struct stats_table *s, const struct log_input *in,
 			(unsigned long long)e->c.recorded, (unsigned long long)e->c.filtered,
 			(unsigned long long)e->c.dropped);
 	}
-	if (!ntop)
-		return;
+	if (ntop)
+		print_top_flows(f, s, top, ntop);
+	print_procs_table(f, s, ntop_procs);
+}
+
+static void print_top_flows(FILE *f, const struct stats_table *s, const struct flow_entry *top,
+			    size_t ntop)
+{
 	fprintf(f, "\ntop flows (%zu flows", flow_table_count(s->flows));
 	if (flow_table_untracked(s->flows))
 		fprintf(f, ", %llu packets of untracked flows",
@@ -272,6 +381,7 @@ struct stats_opts {
 	uint64_t ntop;
 	struct read_filter *filter; /* NULL = every packet */
 	struct iface_select *sel;   /* --interface */
+	struct proc_select *proc;   /* --pid, --comm, --cgroup, --container */
 	char **logs;
 	size_t n_logs;
 };
@@ -284,6 +394,7 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "interface", required_argument, NULL, OPT_IFACE },
+		CLI_PROC_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -292,6 +403,11 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 	o->ntop = 10;
 	optind = 1;
 	while ((c = cli_next_option("stats", argc, argv, "h", longopts)) != -1) {
+		int p = cli_proc_option("stats", c, optarg, &o->proc);
+		if (p < 0)
+			return EXIT_USAGE;
+		if (p)
+			continue;
 		switch (c) {
 		case OPT_JSON:
 			o->json = true;
@@ -304,7 +420,7 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 				return EXIT_USAGE;
 			break;
 		case OPT_TOP:
-			if (parse_u64("stats", "--top", optarg, 0, 1000, &o->ntop))
+			if (parse_u64("stats", "--top", optarg, 0, STATS_TOP_MAX, &o->ntop))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -357,15 +473,16 @@ static int stats_run(const struct stats_opts *o)
 		goto cleanup;
 	}
 	log_input_set_select(in, o->sel);
+	log_input_set_proc(in, o->proc);
 	rc = gather(&s, in, o->filter);
 	if (rc)
 		goto cleanup;
 	iface_select_warn_unmatched(o->sel, in);
 	size_t n = flow_table_top(s.flows, top, o->ntop);
 	if (o->json)
-		print_json(&s, in, top, n);
+		print_json(&s, in, top, n, (size_t)o->ntop);
 	else
-		print_table(&s, in, top, n);
+		print_table(&s, in, top, n, (size_t)o->ntop);
 	if (fflush(stdout) || ferror(stdout)) {
 		pr_warn("stdout: write error");
 		rc = EXIT_RUNTIME;
@@ -387,5 +504,6 @@ int cmd_stats(int argc, char **argv)
 		rc = stats_run(&o);
 	read_filter_close(o.filter);
 	iface_select_free(o.sel);
+	proc_select_free(o.proc);
 	return rc;
 }

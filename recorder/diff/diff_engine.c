@@ -17,6 +17,7 @@ struct diff_engine {
 	struct diff_flows flows;
 	struct diff_unmatched *um;
 	struct dm *m;
+	struct diff_procs procs;   /* cfg.by_process */
 	bool first_event;
 	int um_err;                /* first write error of the unmatched file */
 };
@@ -29,6 +30,8 @@ static void on_event(void *ctx, const struct dm_event *ev)
 	switch (ev->kind) {
 	case DM_LOST:
 		f->lost++;
+		if (e->cfg.by_process)
+			diff_procs_lost(&e->procs, f->owner);
 		break;
 	case DM_ADDED:
 		f->added++;
@@ -49,6 +52,35 @@ static void on_event(void *ctx, const struct dm_event *ev)
 	}
 	if (e->um && ev->kind != DM_REORDERED && !e->um_err)
 		e->um_err = diff_unmatched_write(e->um, ev);
+}
+
+static void on_match(void *ctx, uint32_t flow, int64_t delay_ns)
+{
+	struct diff_engine *e = ctx;
+
+	diff_procs_matched(&e->procs, e->flows.v[flow].owner, delay_ns);
+}
+
+static const char *owner_label(const void *ctx, uint32_t owner)
+{
+	return diff_src_owner_label(ctx, owner);
+}
+
+/* A's packet p of flow: the flow's process, if it has none yet. */
+static int count_owner(struct diff_engine *e, const struct diff_pkt *p, uint32_t flow)
+{
+	struct diff_flow *f = &e->flows.v[flow];
+	if (f->owner || !p->owner)
+		return 0;
+	f->owner = p->owner;
+	return diff_procs_owner(&e->procs, p->owner);
+}
+
+static void on_retire(void *ctx, const struct diff_flow *x)
+{
+	struct diff_engine *e = ctx;
+
+	diff_procs_packets(&e->procs, x->owner, x->pkts[0]);
 }
 
 static void on_release(void *ctx, uint32_t flow)
@@ -123,7 +155,15 @@ struct diff_engine *diff_engine_new(struct diff_src *const src[2], const struct 
 		diff_src_past_tags(src[i], bytes);
 	if (diff_flows_init(&e->flows, cfg->top) < 0)
 		goto nomem;
+	if (cfg->by_process) {
+		e->flows.on_retire = on_retire;
+		e->flows.retire_ctx = e;
+		if (diff_procs_owner(&e->procs, 0) < 0) /* "-": no process */
+			goto nomem;
+	}
 	if (cfg->unmatched && open_unmatched(e, err, errlen) < 0)
+		goto fail;
+	if (cfg->by_process && diff_src_track_owners(src[0], err, errlen) < 0)
 		goto fail;
 	const struct dm_cfg mcfg = {
 		.window_ns = cfg->window_ns,
@@ -131,6 +171,7 @@ struct diff_engine *diff_engine_new(struct diff_src *const src[2], const struct 
 		.keep_bytes = cfg->unmatched != NULL,
 		.on_event = on_event,
 		.on_release = on_release,
+		.on_match = cfg->by_process ? on_match : NULL,
 		.ctx = e,
 	};
 	e->m = dm_new(&mcfg);
@@ -189,7 +230,8 @@ static int merge(struct diff_engine *e, struct diff_result *res, char *err, size
 		if (t > now)
 			now = t;
 		/* flows retire once their packets have left the matcher */
-		if (!flow || dm_push(e->m, i, pkt[i], t, flow) < 0 ||
+		if (!flow || (!i && e->cfg.by_process && count_owner(e, pkt[i], flow) < 0) ||
+		    dm_push(e->m, i, pkt[i], t, flow) < 0 ||
 		    diff_flows_expire(&e->flows, now, window_ns) < 0) {
 			snprintf(err, errlen, "out of memory");
 			return -ENOMEM;
@@ -238,6 +280,10 @@ int diff_engine_run(struct diff_engine *e, struct diff_result *res, char *err, s
 	res->hist = dm_delays(e->m);
 	res->flows = &e->flows;
 	res->top = (unsigned)e->cfg.top;
+	if (e->cfg.by_process) {
+		diff_procs_finish(&e->procs, owner_label, e->src[0]);
+		res->procs = &e->procs;
+	}
 	res->same = !res->st->lost && !res->st->added && !res->st->dup && !res->st->reordered;
 	return 0;
 }
@@ -249,6 +295,7 @@ void diff_engine_free(struct diff_engine *e)
 	diff_unmatched_close(e->um);
 	dm_free(e->m);
 	diff_flows_free(&e->flows);
+	diff_procs_free(&e->procs);
 	for (int i = 0; i < 2; i++) {
 		if (e->feed[i])
 			diff_feed_free(e->feed[i]); /* closes src[i] */

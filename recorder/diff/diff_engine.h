@@ -23,6 +23,7 @@ struct diff_engine_cfg {
 	const char *unmatched; /* pcapng file for the lost, added and duplicated packets, or NULL */
 	FILE *listing;         /* every event printed here as it is found, or NULL */
 	bool listing_json;     /* as elements of a JSON array (diff_json.h), not text lines */
+	bool by_process;       /* group A's packets by process (diff_procs.h); tcrec log A only */
 };
 
 struct diff_engine;

@@ -227,6 +227,8 @@ static int retire(struct diff_flows *f, uint32_t idx)
 {
 	struct diff_flow *x = &f->v[idx];
 
+	if (f->on_retire)
+		f->on_retire(f->retire_ctx, x);
 	f->total++;
 	if (x->pkts[0] && x->pkts[1])
 		f->both++;

@@ -28,6 +28,7 @@ struct diff_flow {
 	uint64_t reordered;
 	int64_t last_t;    /* latest packet, on A's clock */
 	uint32_t refs;     /* packets of it the matcher holds */
+	uint32_t owner;    /* diff --by-process: its first A packet's process, 0 = none */
 	uint32_t prev, next; /* by last activity, oldest first */
 };
 
@@ -46,6 +47,9 @@ struct diff_flows {
 	struct diff_flow *kept; /* kept[1..nkept]: a heap while top > 0 */
 	size_t nkept, capkept;
 	uint64_t top;           /* flows listed, 0 = all that differ */
+	/* Called with each flow as it retires (counts final). May be NULL. */
+	void (*on_retire)(void *ctx, const struct diff_flow *x);
+	void *retire_ctx;
 };
 
 /* top: how many differing flows to list (0 = all). 0 or -1 (no memory). */

@@ -128,6 +128,24 @@ static void put_flows(FILE *f, const struct diff_result *r)
 	fputs("]}", f);
 }
 
+static void put_procs(FILE *f, const struct diff_procs *p)
+{
+	fputs(",\"by_process\":[", f);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct diff_proc_row *x = &p->v[i];
+		fputs(i ? ",{\"process\":" : "{\"process\":", f);
+		json_put_string(f, x->label);
+		fprintf(f, ",\"a_packets\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"matched\":%" PRIu64, x->packets,
+			x->lost, x->matched);
+		if (x->matched)
+			fprintf(f, ",\"delay_mean_ns\":%" PRId64 ",\"delay_max_ns\":%" PRId64 "}",
+				x->delay_sum_ns / (int64_t)x->matched, x->delay_max_ns);
+		else
+			fputs(",\"delay_mean_ns\":null,\"delay_max_ns\":null}", f);
+	}
+	fputc(']', f);
+}
+
 void diff_report_json(FILE *f, const struct diff_result *r)
 {
 	const struct dm_stats *st = r->st;
@@ -147,6 +165,8 @@ void diff_report_json(FILE *f, const struct diff_result *r)
 	put_delay(f, r->hist);
 	fputc(',', f);
 	put_flows(f, r);
+	if (r->procs)
+		put_procs(f, r->procs);
 	fputs("}\n", f);
 }
 

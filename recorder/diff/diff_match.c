@@ -310,6 +310,8 @@ static void matched(struct dm *m, uint64_t a_num, uint64_t b_num, int64_t t_b, i
 	m->delay_est = m->st.matched ? m->delay_est + (delay - m->delay_est) / 16 : delay;
 	m->st.matched++;
 	diff_hist_add(&m->hist, delay);
+	if (m->cfg.on_match)
+		m->cfg.on_match(m->cfg.ctx, flow, delay);
 	if (a_num < m->max_a) {
 		m->st.reordered++;
 		emit(m, DM_REORDERED, 1, b_num, t_b, a_num, flow, wire_len, 0, NULL, false);

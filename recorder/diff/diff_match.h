@@ -61,6 +61,9 @@ struct dm_cfg {
 	 * longer holds it (no later event names that packet's flow because of
 	 * it): lets the caller retire flows. May be NULL. */
 	void (*on_release)(void *ctx, uint32_t flow);
+	/* Called for every matched pair with the flow of the B packet and the
+	 * one-way delay (B minus A, on A's clock). May be NULL. */
+	void (*on_match)(void *ctx, uint32_t flow, int64_t delay_ns);
 	void *ctx;
 };
 

@@ -9,6 +9,7 @@
 
 #include "diff_flow.h"
 #include "diff_match.h"
+#include "diff_procs.h"
 #include "diff_source.h"
 
 #define DIFF_WINDOW_MS_DEFAULT 2000
@@ -35,6 +36,7 @@ struct diff_result {
 	const struct diff_hist *hist;
 	struct diff_flows *flows; /* finished: totals, and the flows listed in order */
 	unsigned top;             /* flows listed, 0 = all that differ */
+	const struct diff_procs *procs; /* --by-process, else NULL */
 	bool same;
 };
 

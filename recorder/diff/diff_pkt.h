@@ -47,6 +47,7 @@ struct diff_pkt {
 	int linktype;        /* DLT of bytes (DLT_EN10MB for tcrec logs) */
 	bool has_pay;
 	bool synthesized;    /* bytes are headers synthesized from metadata */
+	uint32_t owner;      /* its process: an id of its source's diff_owners, 0 = none or not tracked */
 	const uint8_t *bytes; /* cap_len bytes, valid until the source's next read */
 	struct diff_flowkey flow;
 };

@@ -177,6 +177,26 @@ static void print_flows(FILE *f, const struct diff_result *r)
 		fprintf(f, "  ... %" PRIu64 " more (--top 0 lists all)\n", fl->differ - shown);
 }
 
+/* --by-process: one row per process of A's packets, most lost first. */
+static void print_procs(FILE *f, const struct diff_procs *p)
+{
+	if (!p)
+		return;
+	fprintf(f, "by process (owner of A's packets; - for none):\n");
+	fprintf(f, "  %-28s %10s %10s %10s %12s %12s\n", "process", "A packets", "lost", "matched",
+		"delay mean", "delay max");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct diff_proc_row *x = &p->v[i];
+		char mean[32] = "-", max[32] = "-";
+		if (x->matched) {
+			fmt_ms(x->delay_sum_ns / (int64_t)x->matched, mean, sizeof(mean));
+			fmt_ms(x->delay_max_ns, max, sizeof(max));
+		}
+		fprintf(f, "  %-28s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %12s %12s\n", x->label,
+			x->packets, x->lost, x->matched, mean, max);
+	}
+}
+
 void diff_report_text(FILE *f, const struct diff_result *r)
 {
 	const struct dm_stats *st = r->st;
@@ -193,6 +213,7 @@ void diff_report_text(FILE *f, const struct diff_result *r)
 		st->reordered);
 	print_delay(f, r->hist);
 	print_flows(f, r);
+	print_procs(f, r->procs);
 	fprintf(f, "result: %s\n", r->same ? "same packets" : "captures differ");
 }
 

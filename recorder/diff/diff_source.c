@@ -20,6 +20,8 @@
 #include "filter/read_filter.h"
 #include "read/iface_select.h"
 #include "read/log_input.h"
+#include "read/proc_select.h"
+#include "diff_owners.h"
 
 /* The parser speaks DLT numbers without libpcap's header. */
 _Static_assert(PACKET_DLT_EN10MB == DLT_EN10MB && PACKET_DLT_RAW == DLT_RAW &&
@@ -46,6 +48,7 @@ struct diff_src {
 	/* tcrec log */
 	struct log_input *li;
 	bool synth;          /* rebuild headers of metadata-only records */
+	struct diff_owners *owners; /* see diff_src_track_owners; NULL: not tracked */
 	struct tcrec_record rec;
 	uint8_t synth_buf[SYNTH_MAX];
 };
@@ -347,6 +350,44 @@ int diff_src_set_select(struct diff_src *s, const struct iface_select *sel, char
 	return 0;
 }
 
+/* Sockets are in tcrec logs only: a pcap or pcapng does not say. */
+static int need_log(const struct diff_src *s, const char *what, char *err, size_t errlen)
+{
+	if (s->li)
+		return 0;
+	snprintf(err, errlen,
+		 "%s: %s needs tcrec logs: a %s file does not say which process a packet belongs to",
+		 s->path, what, diff_src_kind_name(s->kind));
+	return -1;
+}
+
+int diff_src_set_proc(struct diff_src *s, const struct proc_select *sel, char *err, size_t errlen)
+{
+	if (!proc_select_active(sel))
+		return 0;
+	if (need_log(s, "--pid, --comm, --cgroup or --container", err, errlen))
+		return -1;
+	log_input_set_proc(s->li, sel);
+	return 0;
+}
+
+int diff_src_track_owners(struct diff_src *s, char *err, size_t errlen)
+{
+	if (need_log(s, "--by-process", err, errlen))
+		return -1;
+	s->owners = diff_owners_new();
+	if (!s->owners) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+const char *diff_src_owner_label(const struct diff_src *s, uint32_t id)
+{
+	return diff_owners_label(s->owners, id);
+}
+
 static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
@@ -424,6 +465,11 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 			r = &s->rec;
 			parse_past_tags(s, &s->rec, &pl, lp.bytes, r->cap_len);
 		}
+		p->owner = s->owners ? diff_owners_id(s->owners, lp.sock) : 0;
+		if (p->owner == UINT32_MAX) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 		p->ts_ns = r->ts_ns;
 		/* frame numbers of the whole log exported, as for pcap inputs */
 		p->num = s->num + log_input_unselected(s->li);
@@ -436,6 +482,7 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 
 int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errlen)
 {
+	p->owner = 0;
 	int rc = s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
 	if (rc == 0 && s->sel) {
 		warn_unmatched(s);
@@ -524,5 +571,6 @@ void diff_src_close(struct diff_src *s)
 		pcap_close(s->pc);
 	if (s->li)
 		log_input_close(s->li);
+	diff_owners_free(s->owners);
 	free(s);
 }

@@ -14,6 +14,7 @@
 
 struct read_filter;
 struct iface_select;
+struct proc_select;
 
 enum diff_src_kind { DIFF_SRC_PCAP, DIFF_SRC_PCAPNG, DIFF_SRC_TCLOG };
 
@@ -63,6 +64,20 @@ void diff_src_past_tags(struct diff_src *s, bool on);
  * said in a warning naming the input. Call before the first diff_src_next.
  * 0, or -1 with err. */
 int diff_src_set_select(struct diff_src *s, const struct iface_select *sel, char *err, size_t errlen);
+
+/* Reads only the packets whose socket sel takes (--pid, --comm, --cgroup,
+ * --container; read/proc_select.h; not owned, must outlive s). Only tcrec
+ * logs know sockets: for a pcap or pcapng input -1 with err saying so.
+ * Call before the first diff_src_next. 0 or -1. */
+int diff_src_set_proc(struct diff_src *s, const struct proc_select *sel, char *err, size_t errlen);
+
+/* Gives every packet the id of its process (diff_pkt.owner) for
+ * diff_src_owner_label. tcrec logs only (-1 with err otherwise; -1 also when
+ * out of memory). Call before the first diff_src_next. */
+int diff_src_track_owners(struct diff_src *s, char *err, size_t errlen);
+/* "comm:pid" of an owner id, "-" for 0. Only once the input was read to
+ * its end (the reader thread adds ids while it runs). */
+const char *diff_src_owner_label(const struct diff_src *s, uint32_t id);
 
 enum diff_src_kind diff_src_kind(const struct diff_src *s);
 /* The path as given to diff_src_open. */

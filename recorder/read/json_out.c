@@ -118,6 +118,37 @@ void json_put_record(FILE *f, const struct tcrec_record *r, const uint8_t *bytes
 void json_put_record_on(FILE *f, const struct tcrec_record *r, const uint8_t *bytes,
 			const struct json_iface *ifc)
 {
+	json_put_packet(f, r, bytes, ifc, NULL);
+}
+
+static void put_bounded(FILE *f, const char *key, const char *s, size_t max)
+{
+	char v[TCLOG_CGROUP_MAX + 1];
+	snprintf(v, sizeof(v), "%.*s", (int)max, s);
+	if (!v[0])
+		return;
+	fprintf(f, ",\"%s\":", key);
+	json_put_string(f, v);
+}
+
+static void put_sock(FILE *f, const struct tclog_sock *k)
+{
+	if (k->pid)
+		fprintf(f, ",\"pid\":%u", k->pid);
+	if (k->tid)
+		fprintf(f, ",\"tid\":%u", k->tid);
+	put_bounded(f, "comm", k->comm, TCLOG_COMM_MAX);
+	/* uid 0 is root, not "unknown", once the owner is known at all */
+	if (k->uid || k->pid)
+		fprintf(f, ",\"uid\":%u", k->uid);
+	put_bounded(f, "cgroup", k->cgroup, TCLOG_CGROUP_MAX);
+	put_bounded(f, "container", k->container, TCLOG_CONTAINER_MAX);
+	fprintf(f, ",\"sock_cookie\":%llu", (unsigned long long)k->cookie);
+}
+
+void json_put_packet(FILE *f, const struct tcrec_record *r, const uint8_t *bytes,
+		     const struct json_iface *ifc, const struct tclog_sock *sock)
+{
 	bool ip = r->flags & (TCREC_F_IPV4 | TCREC_F_IPV6);
 	fputs("{\"time\":", f);
 	json_put_time(f, r->ts_ns);
@@ -161,5 +192,7 @@ void json_put_record_on(FILE *f, const struct tcrec_record *r, const uint8_t *by
 		}
 		fputc('"', f);
 	}
+	if (sock)
+		put_sock(f, sock);
 	fputs("}\n", f);
 }

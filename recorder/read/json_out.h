@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "bpf/tcrec.h"
+#include "formats/tclog.h"
 
 /* A JSON string literal, quotes included; NULL prints null. */
 void json_put_string(FILE *f, const char *s);
@@ -35,5 +36,12 @@ struct json_iface {
 };
 void json_put_record_on(FILE *f, const struct tcrec_record *rec, const uint8_t *bytes,
 			const struct json_iface *ifc);
+
+/* The same, then the socket's owner when sock is not NULL: "pid", "tid",
+ * "comm", "uid", "cgroup", "container", "sock_cookie", each only when the
+ * table knows it (pid, tid, uid not 0 (uid 0 kept when the pid is known);
+ * strings not empty). Without a socket the object is json_put_record_on's. */
+void json_put_packet(FILE *f, const struct tcrec_record *rec, const uint8_t *bytes,
+		     const struct json_iface *ifc, const struct tclog_sock *sock);
 
 #endif

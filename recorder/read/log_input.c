@@ -23,6 +23,7 @@
 #include "log_paths.h"
 #include "iface_select.h"
 #include "logging.h"
+#include "proc_select.h"
 
 enum file_state { F_PENDING, F_ACTIVE, F_DONE };
 
@@ -41,6 +42,7 @@ struct lin_file {
 	struct tclog_reader *r;
 	const struct tcrec_record *rec; /* head record while active */
 	const uint8_t *bytes;
+	const struct tclog_sock *sock; /* of rec, valid as long as rec */
 	/* range mode: chunk by chunk through the index */
 	const struct tclog_chunk_info *chunks;
 	size_t chunk;
@@ -63,7 +65,8 @@ struct log_input {
 	uint64_t since_ns, until_ns;
 	uint64_t decompressed; /* from readers already closed */
 	const struct iface_select *sel; /* NULL: every interface */
-	uint64_t unselected;            /* records it left out */
+	const struct proc_select *proc; /* NULL: every process (and none) */
+	uint64_t unselected;            /* records the selections left out */
 	struct ns_seen ns;
 };
 
@@ -192,6 +195,7 @@ static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_
 		if (rc == 0)
 			return 0;
 		sync_ifaces(in, f);
+		f->sock = tclog_reader_sock(f->r);
 		if (ranged(in) && f->chunks)
 			f->left--;
 		if (in_range(in, f->rec->ts_ns))
@@ -430,6 +434,7 @@ static int next_any(struct log_input *in, struct log_packet *pkt, char *err, siz
 	pkt->hdr = &f->hdr;
 	pkt->file = fi;
 	pkt->iface = tclog_iface_of(&f->hdr, f->rec);
+	pkt->sock = f->sock;
 	in->last = (ssize_t)fi;
 	return 1;
 }
@@ -438,9 +443,9 @@ int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size
 {
 	int rc;
 	while ((rc = next_any(in, pkt, err, errlen)) > 0) {
-		if (!in->sel)
-			return 1;
-		if (pkt->iface && log_input_selected(in, pkt->file, (uint32_t)(pkt->iface - pkt->hdr->ifaces)))
+		bool take = !in->sel || (pkt->iface && log_input_selected(in, pkt->file,
+					  (uint32_t)(pkt->iface - pkt->hdr->ifaces)));
+		if (take && (!in->proc || proc_select_match(in->proc, pkt->sock)))
 			return 1;
 		in->unselected++;
 	}
@@ -450,6 +455,11 @@ int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size
 void log_input_set_select(struct log_input *in, const struct iface_select *sel)
 {
 	in->sel = iface_select_count(sel) ? sel : NULL;
+}
+
+void log_input_set_proc(struct log_input *in, const struct proc_select *sel)
+{
+	in->proc = proc_select_active(sel) ? sel : NULL;
 }
 
 bool log_input_selected(struct log_input *in, size_t file, uint32_t slot)

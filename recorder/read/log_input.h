@@ -15,6 +15,7 @@
 
 struct log_input;
 struct iface_select;
+struct proc_select;
 
 struct log_packet {
 	const struct tcrec_record *rec;   /* wall-clock ts_ns */
@@ -22,6 +23,7 @@ struct log_packet {
 	const struct tclog_header *hdr;   /* header of the file it came from */
 	const struct tclog_iface *iface;  /* its interface in that header (tclog_iface_of), NULL if unknown */
 	size_t file;                      /* index into log_input_files() */
+	const struct tclog_sock *sock;    /* owner of its socket (tclog_reader_sock), NULL = none */
 };
 
 struct log_input_file {
@@ -69,7 +71,13 @@ int log_input_next(struct log_input *in, struct log_packet *pkt, char *err, size
  * log_input_next. */
 void log_input_set_select(struct log_input *in, const struct iface_select *sel);
 
-/* Records left out by the selection so far. */
+/* Only records whose socket sel takes (--pid, --comm, --cgroup,
+ * --container; read/proc_select.h): records with no socket are left out
+ * once sel holds a criterion. sel is not owned and must outlive in. Call
+ * before the first log_input_next. */
+void log_input_set_proc(struct log_input *in, const struct proc_select *sel);
+
+/* Records left out by either selection so far. */
 uint64_t log_input_unselected(const struct log_input *in);
 
 /* Whether the selection takes interface slot of file (true without one). */

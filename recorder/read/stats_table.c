@@ -8,16 +8,18 @@
 
 int stats_table_init(struct stats_table *s)
 {
-	*s = (struct stats_table){ .flows = flow_table_new() };
-	return s->flows ? 0 : -ENOMEM;
+	*s = (struct stats_table){ .flows = flow_table_new(), .procs = proc_table_new() };
+	return s->flows && s->procs ? 0 : -ENOMEM;
 }
 
 void stats_table_free(struct stats_table *s)
 {
 	free(s->ifs);
 	flow_table_free(s->flows);
+	proc_table_free(s->procs);
 	s->ifs = NULL;
 	s->flows = NULL;
+	s->procs = NULL;
 }
 
 /* The row of interface ifc (NULL: not in its log's table, known by the
@@ -85,6 +87,8 @@ int stats_table_add_packet(struct stats_table *s, const struct log_packet *p)
 		return -ENOMEM;
 	e->packets++;
 	e->bytes += r->wire_len;
+	if (proc_table_add(s->procs, p->sock, r->wire_len))
+		return -ENOMEM;
 	return flow_table_add(s->flows, r);
 }
 

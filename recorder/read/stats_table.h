@@ -3,7 +3,7 @@
  * What tcrec stats counts over a set of logs: packets, bytes and time span
  * of the records fed to it, a row per interface and direction (records and
  * the recorder's trailer counters, merged across files by namespace, name
- * and ifindex), and the flows.
+ * and ifindex), the flows, and the processes and containers.
  */
 #ifndef TCREC_STATS_TABLE_H
 #define TCREC_STATS_TABLE_H
@@ -15,6 +15,7 @@
 #include "formats/tclog.h"
 #include "flow_table.h"
 #include "log_input.h"
+#include "proc_table.h"
 
 /* One interface and direction. */
 struct if_stat {
@@ -36,6 +37,7 @@ struct stats_table {
 	bool several_ns; /* name interfaces NS/IF (log_input_several_ns) */
 	size_t files_with_trailer;
 	struct flow_table *flows;
+	struct proc_table *procs; /* per process and container */
 	/* one-entry cache: consecutive packets mostly share an interface */
 	size_t last_if;
 };

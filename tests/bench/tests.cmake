@@ -10,3 +10,4 @@ add_test(NAME bench.smoke
           --traces ${TCREC_CORPUS_DIR} --out ${CMAKE_CURRENT_BINARY_DIR}/bench-smoke)
 set_tests_properties(bench.smoke PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 600 LABELS bench)
 include(${CMAKE_CURRENT_LIST_DIR}/netns_bench.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/attrib_bench.cmake)

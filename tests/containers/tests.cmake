@@ -9,3 +9,8 @@ foreach(mode inside host_side restart restart_host)
   set_tests_properties(containers_${mode} PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE}
     TIMEOUT 120 LABELS "e2e;netns" RESOURCE_LOCK e2e_net)
 endforeach()
+# A container on the host's network: --container keeps its packets by cgroup.
+add_test(NAME containers_host_net
+  COMMAND bash ${CONTAINERS_DIR}/host_net.sh $<TARGET_FILE:tcrec> $<TARGET_FILE:e2e_hookctl>)
+set_tests_properties(containers_host_net PROPERTIES SKIP_RETURN_CODE ${TCREC_SKIP_CODE}
+  TIMEOUT 120 LABELS "e2e;netns" RESOURCE_LOCK e2e_net)

@@ -73,6 +73,10 @@ list(APPEND E2E_TESTS e2e_live_traffic)
 # --netns, against tcpdump on the same interface.
 add_test(NAME e2e_follow COMMAND bash ${E2E_DIR}/follow.sh ${E2E_TCREC} ${E2E_HOOKCTL})
 list(APPEND E2E_TESTS e2e_follow)
+# record --cgroup: only the packets of one cgroup's sockets, decided in the
+# kernel, against tcpdump and the pid of the process the test started.
+add_test(NAME e2e_cgroup_select COMMAND bash ${E2E_DIR}/cgroup_select.sh ${E2E_TCREC} ${E2E_HOOKCTL})
+list(APPEND E2E_TESTS e2e_cgroup_select)
 
 # One at a time: tcpdump is the oracle and must not drop packets because
 # another replay is eating the CPU.

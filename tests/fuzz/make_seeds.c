@@ -6,7 +6,9 @@
  *                            three record modes and the options in turn
  *   read_filter/             each expression of EXPRESSIONS with a record
  *   tclog_reader/            logs in encoding 1 (columnar is the default
- *                            the other seeds have), with bytes and without
+ *                            the other seeds have), with bytes and without;
+ *                            TCP/UDP packets have sockets (pcap2tclog
+ *                            --sockets' owners), so chunks carry socket tables
  * The output depends on the inputs only. make_seeds.sh runs it.
  */
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include "formats/tclog.h"
 #include "formats/tclog_codec.h"
 #include "tests/fuzz/fuzz_record.h"
+#include "tests/unit/flow_owner.h"
 
 #define MAX_PKTS 256
 
@@ -126,6 +129,7 @@ static int write_log(const char *dir, const char *name, uint16_t encoding, uint3
 	}
 	snprintf(third.name, sizeof(third.name), "veth0");
 	snprintf(third.container, sizeof(third.container), "web-1");
+	struct flow_owners own = { 0 };
 	struct tclog_writer *w = tclog_writer_open(path, &h);
 	if (!w || tclog_writer_set_encoding(w, encoding)) {
 		fprintf(stderr, "fuzz_make_seeds: %s: cannot open\n", path);
@@ -134,6 +138,8 @@ static int write_log(const char *dir, const char *name, uint16_t encoding, uint3
 	for (size_t i = from; i < from + count && i < npkts; i++) {
 		struct tcrec_record r = pkts[i].rec;
 		size_t k = i - from;
+		bool is_new;
+		const struct tclog_sock *sock = flow_owner_of(&own, &r, &is_new);
 		if (snap == 0)
 			r.cap_len = 0;
 		else if (r.cap_len > snap)
@@ -142,13 +148,16 @@ static int write_log(const char *dir, const char *name, uint16_t encoding, uint3
 		fin.c[r.ifindex][r.dir].seen++;
 		fin.c[r.ifindex][r.dir].recorded++;
 		if ((netns && k == count / 2 && tclog_writer_add_iface(w, 2, &third)) ||
-		    tclog_writer_append(w, &r, pkts[i].bytes) ||
+		    (r.sock_cookie = sock ? sock->cookie : 0,
+		     tclog_writer_append_sock(w, &r, pkts[i].bytes, sock)) ||
 		    ((k + 1) % per_chunk == 0 && tclog_writer_flush(w))) {
 			fprintf(stderr, "fuzz_make_seeds: %s: write failed\n", path);
 			tclog_writer_close(w, NULL);
+			free(own.v);
 			return -1;
 		}
 	}
+	free(own.v);
 	return tclog_writer_close(w, &fin) ? -1 : 0;
 }
 

@@ -42,7 +42,7 @@ if(TCREC_FUZZ)
   # clang, unlike gcc, flags vfprintf(fmt, ap) in a format-checked wrapper
   target_compile_options(fuzz_code PRIVATE ${TCREC_WARNINGS} -Wno-format-nonliteral
     ${FUZZ_CODE_FLAGS})
-  target_link_libraries(fuzz_code PUBLIC tcrec_capture_skel PkgConfig::LIBBPF PkgConfig::ZSTD PkgConfig::PCAP m)
+  target_link_libraries(fuzz_code PUBLIC tcrec_capture_skel tcrec_owner_skel PkgConfig::LIBBPF PkgConfig::ZSTD PkgConfig::PCAP m)
   set(FUZZ_BUILT ${FUZZ_TARGETS})
   if(NOT TCREC_FUZZ_COVERAGE)
     # broken on purpose, for selftest.sh; not one of FUZZ_TARGETS

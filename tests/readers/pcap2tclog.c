@@ -29,12 +29,36 @@
  *                   (i % 3 == 2) is on it, inbound
  *     --v1          write format version 1 (records name interfaces by
  *                   ifindex 7, 8), which an older tcrec reads too
+ *     --v2          write format version 2 (no sockets), as tcrec did before
+ *                   process attribution
+ *     --sockets     give packets owners as the kernel would, deterministically:
+ *                   every TCP/UDP flow (both directions, not fragments) is one
+ *                   socket whose local end is the source of its first packet
+ *                   (alone on one interface, its packets from the local end
+ *                   are then outbound, the others inbound);
+ *                   its cookie is 65536 + the flow's number in order of first
+ *                   packet (the kernel counts cookies up), its owner comes
+ *                   from a hash of the flow alone: process
+ *                   N in 1..7, comm "procN", pid 1000+N, tid pid+0..2, uid
+ *                   1000+N%2, cgroup "/tcrec.slice/procN.scope" (id 5000+N);
+ *                   processes 3 and 6 run in a container: cgroup
+ *                   "/machine.slice/libpod-ID.scope" (ID: 64 hex digits),
+ *                   container ID cut to the 63 its field holds. Packets without ports (ARP, ICMP, fragments)
+ *                   have no socket. Needs format version 3 (the default)
+ *     --sockets-map FILE
+ *                   with --sockets: writes the assignment as JSON lines, one
+ *                   per socket in order of first packet: {"proto":"tcp",
+ *                   "local":"10.0.0.1:40000","remote":"[2001:db8::1]:80",
+ *                   "cookie":N,"pid":N,"tid":N,"uid":N,"comm":"procN",
+ *                   "cgroup":"...","container":"..."}: an oracle for reader
+ *                   tests that is not the reader itself
  *
- * Format version 2 (the default): records name their interface by slot.
+ * Format version 3 (the default): records name their interface by slot.
  * On clean close the trailer counters say, per interface and direction:
  * seen = packets + 10, recorded = packets, filtered = 10, dropped = 3.
  * Prints the number of packets written.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
@@ -48,11 +72,15 @@
 #include "formats/packet_parse.h"
 #include "formats/tclog.h"
 #include "formats/tclog_v1.h"
+#include "tests/unit/flow_owner.h"
 
 struct gen {
 	uint32_t snap;
 	uint64_t chunk, every, offset, rotate;
-	bool two_ifaces, drops, no_trailer, v1, netns;
+	bool two_ifaces, drops, no_trailer, v1, v2, netns, sockets;
+	const char *sockets_map;
+	struct flow_owners socks;
+	FILE *map;       /* --sockets-map */
 	uint64_t netns_add_at;
 	const char *out;
 	const char *ifname; /* NULL: "trace0" */
@@ -70,7 +98,9 @@ static int open_next(struct gen *g)
 		snprintf(g->path, sizeof(g->path), "%s/cap.%04u.tclog", g->out, g->file_no++);
 	else
 		snprintf(g->path, sizeof(g->path), "%s", g->out);
-	g->w = g->v1 ? tclog_writer_open_v1(g->path, &g->hdr) : tclog_writer_open(g->path, &g->hdr);
+	g->w = g->v1 ? tclog_writer_open_v1(g->path, &g->hdr)
+		     : g->v2 ? tclog_writer_open_version(g->path, &g->hdr, 2)
+			     : tclog_writer_open(g->path, &g->hdr);
 	if (!g->w) {
 		fprintf(stderr, "pcap2tclog: %s: %s\n", g->path, strerror(errno));
 		return -1;
@@ -114,7 +144,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: pcap2tclog [-s N] [--chunk N] [--every K --offset J] [--rotate N]\n"
 			"                  [--two-ifaces] [--drops] [--no-trailer] [--ifname NAME]\n"
-			"                  [--namespaces[=K]] [--v1]\n"
+			"                  [--namespaces[=K]] [--v1 | --v2]\n"
+			"                  [--sockets [--sockets-map FILE]]\n"
 			"                  IN.pcap OUT\n");
 }
 
@@ -126,6 +157,8 @@ static int parse_args(struct gen *g, int argc, char **argv)
 		{ "two-ifaces", no_argument, NULL, 'T' },   { "drops", no_argument, NULL, 'D' },
 		{ "no-trailer", no_argument, NULL, 'N' },   { "ifname", required_argument, NULL, 'I' },
 		{ "namespaces", optional_argument, NULL, 'S' }, { "v1", no_argument, NULL, '1' },
+		{ "v2", no_argument, NULL, '2' },           { "sockets", no_argument, NULL, 'K' },
+		{ "sockets-map", required_argument, NULL, 'M' },
 		{ 0 },
 	};
 	int c;
@@ -152,10 +185,14 @@ static int parse_args(struct gen *g, int argc, char **argv)
 			g->netns_add_at = optarg ? strtoull(optarg, NULL, 10) : 10;
 			break;
 		case '1': g->v1 = true; break;
+		case '2': g->v2 = true; break;
+		case 'K': g->sockets = true; break;
+		case 'M': g->sockets_map = optarg; break;
 		default: usage(); return -1;
 		}
 	}
-	if (argc - optind != 2 || !g->every || !g->chunk || (g->v1 && g->netns)) {
+	if (argc - optind != 2 || !g->every || !g->chunk || (g->v1 && g->netns) ||
+	    (g->sockets && (g->v1 || g->v2)) || (g->sockets_map && !g->sockets) || (g->v1 && g->v2)) {
 		usage();
 		return -1;
 	}
@@ -218,65 +255,124 @@ static uint32_t pick_slot(const struct gen *g, uint64_t idx, uint8_t *dir)
 	return slot;
 }
 
+static void endpoint(char *buf, size_t len, uint8_t family, const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family == 6 ? AF_INET6 : AF_INET, addr, a, sizeof(a));
+	snprintf(buf, len, family == 6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
+static void map_line(FILE *f, const struct tclog_sock *s)
+{
+	char l[64], r[64];
+
+	endpoint(l, sizeof(l), s->family, s->laddr, s->lport);
+	endpoint(r, sizeof(r), s->family, s->raddr, s->rport);
+	fprintf(f, "{\"proto\":\"%s\",\"local\":\"%s\",\"remote\":\"%s\",\"cookie\":%llu,\"pid\":%u,"
+		   "\"tid\":%u,\"uid\":%u,\"comm\":\"%s\",\"cgroup\":\"%s\",\"container\":\"%s\"}\n",
+		s->proto == 6 ? "tcp" : "udp", l, r, (unsigned long long)s->cookie, s->pid, s->tid,
+		s->uid, s->comm, s->cgroup, s->container);
+}
+
+/* Packet idx as a record, written. 0 or -1. */
+static int write_packet(struct gen *g, uint64_t idx, const struct pcap_pkthdr *ph,
+			const u_char *data)
+{
+	const struct tclog_sock *sock = NULL;
+	bool is_new;
+	struct tcrec_record r;
+	struct packet_l3 l3;
+	uint32_t slot;
+
+	memset(&r, 0, sizeof(r));
+	r.wire_len = ph->len;
+	packet_parse(PACKET_DLT_EN10MB, data, ph->caplen, &r, &l3);
+	slot = pick_slot(g, idx, &r.dir);
+	r.ts_ns = (uint64_t)ph->ts.tv_sec * 1000000000ull + (uint64_t)ph->ts.tv_usec;
+	r.ifindex = g->v1 ? g->hdr.ifaces[slot].ifindex : slot;
+	r.drops = g->drops ? (uint32_t)(idx % 5) : 0;
+	r.cap_len = g->snap < ph->caplen ? g->snap : ph->caplen;
+	if (g->sockets && (sock = flow_owner_of(&g->socks, &r, &is_new))) {
+		r.sock_cookie = sock->cookie;
+		if (!g->two_ifaces && !g->netns)
+			r.dir = flow_owner_is_local_src(sock, &r) ? TCREC_DIR_OUT : TCREC_DIR_IN;
+		if (is_new && g->map)
+			map_line(g->map, sock);
+	}
+	g->fin.c[slot][r.dir].recorded++;
+	if ((g->netns && g->hdr.n_ifaces == 2 && idx >= g->netns_add_at && add_third(g)) ||
+	    tclog_writer_append_sock(g->w, &r, data, sock) ||
+	    (++g->in_file % g->chunk == 0 && tclog_writer_flush(g->w))) {
+		fprintf(stderr, "pcap2tclog: write failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int open_inputs(struct gen *g, const char *inpath, pcap_t **in)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+
+	*in = pcap_open_offline_with_tstamp_precision(inpath, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!*in) {
+		fprintf(stderr, "pcap2tclog: %s\n", errbuf);
+		return -1;
+	}
+	if (g->rotate && mkdir(g->out, 0755) && errno != EEXIST) {
+		fprintf(stderr, "pcap2tclog: %s: %s\n", g->out, strerror(errno));
+		return -1;
+	}
+	if (g->sockets_map && !(g->map = fopen(g->sockets_map, "w"))) {
+		fprintf(stderr, "pcap2tclog: %s: %s\n", g->sockets_map, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct gen g = { 0 };
-	if (parse_args(&g, argc, argv))
-		return 2;
-	const char *inpath = argv[optind];
-	g.out = argv[optind + 1];
-	char errbuf[PCAP_ERRBUF_SIZE];
-	pcap_t *in = pcap_open_offline_with_tstamp_precision(inpath, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (!in) {
-		fprintf(stderr, "pcap2tclog: %s\n", errbuf);
-		return 1;
-	}
-	if (g.rotate && mkdir(g.out, 0755) && errno != EEXIST) {
-		fprintf(stderr, "pcap2tclog: %s: %s\n", g.out, strerror(errno));
-		return 1;
-	}
-	fill_header(&g, (uint32_t)pcap_snapshot(in));
-
 	struct pcap_pkthdr *ph;
 	const u_char *data;
 	uint64_t i = 0, written = 0;
+	pcap_t *in = NULL;
 	int rc, err = 0;
+
+	if (parse_args(&g, argc, argv))
+		return 2;
+	g.out = argv[optind + 1];
+	if (open_inputs(&g, argv[optind], &in)) {
+		if (in)
+			pcap_close(in);
+		return 1;
+	}
+	fill_header(&g, (uint32_t)pcap_snapshot(in));
 	while (!err && (rc = pcap_next_ex(in, &ph, &data)) == 1) {
 		uint64_t idx = i++;
+
 		if (idx % g.every != g.offset)
 			continue;
-		uint64_t ts = (uint64_t)ph->ts.tv_sec * 1000000000ull + (uint64_t)ph->ts.tv_usec;
 		if (!g.hdr.start_ns)
-			g.hdr.start_ns = ts;
+			g.hdr.start_ns = (uint64_t)ph->ts.tv_sec * 1000000000ull + (uint64_t)ph->ts.tv_usec;
 		if (!g.w || (g.rotate && g.in_file == g.rotate)) {
 			if (close_cur(&g) || open_next(&g)) {
 				err = 1;
 				break;
 			}
 		}
-		struct tcrec_record r;
-		struct packet_l3 l3;
-		memset(&r, 0, sizeof(r));
-		r.wire_len = ph->len;
-		packet_parse(PACKET_DLT_EN10MB, data, ph->caplen, &r, &l3);
-		uint32_t slot = pick_slot(&g, idx, &r.dir);
-		r.ts_ns = ts;
-		r.ifindex = g.v1 ? g.hdr.ifaces[slot].ifindex : slot;
-		r.drops = g.drops ? (uint32_t)(idx % 5) : 0;
-		r.cap_len = g.snap < ph->caplen ? g.snap : ph->caplen;
-		g.fin.c[slot][r.dir].recorded++;
-		if ((g.netns && g.hdr.n_ifaces == 2 && idx >= g.netns_add_at && add_third(&g)) ||
-		    tclog_writer_append(g.w, &r, data) ||
-		    (++g.in_file % g.chunk == 0 && tclog_writer_flush(g.w))) {
-			fprintf(stderr, "pcap2tclog: write failed\n");
-			err = 1;
-		}
+		err = write_packet(&g, idx, ph, data) ? 1 : 0;
 		written++;
 	}
 	if (!err && close_cur(&g)) {
 		fprintf(stderr, "pcap2tclog: close failed\n");
 		err = 1;
 	}
+	if (g.map && fclose(g.map) && !err) {
+		fprintf(stderr, "pcap2tclog: %s: %s\n", g.sockets_map, strerror(errno));
+		err = 1;
+	}
+	free(g.socks.v);
 	pcap_close(in);
 	if (err)
 		return 1;

@@ -58,5 +58,17 @@ endforeach()
 add_test(NAME readers_sanitize_warnings
   COMMAND bash ${READERS_DIR}/sanitize_warnings.sh ${CMAKE_C_COMPILER} ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR})
 list(APPEND READERS_TESTS readers_sanitize_warnings)
+# Process attribution (issue 14): every reader against the owners
+# pcap2tclog --sockets gave the flows (its --sockets-map, not the reader).
+foreach(trace ${TCREC_TRACE_MIXED} ${TCREC_TRACE_FRAG})
+  get_filename_component(name ${trace} NAME_WE)
+  foreach(case print filters stats export diff)
+    add_test(NAME readers_process_${case}_${name}
+      COMMAND ${READERS_PYTHON3} ${READERS_DIR}/process_attr.py --tcrec ${READERS_TCREC}
+        --gen ${READERS_GEN} --trace ${trace} ${case})
+    list(APPEND READERS_TESTS readers_process_${case}_${name})
+  endforeach()
+endforeach()
+
 set_tests_properties(${READERS_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300 LABELS readers)

@@ -6,6 +6,12 @@
  * back and compared. Prints bytes per record on disk and records per
  * CPU-second (user + system) for writing and reading. Exit 1 when anything read back differs.
  *
+ * A second table gives the cost of process attribution on disk: the same
+ * records without and with sockets (pcap2tclog --sockets' assignment,
+ * tests/unit/flow_owner.h), in encodings 1 and 2, chunks cut as the
+ * recorder cuts them (1 MiB raw, or once a second of packet time). Every
+ * record's socket is read back and compared.
+ *
  * usage: tclog_bench [-n MIN_RECORDS] TRACE.pcap...
  */
 #include <errno.h>
@@ -16,6 +22,7 @@
 
 #include "formats/packet_parse.h"
 #include "testutil.h"
+#include "tests/unit/flow_owner.h"
 
 struct trace {
 	struct test_rec *recs;
@@ -123,6 +130,108 @@ static uint64_t run(const char *path, const struct trace *t, uint32_t snap, size
 	return size;
 }
 
+/* Writes the trace metadata only, in encoding enc, with sockets or not
+ * (the same directions either way: a socket's packets from its local end
+ * are egress); reads it back and checks every socket. Bytes on disk. */
+static uint64_t sock_run(const char *path, const struct trace *t, uint16_t enc,
+			 struct flow_owners *own, bool with)
+{
+	struct tclog_header h = { .snap_cap = TCREC_SNAP_MAX, .n_ifaces = 1 };
+	const struct tcrec_record *rec;
+	const uint8_t *bytes;
+	struct tclog_writer *w;
+	struct tclog_reader *r;
+	uint64_t chunk_ns = 0, size;
+	char err[512] = "";
+	size_t got = 0;
+	bool is_new;
+	int rc;
+
+	strcpy(h.ifaces[0].name, "eth0");
+	w = tclog_writer_open(path, &h);
+	REQUIRE(w && !tclog_writer_set_encoding(w, enc), "open %s: %s", path, strerror(errno));
+	for (size_t i = 0; i < t->n; i++) {
+		struct tcrec_record rr = t->recs[i].rec;
+		const struct tclog_sock *s = flow_owner_of(own, &rr, &is_new);
+
+		rr.cap_len = 0;
+		if (s)
+			rr.dir = flow_owner_is_local_src(s, &rr) ? TCREC_DIR_OUT : TCREC_DIR_IN;
+		if (!with)
+			s = NULL;
+		rr.sock_cookie = s ? s->cookie : 0;
+		/* the recorder writes a chunk at least once a second */
+		if (i && rr.ts_ns - chunk_ns >= 1000000000ull)
+			REQUIRE(!tclog_writer_flush(w), "flush");
+		if (!i || rr.ts_ns - chunk_ns >= 1000000000ull)
+			chunk_ns = rr.ts_ns;
+		rc = tclog_writer_append_sock(w, &rr, NULL, s);
+		REQUIRE(!rc, "append: %s", strerror(-rc));
+	}
+	REQUIRE(!tclog_writer_close(w, NULL), "close");
+	size = file_size(path);
+	r = tclog_reader_open(path, err, sizeof(err));
+	REQUIRE(r, "open: %s", err);
+	while ((rc = tclog_reader_next(r, &rec, &bytes, err, sizeof(err))) == 1) {
+		const struct tclog_sock *s = with ? flow_owner_of(own, &t->recs[got].rec, &is_new) : NULL;
+		const struct tclog_sock *rs = tclog_reader_sock(r);
+
+		CHECK(rec->sock_cookie == (s ? s->cookie : 0) && !s == !rs &&
+			      (!s || sock_equal(s, rs)),
+		      "record %zu: socket differs", got);
+		got++;
+	}
+	CHECK(rc == 0 && got == t->n, "read %zu of %zu: %s", got, t->n, err);
+	tclog_reader_close(r);
+	return size;
+}
+
+/* One row of the attribution cost table; adds to sum[4]. */
+static void sock_row(const char *name, const struct trace *t, uint64_t sum[4])
+{
+	struct flow_owners own = { 0 };
+	uint64_t b[4];
+
+	for (int e = 0; e < 2; e++) {
+		b[2 * e] = sock_run(test_path("bench-nosock.tclog"), t, (uint16_t)(e + 1), &own, false);
+		b[2 * e + 1] = sock_run(test_path("bench-sock.tclog"), t, (uint16_t)(e + 1), &own, true);
+	}
+	printf("| %s | %zu | %zu | %.2f | %.2f | %+.2f | %.2f | %.2f | %+.2f |\n", name, t->n, own.n,
+	       (double)b[0] / (double)t->n, (double)b[1] / (double)t->n,
+	       ((double)b[1] - (double)b[0]) / (double)t->n, (double)b[2] / (double)t->n,
+	       (double)b[3] / (double)t->n, ((double)b[3] - (double)b[2]) / (double)t->n);
+	for (int i = 0; i < 4; i++)
+		sum[i] += b[i];
+	free(own.v);
+}
+
+static void sock_table(int argc, char **argv, int first)
+{
+	uint64_t sum[4] = { 0 };
+	size_t total = 0;
+
+	printf("\nProcess attribution on disk, metadata only (B/packet; +socks: pcap2tclog --sockets):\n");
+	printf("| trace | packets | sockets | enc 1 | enc 1 +socks | delta | enc 2 | enc 2 +socks | delta |\n");
+	printf("|---|---|---|---|---|---|---|---|---|\n");
+	for (int a = first; a < argc; a++) {
+		struct trace t = { 0 };
+		const char *name = strrchr(argv[a], '/') ? strrchr(argv[a], '/') + 1 : argv[a];
+
+		if (load(argv[a], &t))
+			exit(1);
+		if (t.n)
+			sock_row(name, &t, sum);
+		total += t.n;
+		free_records(t.recs, t.n);
+	}
+	if (!total)
+		return;
+	printf("| all | %zu | | %.2f | %.2f | %+.2f | %.2f | %.2f | %+.2f |\n", total,
+	       (double)sum[0] / (double)total, (double)sum[1] / (double)total,
+	       ((double)sum[1] - (double)sum[0]) / (double)total, (double)sum[2] / (double)total,
+	       (double)sum[3] / (double)total, ((double)sum[3] - (double)sum[2]) / (double)total);
+}
+
 int main(int argc, char **argv)
 {
 	size_t min_records = 1000000, total = 0;
@@ -168,6 +277,7 @@ int main(int argc, char **argv)
 	}
 	printf("| all | %zu | %.1f | %.1f | | |\n", total, (double)meta_bytes / (double)total,
 	       (double)snap_bytes / (double)total);
+	sock_table(argc, argv, optind);
 	test_cleanup();
 	return test_failures ? 1 : 0;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Two helpers for the spec conformance test:
- *   tclog_dump --gen PATH   writes a log of random and extreme records
+ *   tclog_dump --gen PATH   writes a log of random and extreme records, most
+ *                           of them with sockets, in both encodings
  *   tclog_dump PATH         prints it through the C reader in the text form
  *                           tclog_spec_reader.py prints from FORMAT.md alone
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -14,6 +16,37 @@ static void hex(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		printf("%02x", p[i]);
+}
+
+/* Socket k of the generated log: random fields, strings of every length
+ * up to their maximum, some empty. */
+static void make_sock(uint64_t *seed, uint32_t k, struct tclog_sock *s)
+{
+	static const char alpha[] = "abcdefghijklmnopqrstuvwxyz0123456789/._-";
+	size_t lc = k % 16, lg = (k * 37) % 256, lt = k % 3 ? (k * 11) % 64 : 0;
+
+	memset(s, 0, sizeof(*s));
+	rnd_bytes(seed, s, offsetof(struct tclog_sock, comm));
+	s->cookie = 1000 + k;
+	s->family = k % 3 == 0 ? 0 : k % 2 ? 4 : 6;
+	for (size_t i = 0; i < lc; i++)
+		s->comm[i] = alpha[rnd_next(seed) % (sizeof(alpha) - 1)];
+	for (size_t i = 0; i < lg; i++)
+		s->cgroup[i] = alpha[rnd_next(seed) % (sizeof(alpha) - 1)];
+	for (size_t i = 0; i < lt; i++)
+		s->container[i] = alpha[rnd_next(seed) % 16];
+}
+
+static void tuple_into(const struct tclog_sock *s, int out, struct tcrec_record *r)
+{
+	r->flags = (uint16_t)((r->flags & ~(TCREC_F_IPV4 | TCREC_F_IPV6)) |
+			      (s->family == 4 ? TCREC_F_IPV4 : TCREC_F_IPV6));
+	r->ip_proto = s->proto;
+	r->dir = (uint8_t)out;
+	r->sport = out ? s->lport : s->rport;
+	r->dport = out ? s->rport : s->lport;
+	memcpy(r->saddr, out ? s->laddr : s->raddr, 16);
+	memcpy(r->daddr, out ? s->raddr : s->laddr, 16);
 }
 
 static int gen(const char *path)
@@ -26,6 +59,7 @@ static int gen(const char *path)
 
 	struct tclog_header more;
 	struct tclog_writer *w;
+	struct tclog_sock socks[300];
 
 	REQUIRE(recs, "out of memory");
 	make_header(&seed, &h, 4, 200);
@@ -36,6 +70,8 @@ static int gen(const char *path)
 	w = tclog_writer_open(path, &h);
 	REQUIRE(w, "open %s: %s", path, strerror(errno));
 	REQUIRE(!tclog_writer_set_chunk_target(w, 32768), "chunk target");
+	for (uint32_t k = 0; k < 300; k++)
+		make_sock(&seed, k, &socks[k]);
 	/* interfaces that appear mid-file: one alone, then two together */
 	for (size_t i = 0; i < n; i++) {
 		if (i == n / 3)
@@ -44,14 +80,26 @@ static int gen(const char *path)
 			REQUIRE(!tclog_writer_add_iface(w, 5, &more.ifaces[1]), "add_iface 5");
 			REQUIRE(!tclog_writer_add_iface(w, 6, &more.ifaces[2]), "add_iface 6");
 		}
-		REQUIRE(!tclog_writer_append(w, &recs[i].rec, recs[i].bytes), "append %zu", i);
+		/* encoding 1 for the middle third of the file */
+		if (i == n / 3 || i == 2 * n / 3) {
+			REQUIRE(!tclog_writer_flush(w), "flush");
+			REQUIRE(!tclog_writer_set_encoding(w, i == n / 3 ? 1 : 2), "encoding");
+		}
+		/* one record in five has no socket; sockets come back in runs */
+		const struct tclog_sock *s = i % 5 == 2 ? NULL : &socks[(i / 3 + i % 2 * 7) % 300];
+
+		recs[i].rec.sock_cookie = s ? s->cookie : 0;
+		/* two sockets in three: the records carry its tuple, both ways */
+		if (s && s->family && s->cookie % 3)
+			tuple_into(s, (int)(i % 2), &recs[i].rec);
+		REQUIRE(!tclog_writer_append_sock(w, &recs[i].rec, recs[i].bytes, s), "append %zu", i);
 	}
 	REQUIRE(!tclog_writer_close(w, &fin), "close");
 	free_records(recs, n);
 	return 0;
 }
 
-static void dump_record(const struct tcrec_record *r, const uint8_t *b)
+static void dump_record(const struct tcrec_record *r, const uint8_t *b, const struct tclog_sock *s)
 {
 	printf("rec ts=%llu ifindex=%u wire_len=%u seq=%u ack=%u mark=%u ip_id=%u drops=%u cap_len=%u",
 	       (unsigned long long)r->ts_ns, r->ifindex, r->wire_len, r->tcp_seq, r->tcp_ack, r->mark,
@@ -73,6 +121,23 @@ static void dump_record(const struct tcrec_record *r, const uint8_t *b)
 	       r->icmp_seq, r->flags, r->dir, r->vlan_count, r->ip_proto, r->ttl, r->tos, r->ip_hlen,
 	       r->tcp_flags, r->tcp_hlen, r->icmp_type, r->icmp_code);
 	hex(b, r->cap_len);
+	printf(" sock_cookie=%llu sock=", (unsigned long long)r->sock_cookie);
+	if (!s) {
+		printf("-\n");
+		return;
+	}
+	printf("%llu,%llu,%u,%u,%u,%u,%u,%u,%u,%u,", (unsigned long long)s->cookie,
+	       (unsigned long long)s->cgroup_id, s->pid, s->tid, s->uid, s->flags, s->family, s->proto,
+	       s->lport, s->rport);
+	hex(s->laddr, 16);
+	printf(",");
+	hex(s->raddr, 16);
+	printf(",");
+	hex((const uint8_t *)s->comm, strlen(s->comm));
+	printf(",");
+	hex((const uint8_t *)s->cgroup, strlen(s->cgroup));
+	printf(",");
+	hex((const uint8_t *)s->container, strlen(s->container));
 	printf("\n");
 }
 
@@ -107,7 +172,7 @@ static int dump(const char *path)
 		       (unsigned long long)idx[i].offset, idx[i].records,
 		       (unsigned long long)idx[i].first_ns, (unsigned long long)idx[i].last_ns);
 	while ((rc = tclog_reader_next(r, &rec, &bytes, err, sizeof(err))) == 1)
-		dump_record(rec, bytes);
+		dump_record(rec, bytes, tclog_reader_sock(r));
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;

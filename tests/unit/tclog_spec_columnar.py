@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Chunk encoding 2 (columnar with per-flow prediction), decoded from
 formats/FORMAT.md alone. decode() returns records as tuples in the field
-order of encoding 1's 128-byte record, plus their packet bytes."""
+order of encoding 1's 128-byte record, plus their packet bytes and (v3) their
+socket reference."""
 import struct
 
 M32 = 0xFFFFFFFF
@@ -11,7 +12,7 @@ FIELDS = [("ip_id", 32, 0), ("tcp_seq", 32, 0), ("tcp_ack", 32, 0), ("ip_len", 1
           ("flags", 16, 1), ("ttl", 8, 1), ("tos", 8, 1), ("ip_hlen", 8, 1),
           ("tcp_hlen", 8, 1), ("frag_off", 16, 1), ("udp_len", 16, 0), ("icmp_type", 8, 1),
           ("icmp_code", 8, 1), ("icmp_id", 16, 0), ("icmp_seq", 16, 0), ("mark", 32, 0),
-          ("drops", 32, 0)]
+          ("drops", 32, 0), ("sock_ref", 16, 0)]
 IDX = {f[0]: i for i, f in enumerate(FIELDS)}
 
 
@@ -103,17 +104,21 @@ KEY = struct.Struct("<I16s16s6s6sH3H3HHHBBB")
 assert KEY.size == 69
 
 
-def decode(body, nrec):
-    need(len(body) >= 120, "payload shorter than its column table")
+def decode(body, nrec, socks):
+    """socks: a v3 payload (22 fields, 27 columns); else v1/v2 (21, 26)."""
+    nf, ncol = (22, 27) if socks else (21, 26)
+    hdr = 16 + 4 * ncol
+    need(len(body) >= hdr, "payload shorter than its column table")
     base, unit = struct.unpack_from("<QQ", body, 0)
     need(unit >= 1, "time unit 0")
-    lens = struct.unpack_from("<26I", body, 16)
-    need(120 + sum(lens) == len(body), "columns do not fill the payload")
-    cols, o = [], 120
+    lens = struct.unpack_from(f"<{ncol}I", body, 16)
+    need(hdr + sum(lens) == len(body), "columns do not fill the payload")
+    cols, o = [], hdr
     for n in lens:
         cols.append(Column(body[o:o + n]))
         o += n
     flowc, keysc, timec, maskc, bytesc = cols[0], cols[1], cols[2], cols[3], cols[25]
+    fcol = [4 + f for f in range(21)] + [26]
     flows, recent, last, snap, t = [], [], None, 0, base
     out = []
     for _ in range(nrec):
@@ -130,7 +135,7 @@ def decode(body, nrec):
                        ethertype=k[5], tci=k[6:9], tpid=k[9:12], sport=k[12], dport=k[13],
                        dir=k[14], vlan_count=k[15], ip_proto=k[16])
             if last is None:
-                st = dict(prev=[0] * 21, sid=0, sseq=0)
+                st = dict(prev=[0] * 22, sid=0, sseq=0)
             else:
                 s0 = flows[last][1]
                 st = dict(prev=list(s0["prev"]), sid=s0["sid"], sseq=s0["sseq"])
@@ -144,13 +149,13 @@ def decode(body, nrec):
         key, st = flows[fid]
         t = (t + unzigzag(timec.varint(10)) * unit) & 0xFFFFFFFFFFFFFFFF
         mask = maskc.varint(5)
-        need(mask < 1 << 21, "mask bits beyond the fields")
-        cur = [0] * 21
-        for f, (name, w, as_value) in enumerate(FIELDS):
+        need(mask < 1 << nf, "mask bits beyond the fields")
+        cur = [0] * 22
+        for f, (name, w, as_value) in enumerate(FIELDS[:nf]):
             p = predict(f, st, cur, snap)
             cur[f] = p
             if mask >> f & 1:
-                z = cols[4 + f].varint(5)
+                z = cols[fcol[f]].varint(5)
                 need(z < 1 << w, f"{name} wider than its field")
                 if as_value:
                     need(z != p, f"{name} stored equal to its prediction")
@@ -176,6 +181,6 @@ def decode(body, nrec):
                f["icmp_id"], f["icmp_seq"], f["flags"], key["dir"], key["vlan_count"],
                key["ip_proto"], f["ttl"], f["tos"], f["ip_hlen"], f["tcp_flags"],
                f["tcp_hlen"], f["icmp_type"], f["icmp_code"], b"\0\0")
-        out.append((rec, bytes(b)))
+        out.append((rec, bytes(b), f["sock_ref"]))
     need(all(col.done() for col in cols), "column bytes left after the last record")
     return out

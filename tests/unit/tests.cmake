@@ -6,7 +6,7 @@ target_compile_options(tclog_testutil PRIVATE ${TCREC_WARNINGS})
 target_link_libraries(tclog_testutil PUBLIC tcrec_formats)
 
 foreach(t tclog_roundtrip_test tclog_damage_test tclog_trailer_test tclog_writer_fail_test
-          tclog_ifaces_test tclog_v1_test)
+          tclog_ifaces_test tclog_v1_test tclog_socks_test)
   add_executable(${t} ${TCREC_UNIT_DIR}/${t}.c)
   target_compile_options(${t} PRIVATE ${TCREC_WARNINGS})
   target_link_libraries(${t} PRIVATE tclog_testutil)

@@ -78,6 +78,7 @@ void make_record(uint64_t *s, size_t i, uint32_t max_cap, uint64_t *ts, struct t
 		r->ts_ns = UINT64_MAX; /* extreme time too */
 	if (i % 7 == 3 && (i / 7) % 2)
 		r->ts_ns = 0;
+	r->sock_cookie = 0; /* appended without a socket: read back as 0 */
 	out->bytes = NULL;
 	if (r->cap_len) {
 		out->bytes = malloc(r->cap_len);
@@ -147,6 +148,16 @@ int header_equal(const struct tclog_header *a, const struct tclog_header *b)
 		if (!iface_equal(&a->ifaces[i], &b->ifaces[i]))
 			return 0;
 	return 1;
+}
+
+int sock_equal(const struct tclog_sock *a, const struct tclog_sock *b)
+{
+	return a->cookie == b->cookie && a->cgroup_id == b->cgroup_id && a->pid == b->pid &&
+	       a->tid == b->tid && a->uid == b->uid && a->flags == b->flags &&
+	       a->family == b->family && a->proto == b->proto && a->lport == b->lport &&
+	       a->rport == b->rport && !memcmp(a->laddr, b->laddr, 16) &&
+	       !memcmp(a->raddr, b->raddr, 16) && !strcmp(a->comm, b->comm) &&
+	       !strcmp(a->cgroup, b->cgroup) && !strcmp(a->container, b->container);
 }
 
 int record_equal(const struct tcrec_record *a, const uint8_t *abytes, const struct test_rec *b)

@@ -48,7 +48,8 @@ struct test_rec {
 
 /* Record number i of a stream: mostly random (IPv4/IPv6, VLANs, cap_len
  * 0..max_cap), with every few records an extreme one (all zero, all ones
- * within the format's domain, max cap_len). ts_ns increases. */
+ * within the format's domain, max cap_len). ts_ns increases. sock_cookie
+ * is 0: tclog_writer_append stores no socket. */
 void make_record(uint64_t *seed, size_t i, uint32_t max_cap, uint64_t *ts, struct test_rec *out);
 void free_records(struct test_rec *v, size_t n);
 
@@ -57,6 +58,8 @@ void make_header(uint64_t *seed, struct tclog_header *h, uint32_t n_ifaces, size
 /* Compares the table too (not rec_ifslot, which the reader sets). */
 int header_equal(const struct tclog_header *a, const struct tclog_header *b);
 int iface_equal(const struct tclog_iface *a, const struct tclog_iface *b);
+/* Field by field: the struct has tail padding. */
+int sock_equal(const struct tclog_sock *a, const struct tclog_sock *b);
 int record_equal(const struct tcrec_record *a, const uint8_t *abytes, const struct test_rec *b);
 
 /* Scratch directory removed by test_cleanup(). Returns dir/name (static
