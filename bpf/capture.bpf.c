@@ -10,7 +10,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
-#include "bpf/owner.h"
+#include "bpf/owner.bpf.h"
 #include "bpf/parse.bpf.h"
 #include "bpf/parse.h"
 #include "bpf/tcrec.h"
@@ -74,14 +74,6 @@ const volatile __u32 single_iface_no_eth = 0;
 const volatile __u32 attribute_sockets = 0;
 /* record --cgroup: keep only packets of sockets marked selected. */
 const volatile __u32 keep_selected_only = 0;
-
-/* Shared with owner.bpf.c (the recorder hands this object that one's map). */
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
-	__type(key, int);
-	__type(value, struct tcrec_sock_mark);
-} sock_marks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -18,7 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
-#include "bpf/owner.h"
+#include "bpf/owner.bpf.h"
 #include "bpf/tcrec.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -30,13 +30,6 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
  * get TCREC_SOCK_SELECTED. 0 = no selection. */
 const volatile __u64 want_cgroup_id = 0;
 const volatile __u32 want_cgroup_level = 0;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
-	__type(key, int);
-	__type(value, struct tcrec_sock_mark);
-} sock_marks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
