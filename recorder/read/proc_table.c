@@ -170,7 +170,8 @@ static size_t top(struct rows *r, struct proc_entry *out, size_t n)
 	r->slot = NULL;
 	r->nslot = 0;
 	size_t k = n < r->n ? n : r->n;
-	memcpy(out, r->v, k * sizeof(*out));
+	if (k) /* no rows: r->v may be NULL */
+		memcpy(out, r->v, k * sizeof(*out));
 	return k;
 }
 
