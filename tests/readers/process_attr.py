@@ -175,6 +175,12 @@ def selections(c):
 
 
 def case_filters(c):
+    # a bad value is a usage error: one line naming the option, exit 2
+    for opts in (['--pid', 'abc'], ['--pid', '0'], ['--comm', ''], ['--cgroup', '']):
+        p = subprocess.run([c.t, 'print', c.log] + opts, capture_output=True, text=True)
+        lines = p.stderr.strip().splitlines()
+        if p.returncode != 2 or len(lines) != 1 or opts[0] not in lines[0] or p.stdout:
+            bad(f'print {" ".join(opts)}: exit {p.returncode}, stderr {p.stderr.strip()!r}')
     for opts, pred in selections(c):
         want = [i for i, e in enumerate(c.owners) if e and pred(e)]
         got = [json.loads(l) for l in run([c.t, 'print', '--json', c.log] + opts).splitlines()]
