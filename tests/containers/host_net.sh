@@ -70,7 +70,7 @@ syns() {
 		2>/dev/null | wc -l
 }
 # 30 connections: a SYN and a SYN-ACK each
-tl_wait_for 30 "the container's 30 connections" test "$(syns)" -ge 60 ||
+tl_wait_for 120 "the container's 30 connections" test "$(syns)" -ge 60 ||
 	tl_fail "the container made $(($(syns) / 2)) connections, expected 30"
 sleep 1
 kill -INT "$recpid"
