@@ -8,7 +8,8 @@ fi
 pkgs=(build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
       libzstd-dev zstd libpcap-dev libmnl-dev libclang-rt-14-dev tcpdump tshark tcpreplay iperf3 iproute2
       nftables python3 procps util-linux iputils-ping wireshark-common bc
-      podman runc busybox-static)
+      podman runc busybox-static libmicrohttpd-dev librsvg2-bin bash-completion
+      scdoc curl man-db)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

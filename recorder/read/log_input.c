@@ -435,6 +435,8 @@ static int next_any(struct log_input *in, struct log_packet *pkt, char *err, siz
 	pkt->file = fi;
 	pkt->iface = tclog_iface_of(&f->hdr, f->rec);
 	pkt->sock = f->sock;
+	pkt->linktype = 1; /* records hold Ethernet frames (L3 devices get a synthesized header) */
+	pkt->bare = false;
 	in->last = (ssize_t)fi;
 	return 1;
 }

@@ -24,6 +24,9 @@ struct log_packet {
 	const struct tclog_iface *iface;  /* its interface in that header (tclog_iface_of), NULL if unknown */
 	size_t file;                      /* index into log_input_files() */
 	const struct tclog_sock *sock;    /* owner of its socket (tclog_reader_sock), NULL = none */
+	int linktype;                     /* PACKET_DLT_* of bytes (formats/packet_parse.h): EN10MB for logs */
+	bool bare;                        /* a capture file with no interface name and no
+					   * direction for it: print it as tcpdump -r does */
 };
 
 struct log_input_file {

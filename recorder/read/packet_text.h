@@ -19,9 +19,25 @@
 
 #include "bpf/tcrec.h"
 
+/* How the time at the start of a line reads: tcpdump's -t ... -ttttt. */
+enum packet_text_tstamp {
+	PACKET_TS_DATE = 0, /* -tttt, print's default: "2026-11-22 01:43:54.123456" */
+	PACKET_TS_NONE,     /* -t: no time */
+	PACKET_TS_EPOCH,    /* -tt: seconds since the epoch, "1763775834.123456" */
+	PACKET_TS_DELTA,    /* -ttt: since the previous packet printed */
+	PACKET_TS_DAY,      /* tcpdump's default: "01:43:54.123456", local time */
+	PACKET_TS_SINCE_FIRST, /* -ttttt: since the first packet printed */
+};
+
 struct packet_text_opts {
 	bool nano; /* nanosecond timestamps instead of tcpdump's microseconds */
 	bool link; /* -e: MAC addresses, ethertypes and frame length */
+	int verbose; /* -v count: 0, 1 (-v), 2 (-vv), 3 (-vvv); fields as tcpdump adds them */
+	bool quiet;  /* -q: less protocol information, as tcpdump -q */
+	bool bare;   /* no interface and direction columns: time then summary, as
+		      * tcpdump -r prints a capture that has neither */
+	enum packet_text_tstamp tstamp;
+	uint64_t first_ns, prev_ns; /* for DELTA and SINCE_FIRST, kept by the caller */
 };
 
 /* "2026-11-22 01:43:54.123456" in local time, as tcpdump -tttt prints it.
