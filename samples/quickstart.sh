@@ -75,4 +75,7 @@ echo
 echo "== tcrec print --comm iperf3 $log (first 3 lines)"
 "$tcrec" print --comm iperf3 "$log" | sed -n 1,3p
 echo
+echo "== tcrec print reads pcap and pcapng as well, with tcpdump's flags: tcrec print -v -X -c 2 $pcap 'tcp port 5201'"
+"$tcrec" print -v -X -c 2 "$pcap" 'tcp port 5201'
+echo
 echo "Open $pcap in Wireshark, or try: $tcrec print --json $log | head"

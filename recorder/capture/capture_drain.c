@@ -62,6 +62,8 @@ static int maybe_flush(struct drain *d, uint64_t now)
 	int err = d->sink->flush(d->sink);
 	if (err && !d->st->sink_err)
 		d->st->sink_err = err;
+	if (!err && d->st->metrics)
+		metrics_flushed(d->st->metrics, capture_wall_ns());
 	return err;
 }
 
@@ -99,6 +101,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 		return err;
 	}
 	d->st->written++;
+	if (d->st->metrics)
+		metrics_count(d->st->metrics, rec.ifindex, rec.dir, rec.wire_len);
 	if (d->limit && d->st->written >= d->limit)
 		d->full = true;
 	if (d->st->written % FLUSH_CHECK_EVERY == 0)
@@ -165,6 +169,8 @@ int capture_drain(struct capture *c, struct iface_follow *f, struct record_sink 
 		}
 		uint64_t now = capture_clock_ns(CLOCK_MONOTONIC);
 		maybe_flush(&d, now);
+		if (st->metrics)
+			metrics_tick(st->metrics, c, now);
 		if (sink->tick && !st->sink_err) {
 			int t = sink->tick(sink, capture_wall_ns());
 			if (t < 0)

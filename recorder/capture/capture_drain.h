@@ -8,6 +8,7 @@
 
 #include "capture.h"
 #include "iface_follow.h"
+#include "metrics.h"
 #include "record_opts.h"
 #include "record_sink.h"
 
@@ -15,6 +16,7 @@ struct record_stats {
 	uint64_t written;
 	int sink_err;        /* first write error (-errno), 0 if none */
 	uint64_t malformed;  /* ring samples shorter than they claim */
+	struct metrics *metrics; /* NULL, or what --metrics publishes */
 };
 
 /* Drains c's ring buffer into sink until a signal, o's -c or --duration

@@ -19,7 +19,7 @@
 
 /* Whether user (uid, gid and groups) may create files in dir: asked of
  * the kernel by a child that becomes the user. 0 or -errno. */
-static int user_can_create(const char *user, uid_t uid, gid_t gid, const char *dir)
+int user_can_create(const char *user, uid_t uid, gid_t gid, const char *dir)
 {
 	pid_t pid = fork();
 	int status;

@@ -12,4 +12,8 @@
  * that no other recorder writes the output. 0, or -errno after one line. */
 int output_prepare(struct record_opts *o);
 
+/* Whether user (uid, gid and groups) may create files in dir: asked of
+ * the kernel by a child that becomes the user. 0 or -errno. */
+int user_can_create(const char *user, uid_t uid, gid_t gid, const char *dir);
+
 #endif

@@ -47,6 +47,8 @@ int output_ring_delete(struct output_ring *r, uint32_t i)
 	free(r->v[i].path);
 	memmove(r->v + i, r->v + i + 1, (r->n - i - 1) * sizeof(*r->v));
 	r->n--;
+	if (!err)
+		r->deleted++;
 	return err == -ENOENT ? 0 : err;
 }
 
@@ -127,6 +129,7 @@ int output_ring_scan(struct output_ring *r, const char *tmpl, bool by_time, uid_
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%.*s%s", (int)(base - tmpl), tmpl, de->d_name);
 		v[n].f = (struct output_ring_file){ strdup(path), st.st_dev, st.st_ino };
+		v[n].f.size = (uint64_t)st.st_size;
 		v[n].mtime = st.st_mtim;
 		if (!v[n].f.path) {
 			err = -ENOMEM;
@@ -140,6 +143,8 @@ int output_ring_scan(struct output_ring *r, const char *tmpl, bool by_time, uid_
 	for (size_t i = 0; i < n; i++) {
 		if (!err)
 			err = output_ring_add(r, v[i].f.path, v[i].f.dev, v[i].f.ino);
+		if (!err)
+			r->v[r->n - 1].size = v[i].f.size;
 		free(v[i].f.path);
 	}
 	free(v);

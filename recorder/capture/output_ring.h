@@ -15,11 +15,13 @@ struct output_ring_file {
 	char *path;
 	dev_t dev;
 	ino_t ino;
+	uint64_t size;  /* bytes once closed (0 while written), for the metrics */
 };
 
 struct output_ring {
 	struct output_ring_file *v;
 	uint32_t n, cap;
+	uint64_t deleted; /* files output_ring_delete removed */
 };
 
 /* Adds the tcrec logs in tmpl's directory whose names the template makes

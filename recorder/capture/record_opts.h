@@ -52,6 +52,8 @@ struct record_opts {
 	const char *run_as;      /* -Z USER, NULL = stay */
 	uid_t run_uid;           /* -Z's user and group, -1 = none */
 	gid_t run_gid;
+	const char *metrics_addr; /* --metrics ADDR:PORT, NULL = no server */
+	const char *metrics_file; /* --metrics-file PATH, NULL = none */
 };
 
 #endif

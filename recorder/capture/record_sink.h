@@ -7,16 +7,31 @@
 #ifndef TCREC_RECORD_SINK_H
 #define TCREC_RECORD_SINK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "formats/tclog.h"
 #include "record_opts.h"
 
+/* The output side's figures, for the metrics: kept current by a sink
+ * that writes files (at each open, flush and close), in the thread that
+ * drives the sink. */
+struct sink_stats {
+	bool known;            /* set by a sink that keeps these */
+	uint64_t files_written; /* files created this run */
+	uint64_t files_rotated; /* -C/-G rotations (and a file replaced under us) */
+	uint64_t files_deleted; /* ring files deleted (-W, disk full) */
+	uint64_t disk_bytes;    /* bytes of the output's files on disk: the ring's
+				 * files (earlier runs' included), else this run's */
+};
+
 /* How a sink reads the capture's counters (summed over CPUs) while it
- * runs, without knowing where they come from: 0 or -errno. */
+ * runs, without knowing where they come from: 0 or -errno. stats (may be
+ * NULL): where the sink keeps its sink_stats current. */
 struct sink_counters {
 	int (*read)(void *ctx, struct tclog_final *fin);
 	void *ctx;
+	struct sink_stats *stats;
 };
 
 struct record_sink {

@@ -47,7 +47,28 @@ struct rot {
 	struct tclog_final at_open; /* counters when the current file opened */
 	uint64_t stored_total;   /* records stored in the files closed so far */
 	uint64_t lost;           /* of those, in files someone else deleted */
+	uint64_t rotations;
+	uint64_t closed_bytes;   /* sizes of the files closed so far (not a ring's) */
 };
+
+/* The figures the metrics show, after each open, flush and close. */
+static void publish_stats(const struct rot *r)
+{
+	struct sink_stats *st = r->counters.stats;
+
+	if (!st)
+		return;
+	uint64_t disk = r->w ? tclog_writer_bytes(r->w) : 0;
+	if (r->ring) {
+		for (uint32_t i = 0; i < r->alive.n; i++)
+			disk += r->alive.v[i].size;
+	} else {
+		disk += r->closed_bytes;
+	}
+	*st = (struct sink_stats){ .known = true, .files_written = r->files,
+				   .files_rotated = r->rotations, .files_deleted = r->alive.deleted,
+				   .disk_bytes = disk };
+}
 
 static int digits(uint32_t x)
 {
@@ -304,6 +325,7 @@ static int open_file(struct rot *r, uint64_t wall_ns, const struct tclog_final *
 		memset(&r->at_open, 0, sizeof(r->at_open));
 	r->slot = o->rotate_secs ? wall_ns / NSEC / o->rotate_secs : 0;
 	r->files++;
+	publish_stats(r);
 	return 0;
 }
 
@@ -352,10 +374,16 @@ static int close_file(struct rot *r, const struct tclog_final *total)
 	}
 	if (unsaved)
 		pr_warn("%s: %llu packets could not be written", r->cur, (unsigned long long)unsaved);
+	struct stat st;
+	if (!gone && !lstat(r->cur, &st) && st.st_ino == r->cur_ino && st.st_dev == r->cur_dev)
+		size = (uint64_t)st.st_size;
+	int at = r->ring ? output_ring_find(&r->alive, r->cur) : -1;
+	if (at >= 0)
+		r->alive.v[at].size = gone ? 0 : size;
+	else if (!gone)
+		r->closed_bytes += size;
+	publish_stats(r);
 	if ((r->o->rotate_bytes || r->o->rotate_secs) && !gone) {
-		struct stat st;
-		if (!lstat(r->cur, &st) && st.st_ino == r->cur_ino && st.st_dev == r->cur_dev)
-			size = (uint64_t)st.st_size;
 		pr_info("%s closed: %llu packets, %llu bytes, %llu dropped%s", r->cur,
 			(unsigned long long)recs, (unsigned long long)size, (unsigned long long)drops,
 			fin ? "" : " (counters unknown)");
@@ -376,6 +404,7 @@ static int rotate(struct rot *r, uint64_t wall_ns, enum rot_why why)
 	int err = close_file(r, known ? &now : NULL);
 	if (err && !(why == ROT_GONE && (err == -ENOENT || err == -ESTALE)))
 		return err;
+	r->rotations++;
 	if (why == ROT_TIME)
 		r->cnt = r->numbered ? r->cnt + 1 : 0;
 	else if (why == ROT_SIZE)
@@ -429,6 +458,7 @@ static int rot_flush(struct record_sink *s)
 	err = output_file_check(r->cur, tclog_writer_fd(r->w));
 	if (err == -ENOENT || err == -ESTALE)
 		return rotate(r, capture_wall_ns(), ROT_GONE);
+	publish_stats(r);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "cli_iface.h"
 #include "cli_proc.h"
 #include "cli_time.h"
+#include "export_tclog.h"
 #include "logging.h"
 #include "formats/export_writer.h"
 #include "read/iface_select.h"
@@ -60,6 +61,7 @@ static const char *const export_help =
 	"\n"
 	"Options:\n"
 	"  -o, --output OUT  file to write (format from its extension)\n"
+	"  -F tcrec          write a tcrec log instead (bytes kept as captured)\n"
 	"  --since T         first time to include\n"
 	"  --until T         time to stop at (excluded)\n"
 	"                    T is RFC 3339 (2026-11-22T01:43:54Z, ...+01:00) or an\n"
@@ -253,6 +255,7 @@ static void progress(uint64_t n, uint64_t ts_ns)
 
 struct export_opts {
 	const char *out;
+	const char *format; /* -F: NULL = from the extension */
 	const char *since, *until;
 	char **logs;
 	size_t n_logs;
@@ -278,7 +281,7 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 	};
 	int c;
 	optind = 1;
-	while ((c = cli_next_option("export", argc, argv, "o:qh", longopts)) != -1) {
+	while ((c = cli_next_option("export", argc, argv, "o:F:qh", longopts)) != -1) {
 		int p = cli_proc_option("export", c, optarg, &o->proc);
 		if (p < 0)
 			return EXIT_USAGE;
@@ -287,6 +290,9 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 		switch (c) {
 		case 'o':
 			o->out = optarg;
+			break;
+		case 'F':
+			o->format = optarg;
 			break;
 		case OPT_SINCE:
 			o->since = optarg;
@@ -472,8 +478,11 @@ out:
 
 static int export_run(const struct export_opts *o)
 {
-	enum export_format fmt;
-	if (export_format_from_path(o->out, &fmt))
+	enum export_format fmt = 0;
+	bool tclog = o->format && !strcmp(o->format, "tcrec");
+	if (o->format && !tclog && strcmp(o->format, "pcapng") && strcmp(o->format, "pcap"))
+		return usage_error("export", "-F %s: unknown format (tcrec, pcapng or pcap)", o->format);
+	if (!tclog && export_format_from_path(o->out, &fmt))
 		return usage_error("export", "%s: unknown output format (name it .pcapng, .pcap or .pcapng.zst)",
 				   o->out);
 	uint64_t t0 = now_ns();
@@ -484,7 +493,7 @@ static int export_run(const struct export_opts *o)
 	log_input_set_proc(in, o->proc);
 	int status = cli_time_range("export", in, o->since, o->until);
 	if (!status)
-		status = export_to(o, fmt, in, t0);
+		status = tclog ? export_tclog(in, o->filter, o->out) : export_to(o, fmt, in, t0);
 	iface_select_warn_unmatched(o->sel, in);
 	log_input_close(in);
 	return status;

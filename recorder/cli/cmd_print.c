@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -16,6 +17,7 @@
 #include "read/iface_select.h"
 #include "read/json_out.h"
 #include "read/log_input.h"
+#include "read/packet_dump.h"
 #include "read/packet_text.h"
 #include "read/proc_select.h"
 #include "read/sock_label.h"
@@ -25,7 +27,8 @@ static const char print_help[] =
 	"Usage: tcrec print LOG... [--json] [-e] [--nano] [-c COUNT] [--since T]\n"
 	"                   [--until T] [--interface NS/IF]... [--no-process] [--pid N]\n"
 	"                   [--comm NAME] [--cgroup PATH] [--container ID] [--strict]\n"
-	"                   [-v] [FILTER]\n"
+	"                   [-x|-xx|-X|-XX|-A] [-t|-tt|-ttt|-tttt|-ttttt] [-v] [-q]\n"
+	"                   [-n] [-S] [-r LOG] [FILTER]\n"
 	"       tcrec -r LOG... [FILTER]\n"
 	"\n"
 	"Print the packets of tcrec logs, one line per packet, in the words of\n"
@@ -62,6 +65,19 @@ static const char print_help[] =
 	"                  even with one namespace. A packet of a local socket adds\n"
 	"                  pid, tid, comm, uid, cgroup, container and sock_cookie,\n"
 	"                  each when known\n"
+	"  -r LOG          read LOG, as a LOG argument (tcpdump habit); the words after\n"
+	"                  the options are then more LOGs while they exist, then FILTER\n"
+	"  -x, -xx         after each line, the captured bytes in hex as tcpdump\n"
+	"                  prints them (\"\\t0x0000:  4500 0054 ...\"); -x leaves out the\n"
+	"                  link header (Ethernet and its VLAN tags), -xx keeps it\n"
+	"  -X, -XX         the same, with the bytes as ASCII on the right\n"
+	"  -A, -AA         the bytes as text, unprintable ones as '.' (-AA: with the\n"
+	"                  link header)\n"
+	"  -t              no time on the lines\n"
+	"  -tt             seconds since the epoch (1700000000.123456)\n"
+	"  -ttt            time since the previous packet printed ( 00:00:00.001234)\n"
+	"  -tttt           date and local time: print's default\n"
+	"  -ttttt          time since the first packet printed\n"
 	"  -e              print MAC addresses, ethertypes and frame length (tcpdump -e)\n"
 	"  --nano          nanosecond timestamps (default: microseconds, as tcpdump)\n"
 	"  -c COUNT        stop after COUNT packets\n"
@@ -79,8 +95,13 @@ static const char print_help[] =
 	"  --no-process    leave out the [comm:pid] of each line\n"
 	CLI_PROC_HELP_OPTIONS
 	"  --strict        stop at the first damaged chunk or unreadable file (see below)\n"
-	"  -v              say on stderr how many chunks were decompressed\n"
-	"  -n              accepted for tcpdump habits (addresses are never resolved)\n"
+	"  -v, -vv, -vvv   more protocol fields, as tcpdump -v adds them; -v also says\n"
+	"                  on stderr how many chunks were decompressed\n"
+	"  -q              less protocol information, as tcpdump -q\n"
+	"  -n, -nn         accepted for tcpdump habits (addresses and ports are never\n"
+	"                  resolved)\n"
+	"  -S              accepted for tcpdump habits (sequence numbers are always\n"
+	"                  absolute)\n"
 	"  -h, --help      this help\n"
 	"\n"
 	"Damaged logs:\n"
@@ -95,6 +116,19 @@ static const char print_help[] =
 	"\n"
 	CLI_PROC_HELP_SECTION
 	"\n"
+	"Differences from tcpdump:\n"
+	"The flags mean what they mean to `tcpdump -nn -S -r`, and print's lines and\n"
+	"dumps are tcpdump's where the log holds what tcpdump reads. Without a -t\n"
+	"flag the time reads as -tttt (tcpdump: HH:MM:SS.us). A log's lines carry\n"
+	"the interface and In/Out after the time, as tcpdump -i any prints them.\n"
+	"A record made without -s (metadata only, the default) holds no packet\n"
+	"bytes: -x, -X and -A print no dump for it (tcrec says so once on stderr;\n"
+	"the headers `tcrec export` rebuilds are not the packet's bytes), and the\n"
+	"line leaves out what only the bytes tell: TCP options, the urgent pointer,\n"
+	"IPv6 extension header names, payload decoding (DNS, HTTP, ...) and, with\n"
+	"-v, checksums. With -s N the dump shows the N bytes kept, as tcpdump shows\n"
+	"a capture made with -s N.\n"
+	"\n"
 	"Examples:\n"
 	"  tcrec print /var/log/tcrec/eth0.tclog\n"
 	"  tcrec -r /var/log/tcrec/              # every rotated file, in time order\n"
@@ -102,6 +136,8 @@ static const char print_help[] =
 	"  tcrec print /var/log/tcrec/ --since 2026-11-22T01:40:00Z --until +2h\n"
 	"  tcrec print cap.tclog 'tcp[tcpflags] & tcp-syn != 0 and port 443'\n"
 	"  tcrec print cap.tclog --json | jq 'select(.dport == 443)'\n"
+	"  tcrec print -r cap.tclog -XX -c 5 'udp port 53'   # bytes in hex and ASCII\n"
+	"  tcrec print cap.tclog -ttt 'host 10.0.0.1'       # time between packets\n"
 	"  tcrec print cap.tclog --interface web/eth0 --interface 'blue/veth*'\n"
 	"  tcrec print cap.tclog --comm curl --comm 'python*' 'tcp port 443'\n"
 	"\n"
@@ -110,6 +146,7 @@ static const char print_help[] =
 struct print_opts {
 	bool json;
 	struct packet_text_opts text;
+	struct packet_dump_opts dump;
 	uint64_t count; /* 0 = all */
 	struct read_filter *filter; /* NULL = every packet */
 	struct iface_select *sel;   /* --interface */
@@ -119,6 +156,9 @@ struct print_opts {
 	bool strict;
 	char **logs;
 	size_t n_logs;
+	char **read_files; /* -r FILE... (logs holds them first when given) */
+	size_t n_read;
+	bool logs_owned;
 };
 
 static void put_json(const struct log_packet *pkt)
@@ -134,27 +174,55 @@ static void put_json(const struct log_packet *pkt)
 	json_put_packet(stdout, pkt->rec, pkt->bytes, &ji, pkt->sock);
 }
 
+/* A metadata-only record has no bytes to dump: said once, not per packet. */
+static void warn_no_bytes(const struct log_input *in, const struct log_packet *pkt, bool *warned)
+{
+	if (*warned)
+		return;
+	*warned = true;
+	pr_warn("%s: packets without their bytes (recorded without -s): no dump for them",
+		log_input_file(in, pkt->file)->path);
+}
+
+static void put_text(const struct log_input *in, const struct log_packet *pkt,
+		     const struct print_opts *o, struct packet_text_opts *t)
+{
+	/* a decoded DNS message can be long: tcpdump prints it whole */
+	static char line[65536];
+	char name[IFACE_NAME_MAX], owner[SOCK_LABEL_MAX];
+	const char *ifname = pkt->iface ? iface_name(pkt->iface, log_input_several_ns(in), name,
+						     sizeof(name))
+					: NULL;
+	t->bare = pkt->bare;
+	packet_text_format(line, sizeof(line), pkt->rec, pkt->bytes, ifname, t);
+	t->prev_ns = pkt->rec->ts_ns;
+	if (pkt->sock && !o->no_process)
+		printf("%s [%s]\n", line, sock_label(owner, sizeof(owner), pkt->sock));
+	else
+		puts(line);
+	packet_dump(stdout, pkt->bytes, pkt->rec->cap_len, pkt->linktype, &o->dump);
+}
+
 static int print_packets(struct log_input *in, const struct print_opts *o)
 {
-	char err[512], line[4096], name[IFACE_NAME_MAX], owner[SOCK_LABEL_MAX];
+	char err[512];
+	struct packet_text_opts text = o->text;
 	struct log_packet pkt;
+	bool warned = false;
 	uint64_t n = 0;
 	int rc = 0;
 
 	while ((!o->count || n < o->count) && (rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
 		if (!read_filter_accepts(o->filter, &pkt))
 			continue;
+		if (!n)
+			text.first_ns = text.prev_ns = pkt.rec->ts_ns;
 		if (o->json) {
 			put_json(&pkt);
 		} else {
-			const char *ifname = pkt.iface ? iface_name(pkt.iface, log_input_several_ns(in),
-								  name, sizeof(name))
-						       : NULL;
-			packet_text_format(line, sizeof(line), pkt.rec, pkt.bytes, ifname, &o->text);
-			if (pkt.sock && !o->no_process)
-				printf("%s [%s]\n", line, sock_label(owner, sizeof(owner), pkt.sock));
-			else
-				puts(line);
+			if (o->dump.mode && !pkt.rec->cap_len)
+				warn_no_bytes(in, &pkt, &warned);
+			put_text(in, &pkt, o, &text);
 		}
 		n++;
 	}
@@ -169,6 +237,99 @@ static int print_packets(struct log_input *in, const struct print_opts *o)
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
+}
+
+/* Letters tcpdump counts: -xx, -XX, -AA, -t...-ttttt, -vv. */
+struct letter_counts {
+	int x, X, A, t;
+};
+
+/* tcpdump's reading flags: 1 taken, 0 not one of them, -1 usage error. */
+static int tcpdump_flag(int c, struct print_opts *o, struct letter_counts *n)
+{
+	switch (c) {
+	case 'x':
+		n->x++;
+		return 1;
+	case 'X':
+		n->X++;
+		return 1;
+	case 'A':
+		n->A++;
+		return 1;
+	case 't':
+		n->t++;
+		return 1;
+	case 'e':
+		o->text.link = true;
+		return 1;
+	case 'n': /* addresses and ports are never resolved */
+	case 'S': /* sequence numbers are always absolute */
+		return 1;
+	case 'q':
+		o->text.quiet = true;
+		return 1;
+	case 'v':
+		o->text.verbose++;
+		tcrec_verbose++; /* also the reading's own notes on stderr */
+		return 1;
+	case 'r': {
+		char **more = realloc(o->read_files, (o->n_read + 1) * sizeof(*more));
+		if (!more) {
+			pr_warn("print: out of memory");
+			return -1;
+		}
+		o->read_files = more;
+		o->read_files[o->n_read++] = optarg;
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* The counted letters into the options, as tcpdump reads them: -X wins
+ * over -x, which wins over -A; doubled, the link header is dumped too. */
+static int apply_counts(const struct letter_counts *n, struct print_opts *o)
+{
+	static const enum packet_text_tstamp by_t[] = {
+		PACKET_TS_DATE, PACKET_TS_NONE, PACKET_TS_EPOCH,
+		PACKET_TS_DELTA, PACKET_TS_DATE, PACKET_TS_SINCE_FIRST,
+	};
+	if (n->t > 5)
+		return usage_error("print", "only -t, -tt, -ttt, -tttt and -ttttt are supported");
+	o->text.tstamp = by_t[n->t];
+	if (n->X)
+		o->dump = (struct packet_dump_opts){ PACKET_DUMP_HEX_ASCII, n->X > 1 };
+	else if (n->x)
+		o->dump = (struct packet_dump_opts){ PACKET_DUMP_HEX, n->x > 1 };
+	else if (n->A)
+		o->dump = (struct packet_dump_opts){ PACKET_DUMP_ASCII, n->A > 1 };
+	return 0;
+}
+
+/* CAPTURE... then FILTER; with -r FILE, FILE comes first and the words are
+ * more captures as long as they exist on disk, then the filter. */
+static int take_inputs(char **words, size_t n, struct print_opts *o)
+{
+	struct stat st;
+	size_t k = 0;
+
+	if (!o->n_read)
+		return cli_take_inputs("print", words, n, &o->logs, &o->n_logs, &o->filter);
+	while (k < n && !stat(words[k], &st))
+		k++;
+	o->logs = calloc(o->n_read + k, sizeof(*o->logs));
+	if (!o->logs) {
+		pr_warn("print: out of memory");
+		return EXIT_RUNTIME;
+	}
+	o->logs_owned = true;
+	memcpy(o->logs, o->read_files, o->n_read * sizeof(*o->logs));
+	memcpy(o->logs + o->n_read, words, k * sizeof(*o->logs));
+	o->n_logs = o->n_read + k;
+	int rc = cli_read_filter("print", words + k, n - k, &o->filter);
+	return rc ? rc : CLI_RUN;
 }
 
 static int parse_args(int argc, char **argv, struct print_opts *o)
@@ -187,11 +348,14 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct letter_counts counts = { 0 };
 	int c;
 
 	optind = 1;
-	while ((c = cli_next_option("print", argc, argv, "c:ehnv", longopts)) != -1) {
+	while ((c = cli_next_option("print", argc, argv, "c:ehnqr:vxAStX", longopts)) != -1) {
 		int p = cli_proc_option("print", c, optarg, &o->proc);
+		if (!p)
+			p = tcpdump_flag(c, o, &counts);
 		if (p < 0)
 			return EXIT_USAGE;
 		if (p)
@@ -202,14 +366,6 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 			break;
 		case OPT_NANO:
 			o->text.nano = true;
-			break;
-		case 'e':
-			o->text.link = true;
-			break;
-		case 'n':
-			break;
-		case 'v':
-			tcrec_verbose++;
 			break;
 		case OPT_SINCE:
 			o->since = optarg;
@@ -238,8 +394,9 @@ static int parse_args(int argc, char **argv, struct print_opts *o)
 			return EXIT_USAGE;
 		}
 	}
-	return cli_take_inputs("print", argv + optind, (size_t)(argc - optind), &o->logs, &o->n_logs,
-			       &o->filter);
+	if (apply_counts(&counts, o))
+		return EXIT_USAGE;
+	return take_inputs(argv + optind, (size_t)(argc - optind), o);
 }
 
 static int print_run(const struct print_opts *o)
@@ -269,5 +426,8 @@ int cmd_print(int argc, char **argv)
 	read_filter_close(o.filter);
 	iface_select_free(o.sel);
 	proc_select_free(o.proc);
+	if (o.logs_owned)
+		free(o.logs);
+	free(o.read_files);
 	return rc;
 }

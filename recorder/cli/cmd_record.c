@@ -19,6 +19,7 @@
 #include "capture/capture_clock.h"
 #include "capture/capture_drain.h"
 #include "capture/iface_follow.h"
+#include "capture/metrics.h"
 #include "capture/container_cgroup.h"
 #include "capture/output_name.h"
 #include "capture/owner_table.h"
@@ -59,9 +60,10 @@ static void print_summary(const struct record_opts *o, const struct tclog_header
 			seen += c->seen;
 			dropped += c->dropped;
 			filtered += c->filtered;
-			pr_debug("%s %s: seen %llu, recorded %llu, dropped %llu", hdr->ifaces[i].name,
-				 dir ? "egress" : "ingress", (unsigned long long)c->seen,
-				 (unsigned long long)c->recorded, (unsigned long long)c->dropped);
+			pr_debug("%s %s: seen %llu, recorded %llu, dropped %llu, filtered %llu",
+				 hdr->ifaces[i].name, dir ? "egress" : "ingress",
+				 (unsigned long long)c->seen, (unsigned long long)c->recorded,
+				 (unsigned long long)c->dropped, (unsigned long long)c->filtered);
 		}
 	if (tcrec_quiet)
 		return;
@@ -87,6 +89,7 @@ struct record_run {
 	struct iface_follow *follow;
 	struct capture *cap;
 	struct record_sink *sink;
+	struct metrics *metrics;   /* --metrics, --metrics-file; NULL when neither */
 	char container_cg[TCLOG_CGROUP_MAX]; /* --container on the host network */
 };
 
@@ -152,6 +155,24 @@ static int container_on_host_net(struct record_run *r)
 	return 0;
 }
 
+/* --metrics and --metrics-file: the address bound and the directory
+ * checked before the kernel is touched. An exit status. */
+static int metrics_begin(struct record_run *r)
+{
+	if (!r->o.metrics_addr && !r->o.metrics_file)
+		return EXIT_OK;
+	r->metrics = metrics_new(r->hdr->start_ns);
+	if (!r->metrics) {
+		pr_warn("out of memory");
+		return EXIT_RUNTIME;
+	}
+	if (r->o.metrics_file && metrics_file_check(r->o.metrics_file, &r->o))
+		return EXIT_RUNTIME;
+	if (r->o.metrics_addr && metrics_http_start(r->metrics, r->o.metrics_addr))
+		return EXIT_RUNTIME;
+	return EXIT_OK;
+}
+
 /* Everything up to the first packet: interfaces, privileges, output
  * checks, programs, hooks, the output itself, -Z. An exit status. */
 static int start(struct record_run *r)
@@ -175,8 +196,11 @@ static int start(struct record_run *r)
 		return EXIT_RUNTIME;
 	/* A typo in -w, a directory the -Z user cannot write or another
 	 * recorder on the same output must not cost a program load. */
-	if (output_prepare(&r->o) || load_capture(r, &shape) ||
-	    iface_follow_attach(r->follow, r->cap))
+	if (output_prepare(&r->o))
+		return EXIT_RUNTIME;
+	if ((rc = metrics_begin(r)))
+		return rc;
+	if (load_capture(r, &shape) || iface_follow_attach(r->follow, r->cap))
 		return EXIT_RUNTIME;
 	if (r->o.run_as && capture_has_clsact(r->cap)) {
 		pr_warn("-Z %s: the hooks are clsact filters, which only a privileged process can "
@@ -186,11 +210,15 @@ static int start(struct record_run *r)
 	/* The output only now that nothing else can fail: a failed start
 	 * leaves no file behind. Packets wait in the ring buffer meanwhile. */
 	struct sink_counters counters = capture_sink_counters(r->cap);
+	if (r->metrics)
+		counters.stats = metrics_sink_stats(r->metrics);
 	r->sink = record_sink_open(&r->o, r->hdr, &counters);
 	if (!r->sink)
 		return EXIT_RUNTIME;
 	iface_follow_set_sink(r->follow, r->sink);
-	if (r->o.run_as && capture_drop_privileges(r->o.run_as)) {
+	/* the metrics file is written as the user that goes on writing it */
+	if ((r->o.run_as && capture_drop_privileges(r->o.run_as)) ||
+	    (r->o.metrics_file && metrics_file_start(r->metrics, r->o.metrics_file))) {
 		record_sink_discard(r->sink);
 		r->sink = NULL;
 		return EXIT_RUNTIME;
@@ -202,7 +230,7 @@ static int start(struct record_run *r)
  * and says what was recorded. An exit status. */
 static int run(struct record_run *r)
 {
-	struct record_stats st = { 0 };
+	struct record_stats st = { .metrics = r->metrics };
 	struct tclog_final fin;
 
 	pr_debug("recording %u interface(s) into %s, snaplen %u", r->hdr->n_ifaces, r->o.out,
@@ -236,6 +264,8 @@ static int run(struct record_run *r)
 	}
 	if (!cerr)
 		print_summary(&r->o, r->hdr, &fin, &st);
+	if (r->metrics)
+		metrics_final(r->metrics, r->cap, cerr ? NULL : &fin, stored);
 	return err ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -262,6 +292,7 @@ int cmd_record(int argc, char **argv)
 	if (!rc)
 		rc = run(&r);
 out:
+	metrics_free(r.metrics);
 	capture_destroy(r.cap);
 	iface_follow_close(r.follow);
 	free(r.fprog);

@@ -12,6 +12,7 @@
 #include "record_args.h"
 #include "filter/filter.h"
 #include "capture/attach.h"
+#include "capture/metrics.h"
 #include "capture/output_name.h"
 
 #define CMD "record"
@@ -29,7 +30,8 @@ static const char record_help[] =
 	"                    [--cgroup PATH] [--no-process]\n"
 	"                    [--attach auto|tcx|tc] [--ringbuf-size BYTES] [-q] [-v]\n"
 	"                    [-C MB] [-G SEC] [-W N] [--flush-ms MS] [-Z USER]\n"
-	"                    [-F tcrec|pcapng|pcap] [FILTER EXPRESSION]\n"
+	"                    [-F tcrec|pcapng|pcap] [--metrics ADDR:PORT]\n"
+	"                    [--metrics-file PATH] [FILTER EXPRESSION]\n"
 	"\n"
 	"Records one entry per packet seen on the TC ingress and egress hooks of each\n"
 	"interface into a zstd-compressed tcrec log, until SIGINT/SIGTERM, -c or\n"
@@ -121,7 +123,28 @@ static const char record_help[] =
 	"  -v                 say what is attached where, show libbpf's messages and,\n"
 	"                     on a verifier rejection, the end of its log (-vv: libbpf\n"
 	"                     debug)\n"
+	"  --metrics A:P      serve Prometheus metrics on http://A:P/metrics (see\n"
+	"                     Metrics)\n"
+	"  --metrics-file F   write the same metrics to F every 10 s and at the end\n"
 	"  -h, --help         this help\n"
+	"\n"
+	"Metrics:\n"
+	"  --metrics listens only on the address given: :PORT is 127.0.0.1:PORT,\n"
+	"  [::1]:PORT an IPv6 address, 0.0.0.0:PORT every IPv4 address (numeric\n"
+	"  addresses only). A port in use is an error before recording starts. It\n"
+	"  answers GET and HEAD on /metrics in Prometheus text format 0.0.4, 404\n"
+	"  elsewhere, and keeps serving after -Z. Per interface and direction:\n"
+	"  tcrec_packets_{seen,recorded,filtered,dropped}_total (the counters of the\n"
+	"  summary; dropped = ring buffer full) and tcrec_bytes_recorded_total (wire\n"
+	"  bytes); also tcrec_ringbuf_used_bytes, tcrec_packets_written_total,\n"
+	"  tcrec_files_{written,rotated,deleted}_total, tcrec_disk_bytes,\n"
+	"  tcrec_last_flush_timestamp_seconds, tcrec_start_time_seconds and\n"
+	"  tcrec_build_info. Interfaces are labelled IF, or NS/IF when several\n"
+	"  namespaces are recorded. Values are updated every 0.5 s. --metrics-file is\n"
+	"  for node_exporter's textfile collector (name it *.prom): each write goes\n"
+	"  to a new hidden file in the same directory, synced and renamed over F, so\n"
+	"  a reader never sees part of one; the directory must be writable (by USER\n"
+	"  with -Z).\n"
 	"\n"
 	"Processes:\n"
 	"  Each packet of a local socket is tied to the socket's owner: pid, thread,\n"
@@ -177,6 +200,7 @@ static const char record_help[] =
 	"  tcrec record -i lo -Q inout -w lo.tclog            both hooks of lo\n"
 	"  tcrec record -i any --cgroup /system.slice/nginx.service -w web.tclog\n"
 	"                                                     only nginx's packets\n"
+	"  tcrec record -i eth0 -w e.tclog --metrics :9977    Prometheus scrapes it\n"
 	"\n"
 	"Exit status: 0 ok, 1 runtime error (interface, privileges, output), 2 usage.\n";
 
@@ -191,6 +215,8 @@ enum {
 	OPT_HOST_SIDE,
 	OPT_CGROUP,
 	OPT_NO_PROCESS,
+	OPT_METRICS,
+	OPT_METRICS_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -204,6 +230,8 @@ static const struct option long_opts[] = {
 	{ "host-side", no_argument, NULL, OPT_HOST_SIDE },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "no-process", no_argument, NULL, OPT_NO_PROCESS },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -361,6 +389,23 @@ static int parse_output_opt(int c, const char *arg, struct record_opts *o)
 	}
 }
 
+/* --metrics, --metrics-file. 0 or EXIT_USAGE. */
+static int parse_metrics_opt(int c, const char *arg, struct record_opts *o)
+{
+	char why[160];
+
+	if (c == OPT_METRICS_FILE) {
+		if (!*arg)
+			return usage_error(CMD, "--metrics-file: empty file name");
+		o->metrics_file = arg;
+		return 0;
+	}
+	if (metrics_addr_check(arg, why, sizeof(why)))
+		return usage_error(CMD, "--metrics %s: %s", arg, why);
+	o->metrics_addr = arg;
+	return 0;
+}
+
 /* What follows the options is a filter expression, as in tcpdump; an
  * empty one means no filter. 0 or EXIT_USAGE. */
 static int take_filter(int argc, char **argv, struct record_opts *o)
@@ -445,6 +490,8 @@ static int parse_one(int c, struct record_opts *o, bool *format_set)
 	case OPT_NO_PROCESS:
 		o->no_process = true;
 		return 0;
+	case OPT_METRICS: case OPT_METRICS_FILE:
+		return parse_metrics_opt(c, optarg, o);
 	case 'q':
 		tcrec_quiet = true;
 		return 0;

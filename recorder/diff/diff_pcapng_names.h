@@ -3,7 +3,8 @@
  * The interface names of a pcapng file, packet by packet. libpcap does not
  * say which interface a packet came on, so this walks the file's blocks
  * beside it: every packet block libpcap returns is the next one here, and
- * its interface's if_name comes from the section's IDBs. Used by diff for
+ * its interface's if_name comes from the section's IDBs (read/pcapng_blocks.h,
+ * the one pcapng walker). Used by diff for
  * --interface on pcapng inputs.
  */
 #ifndef TCREC_DIFF_PCAPNG_NAMES_H

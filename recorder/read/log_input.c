@@ -19,56 +19,13 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "capture_source.h"
+#include "log_input_state.h"
 #include "iface_name.h"
 #include "log_paths.h"
 #include "iface_select.h"
 #include "logging.h"
 #include "proc_select.h"
-
-enum file_state { F_PENDING, F_ACTIVE, F_DONE };
-
-struct lin_file {
-	struct log_input_file pub;
-	char *path;
-	/* copy: outlives the reader; interfaces added while the file is read
-	 * are copied in as they arrive (sync_ifaces) */
-	struct tclog_header hdr;
-	struct tclog_final fin;
-	uint64_t first_ns;       /* earliest record, from the index */
-	uint64_t last_ns;
-	size_t nchunks;
-	bool indexed;            /* first_ns/last_ns/nchunks come from a good index */
-	enum file_state state;
-	struct tclog_reader *r;
-	const struct tcrec_record *rec; /* head record while active */
-	const uint8_t *bytes;
-	const struct tclog_sock *sock; /* of rec, valid as long as rec */
-	/* range mode: chunk by chunk through the index */
-	const struct tclog_chunk_info *chunks;
-	size_t chunk;
-	uint32_t left; /* records left in the current chunk */
-	uint8_t sel[TCREC_MAX_IFACES]; /* by slot: 0 not decided yet, SEL_TAKE, SEL_SKIP */
-};
-
-enum { SEL_TAKE = 1, SEL_SKIP = 2 };
-
-struct log_input {
-	enum log_damage on_damage;
-	uint64_t problems;
-	struct lin_file *files;
-	size_t n;
-	size_t *pending; /* file indexes by first_ns */
-	size_t next_pending;
-	size_t *heap;    /* active files, min-heap on (head ts, index) */
-	size_t nheap;
-	ssize_t last;    /* file whose record was handed out last */
-	uint64_t since_ns, until_ns;
-	uint64_t decompressed; /* from readers already closed */
-	const struct iface_select *sel; /* NULL: every interface */
-	const struct proc_select *proc; /* NULL: every process (and none) */
-	uint64_t unselected;            /* records the selections left out */
-	struct ns_seen ns;
-};
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -89,6 +46,8 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
  * after returning what can be read. */
 static int probe_file(struct log_input *in, struct lin_file *f, char *err, size_t errlen)
 {
+	if (capture_source_is_capture(f->path))
+		return lin_cap_probe(in, f, err, errlen);
 	struct tclog_reader *r = tclog_reader_open(f->path, err, errlen);
 	if (!r)
 		return -1;
@@ -124,11 +83,6 @@ static int probe_file(struct log_input *in, struct lin_file *f, char *err, size_
 	}
 	tclog_reader_close(r);
 	return 0;
-}
-
-static bool in_range(const struct log_input *in, uint64_t ts)
-{
-	return ts >= in->since_ns && (!in->until_ns || ts < in->until_ns);
 }
 
 static bool chunk_in_range(const struct log_input *in, const struct tclog_chunk_info *c)
@@ -173,6 +127,8 @@ static void sync_ifaces(struct log_input *in, struct lin_file *f)
 /* Next record of an active file inside the range: 1, 0 at its end, -1. */
 static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_t errlen)
 {
+	if (f->cap)
+		return lin_cap_fetch(in, f, err, errlen);
 	for (;;) {
 		if (ranged(in) && f->chunks && !f->left) {
 			while (f->chunk < f->nchunks && !chunk_in_range(in, &f->chunks[f->chunk]))
@@ -205,6 +161,13 @@ static int file_fetch(struct log_input *in, struct lin_file *f, char *err, size_
 
 static void file_finish(struct log_input *in, struct lin_file *f)
 {
+	if (f->cap) {
+		capture_source_close(f->cap);
+		f->cap = NULL;
+		f->rec = NULL;
+		f->state = F_DONE;
+		return;
+	}
 	const char *w = tclog_reader_warning(f->r);
 	if (w)
 		pr_warn("warning: %s", w);
@@ -279,9 +242,32 @@ static int file_advance(struct log_input *in, size_t fi, char *err, size_t errle
 	return 0;
 }
 
+/* A capture file is open since the probe, its first packet read. */
+static int cap_activate(struct log_input *in, size_t fi, char *err, size_t errlen)
+{
+	struct lin_file *f = &in->files[fi];
+	f->state = F_ACTIVE;
+	if (f->cap_err) {
+		snprintf(err, errlen, "%s", f->cap_err);
+		if (in->on_damage == LOG_DAMAGE_STOP)
+			return -1;
+		in->problems++;
+		pr_warn("warning: %s; the rest of the file is skipped", err);
+	}
+	if (f->rec && in_range(in, f->rec->ts_ns))
+		heap_push(in, fi);
+	else if (f->rec)
+		return file_advance(in, fi, err, errlen);
+	else
+		file_finish(in, f);
+	return 0;
+}
+
 static int file_activate(struct log_input *in, size_t fi, char *err, size_t errlen)
 {
 	struct lin_file *f = &in->files[fi];
+	if (f->cap)
+		return cap_activate(in, fi, err, errlen);
 	if (ranged(in) && f->indexed && (!f->nchunks || f->last_ns < in->since_ns ||
 			   (in->until_ns && f->first_ns >= in->until_ns))) {
 		f->state = F_DONE; /* nothing in range: not even opened */
@@ -371,6 +357,8 @@ struct log_input *log_input_open_with(char *const *paths, size_t n, enum log_dam
 		pr_warn("warning: %s; skipped", why);
 		skipped++;
 		in->n--;
+		capture_source_close(f->cap);
+		free(f->cap_err);
 		free(f->path);
 		*f = (struct lin_file){ 0 };
 	}
@@ -435,8 +423,10 @@ static int next_any(struct log_input *in, struct log_packet *pkt, char *err, siz
 	pkt->file = fi;
 	pkt->iface = tclog_iface_of(&f->hdr, f->rec);
 	pkt->sock = f->sock;
-	pkt->linktype = 1; /* records hold Ethernet frames (L3 devices get a synthesized header) */
-	pkt->bare = false;
+	/* records hold Ethernet frames (L3 devices, and capture files of
+	 * other link types, get a synthesized header) */
+	pkt->linktype = 1;
+	pkt->bare = f->cap && f->cpkt.bare;
 	in->last = (ssize_t)fi;
 	return 1;
 }
@@ -516,6 +506,8 @@ void log_input_close(struct log_input *in)
 		return;
 	for (size_t i = 0; i < in->n; i++) {
 		tclog_reader_close(in->files[i].r);
+		capture_source_close(in->files[i].cap);
+		free(in->files[i].cap_err);
 		free(in->files[i].path);
 	}
 	free(in->files);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading LOG... arguments as one stream: each argument is a tcrec log file
- * or a directory of rotated log files; records from all of them come out
- * merged by time (ties keep file order).
+ * Reading LOG... arguments as one stream: each argument is a tcrec log file,
+ * a directory of rotated log files, or a capture file (pcap, pcapng, either
+ * zstd-compressed, or "-" for stdin; sniffed from its bytes, read through
+ * capture_source.h); records from all of them come out merged by time (ties
+ * keep file order). Damage in a capture file ends that file with one
+ * warning (a problem: the reader exits 1).
  */
 #ifndef TCREC_LOG_INPUT_H
 #define TCREC_LOG_INPUT_H
@@ -24,7 +27,10 @@ struct log_packet {
 	const struct tclog_iface *iface;  /* its interface in that header (tclog_iface_of), NULL if unknown */
 	size_t file;                      /* index into log_input_files() */
 	const struct tclog_sock *sock;    /* owner of its socket (tclog_reader_sock), NULL = none */
-	int linktype;                     /* PACKET_DLT_* of bytes (formats/packet_parse.h): EN10MB for logs */
+	int linktype;                     /* PACKET_DLT_* of bytes (formats/packet_parse.h): EN10MB
+					   * for logs, and for capture files too: a cooked or raw
+					   * IP packet comes with the synthesized Ethernet header
+					   * an L3 device's record has (capture_source.h) */
 	bool bare;                        /* a capture file with no interface name and no
 					   * direction for it: print it as tcpdump -r does */
 };

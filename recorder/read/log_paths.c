@@ -80,6 +80,13 @@ int log_paths_expand(struct log_paths *l, char *const *paths, size_t n, char *er
 {
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
+		if (!strcmp(paths[i], "-")) { /* stdin: a capture, sniffed when read */
+			if (path_push(l, strdup(paths[i]))) {
+				snprintf(err, errlen, "stdin: out of memory");
+				return -1;
+			}
+			continue;
+		}
 		if (stat(paths[i], &st)) {
 			snprintf(err, errlen, "%s: %s", paths[i], strerror(errno));
 			return -1;

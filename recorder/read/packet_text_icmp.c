@@ -54,11 +54,25 @@ static bool put_icmp_unreach_inner(struct sbuf *b, const struct tcrec_record *r,
 	return true;
 }
 
-void pt_put_icmp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
+/* Whether the bytes hold what tcpdump reads of the packet an error quotes
+ * before it prints the message: the quoted IP header of an unreachable,
+ * redirect or time exceeded, and for a port unreachable its port. */
+static bool quote_kept(const struct tcrec_record *r, const uint8_t *bytes)
+{
+	uint8_t t = r->icmp_type;
+	if (t != 3 && t != 5 && t != 11)
+		return true;
+	const uint8_t *ih = pt_l4_bytes(r, bytes, 8 + 20);
+	if (!ih)
+		return false;
+	return t != 3 || r->icmp_code != 3 || pt_l4_bytes(r, bytes, 8 + (ih[8] & 0x0fu) * 4u + 4);
+}
+
+void pt_put_icmp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		 const struct packet_text_opts *o)
 {
 	unsigned len = pt_ip_payload(r);
-	if (r->icmp_type == 3 && r->icmp_code <= 3 && r->cap_len && bytes &&
-	    !pt_l4_bytes(r, bytes, 8 + 20)) {
+	if (r->cap_len && bytes && pt_l3_bytes(r, bytes).p && !quote_kept(r, bytes)) {
 		/* tcpdump reads the quoted header before it prints anything:
 		 * where the kept bytes end before it, so does its line */
 		sb_printf(b, "  [|icmp]");
@@ -98,6 +112,11 @@ void pt_put_icmp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *by
 	default: sb_printf(b, " type-#%u", r->icmp_type); break;
 	}
 	sb_printf(b, ", length %u", len);
+	uint16_t field, sum;
+	if (o->verbose && !(r->flags & TCREC_F_FRAG) &&
+	    pt_l4_cksum(r, bytes, len, 2, false, &field, &sum) && sum)
+		sb_printf(b, " (wrong icmp cksum %x (->%x)!)", field, pt_cksum_shouldbe(field, sum));
+	pt_put_icmp_quote(b, r, bytes, o);
 }
 
 const char *pt_icmp6_name(uint8_t type)
@@ -122,20 +141,48 @@ const char *pt_icmp6_name(uint8_t type)
 	}
 }
 
-void pt_put_icmp6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
+static bool icmp6_is_nd(uint8_t type)
 {
+	return type >= 133 && type <= 137;
+}
+
+void pt_put_icmp6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		  const struct packet_text_opts *o)
+{
+	unsigned len = pt_ip_payload(r);
+	uint16_t field, sum;
+	if (o->verbose && !(r->flags & TCREC_F_FRAG) &&
+	    pt_l4_cksum(r, bytes, len, 2, true, &field, &sum)) {
+		if (sum)
+			sb_printf(b, " [bad icmp6 cksum 0x%04x -> 0x%04x!]", field,
+				  pt_cksum_shouldbe(field, sum));
+		else
+			sb_printf(b, " [icmp6 sum ok]");
+	}
 	const char *name = pt_icmp6_name(r->icmp_type);
 	if (name)
 		sb_printf(b, " ICMP6, %s", name);
 	else
 		sb_printf(b, " ICMP6, unknown icmp6 type (%u)", r->icmp_type);
+	/* -v moves the length of neighbor discovery messages before their
+	 * options, and leaves it out of the others tcpdump decodes */
+	if (o->verbose && icmp6_is_nd(r->icmp_type))
+		sb_printf(b, ", length %u", len);
 	if (r->icmp_type == 128 || r->icmp_type == 129)
 		sb_printf(b, ", id %u, seq %u", r->icmp_id, r->icmp_seq);
 	const uint8_t *ih = pt_l4_bytes(r, bytes, 8 + 16);
+	if (!ih && r->cap_len && bytes && (r->icmp_type == 135 || r->icmp_type == 136)) {
+		/* the kept bytes end before the target tcpdump reads next */
+		sb_printf(b, " [|icmp6]");
+		return;
+	}
 	if (ih && (r->icmp_type == 135 || r->icmp_type == 136)) {
 		char tgt[INET6_ADDRSTRLEN];
 		inet_ntop(AF_INET6, ih + 8, tgt, sizeof(tgt));
 		sb_printf(b, r->icmp_type == 135 ? ", who has %s" : ", tgt is %s", tgt);
 	}
-	sb_printf(b, ", length %u", pt_ip_payload(r));
+	if (o->verbose && icmp6_is_nd(r->icmp_type))
+		pt_put_icmp6_nd_verbose(b, r, bytes, len, o->verbose);
+	if (!o->verbose || !name)
+		sb_printf(b, ", length %u", len);
 }

@@ -57,7 +57,8 @@ void pt_put_ip_missing(struct sbuf *b, const struct tcrec_record *r)
 			     want - have, pt_rec_is_v4(r) ? " " : "");
 }
 
-void pt_put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
+void pt_put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		 const struct packet_text_opts *o)
 {
 	if (r->ip_hlen < 20) {
 		sb_printf(b, "bad-hlen %u", r->ip_hlen);
@@ -68,11 +69,16 @@ void pt_put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *by
 		sb_printf(b, "bad-len %u", r->ip_len);
 		return;
 	}
+	if (o->verbose) {
+		struct l3_view v = r->cap_len ? pt_l3_bytes(r, bytes) : (struct l3_view){ NULL, 0 };
+		if (!pt_put_ipv4_verbose(b, r, v.p, v.len))
+			return;
+	}
 	if (r->frag_off & TCREC_IP_OFFMASK) {
 		/* Not the first fragment: no transport header to read. */
 		pt_put_endpoints(b, r, false);
 		sb_printf(b, " ip-proto-%u", r->ip_proto);
 		return;
 	}
-	pt_put_l4(b, r, bytes, false);
+	pt_put_l4(b, r, bytes, false, o);
 }

@@ -50,7 +50,7 @@ static bool hbh_options_framed(const uint8_t *h, size_t hlen)
 
 /* "RT6 (len=.., type=.., segleft=.., [0]addr)" as far as the bytes go;
  * returns false where they end (the marker is printed). */
-static bool put_rt6(struct sbuf *b, const uint8_t *h, size_t have)
+static bool put_rt6(struct sbuf *b, const uint8_t *h, size_t have, bool verbose)
 {
 	char a[INET6_ADDRSTRLEN];
 	sb_printf(b, " RT6");
@@ -72,10 +72,10 @@ static bool put_rt6(struct sbuf *b, const uint8_t *h, size_t have)
 	if (h[2] == 4) {
 		/* segment routing header */
 		sb_printf(b, ", last-entry=%u", h[4]);
-		if (h[5])
+		if (h[5] || verbose)
 			sb_printf(b, ", flags=0x%x", h[5]);
 		sb_printf(b, ", tag=%x", be16(h + 6));
-	} else if (be32(h + 4)) {
+	} else if (be32(h + 4) || verbose) {
 		sb_printf(b, ", rsv=0x%x", be32(h + 4));
 	}
 	if (h[1] % 2) {
@@ -100,12 +100,14 @@ cut:
 }
 
 /* "AH(spi=..,seq=..,icv=0x..): " as far as the bytes go. */
-static bool put_ah(struct sbuf *b, const uint8_t *h, size_t have, size_t hlen)
+static bool put_ah(struct sbuf *b, const uint8_t *h, size_t have, size_t hlen, bool verbose)
 {
 	sb_printf(b, " AH");
 	if (have < 2)
 		goto cut;
 	sb_printf(b, "(");
+	if (verbose)
+		sb_printf(b, "length=%u(%zu-bytes),", h[1], hlen);
 	if (have < 4)
 		goto cut;
 	if (be16(h + 2))
@@ -139,7 +141,7 @@ cut:
  * than the parser follows, they come from the bytes.
  */
 static void put_ipv6_chain(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
-			   const uint8_t *ip6, size_t caplen)
+			   const uint8_t *ip6, size_t caplen, const struct packet_text_opts *o)
 {
 	/* tcpdump reads nothing past the IP length */
 	size_t end = caplen;
@@ -167,19 +169,25 @@ static void put_ipv6_chain(struct sbuf *b, const struct tcrec_record *r, const u
 				sb_printf(b, "  [|hbhopt]");
 				return;
 			}
+			if (o->verbose)
+				pt_put_ip6_options(b, h, hlen, !nh, r->ip_len);
 			break;
 		case 43:
-			if (!put_rt6(b, h, have))
+			if (!put_rt6(b, h, have, o->verbose))
 				return;
 			hlen = (h[1] + 1u) * 8;
 			break;
 		case 44: {
-			if (have < 4) {
+			/* -v names the identification, 4 bytes further */
+			if (have < (o->verbose ? 8u : 4u)) {
 				sb_printf(b, "  [|frag6]");
 				return;
 			}
 			unsigned fo = be16(h + 2) & 0xfff8u;
-			sb_printf(b, " frag (%u|%zu)", fo, (size_t)40 + r->ip_len - off - 8);
+			sb_printf(b, " frag (");
+			if (o->verbose)
+				sb_printf(b, "0x%08x:", be32(h + 4));
+			sb_printf(b, "%u|%zu)", fo, (size_t)40 + r->ip_len - off - 8);
 			/* a later fragment has nothing to decode; tcpdump also
 			 * stops where the bytes end with the fragment header */
 			if (fo || end <= off + 8)
@@ -189,7 +197,7 @@ static void put_ipv6_chain(struct sbuf *b, const struct tcrec_record *r, const u
 		}
 		default: /* 51 */
 			hlen = have >= 2 ? (h[1] + 2u) * 4 : 0;
-			if (!put_ah(b, h, have, hlen))
+			if (!put_ah(b, h, have, hlen, o->verbose))
 				return;
 			break;
 		}
@@ -197,29 +205,32 @@ static void put_ipv6_chain(struct sbuf *b, const struct tcrec_record *r, const u
 		off += hlen;
 	}
 	if (off == r->ip_hlen && nh == r->ip_proto) {
-		pt_put_l4(b, r, bytes, true);
+		pt_put_l4(b, r, bytes, true, o);
 	} else if ((r->flags & TCREC_F_EXT_LIMIT) && off <= 255) {
 		struct tcrec_record past = *r;
 		past.ip_hlen = (uint8_t)off;
 		past.flags &= (uint16_t)~TCREC_F_EXT_LIMIT;
 		packet_parse_l4(nh, ip6 + off, caplen > off ? (uint32_t)(caplen - off) : 0, &past);
-		pt_put_l4(b, &past, bytes, true);
+		pt_put_l4(b, &past, bytes, true, o);
 	} else {
-		pt_put_l4(b, r, bytes, true);
+		pt_put_l4(b, r, bytes, true, o);
 	}
 }
 
-void pt_put_ipv6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
+void pt_put_ipv6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		 const struct packet_text_opts *o)
 {
+	struct l3_view v = r->cap_len ? pt_l3_bytes(r, bytes) : (struct l3_view){ NULL, 0 };
 	pt_put_ip_missing(b, r);
+	if (o->verbose)
+		pt_put_ipv6_verbose(b, r, v.p, v.len);
 	if (r->ip_hlen <= 40 && !is_ipv6_ext(r->ip_proto)) {
-		pt_put_l4(b, r, bytes, false);
+		pt_put_l4(b, r, bytes, false, o);
 		return;
 	}
 	pt_put_endpoints(b, r, false);
-	struct l3_view v = pt_l3_bytes(r, bytes);
-	if (r->cap_len && v.p && v.len >= 40) {
-		put_ipv6_chain(b, r, bytes, v.p, v.len);
+	if (v.p && v.len >= 40) {
+		put_ipv6_chain(b, r, bytes, v.p, v.len, o);
 		return;
 	}
 	/* Without bytes the headers cannot be named; the record knows a
@@ -234,5 +245,5 @@ void pt_put_ipv6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *by
 		sb_printf(b, "  [|%s]", ipv6_ext_cut_name(r->ip_proto));
 		return;
 	}
-	pt_put_l4(b, r, bytes, true);
+	pt_put_l4(b, r, bytes, true, o);
 }

@@ -2,6 +2,7 @@
 /* The transport part of a line: addresses and ports, UDP and SCTP, and the
  * choice of printer for the others. */
 #include "packet_text_parts.h"
+#include "packet_text_app.h"
 
 /* "a.b.c.d.port > e.f.g.h.port:" or, without ports, "a > b:". */
 void pt_put_endpoints(struct sbuf *b, const struct tcrec_record *r, bool ports)
@@ -45,7 +46,30 @@ static bool cut_ports(const struct tcrec_record *r, const uint8_t *bytes, uint16
 	return true;
 }
 
-static void put_udp(struct sbuf *b, const struct tcrec_record *r)
+/* -v on IPv6, -vv on IPv4 (where the checksum may be absent): the UDP
+ * checksum, when the datagram was kept whole and is not fragmented. */
+static void put_udp_cksum(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+			  unsigned len, const struct packet_text_opts *o)
+{
+	uint16_t field, sum;
+	bool v4 = pt_rec_is_v4(r);
+	if (!o->verbose || (v4 && o->verbose < 2) || (r->flags & TCREC_F_FRAG))
+		return;
+	const uint8_t *h = pt_l4_bytes(r, bytes, 8);
+	if (v4 && h && !be16(h + 6)) {
+		sb_printf(b, " [no cksum]");
+		return;
+	}
+	if (!pt_l4_cksum(r, bytes, len, 6, true, &field, &sum))
+		return;
+	if (sum)
+		sb_printf(b, " [bad udp cksum 0x%04x -> 0x%04x!]", field, pt_cksum_shouldbe(field, sum));
+	else
+		sb_printf(b, " [udp sum ok]");
+}
+
+static void put_udp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		    const struct packet_text_opts *o)
 {
 	unsigned len = pt_ip_payload(r);
 	unsigned ulen = r->udp_len;
@@ -64,6 +88,9 @@ static void put_udp(struct sbuf *b, const struct tcrec_record *r)
 	len -= 8;
 	if (ulen < len)
 		len = ulen;
+	put_udp_cksum(b, r, bytes, len + 8, o);
+	if (!o->quiet && pt_put_dns(b, r, bytes, len)) /* tcpdump -q decodes no payload */
+		return;
 	if (ulen > len && !(r->flags & TCREC_F_FRAG))
 		sb_printf(b, " UDP, bad length %u > %u", ulen, len);
 	else
@@ -78,7 +105,7 @@ static void put_udp(struct sbuf *b, const struct tcrec_record *r)
  * header, the line ends in tcpdump's "[|proto]".
  */
 void pt_put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
-		      bool after_ext)
+	       bool after_ext, const struct packet_text_opts *o)
 {
 	bool l4 = r->flags & TCREC_F_L4;
 	uint16_t sp, dp;
@@ -89,7 +116,7 @@ void pt_put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *byte
 	case TCREC_IPPROTO_TCP:
 		if (l4) {
 			put_ports(b, r, r->sport, r->dport, after_ext);
-			pt_put_tcp(b, r, bytes);
+			pt_put_tcp(b, r, bytes, o);
 		} else if (cut_ports(r, bytes, &sp, &dp)) {
 			put_ports(b, r, sp, dp, after_ext);
 			sb_printf(b, "  [|tcp]");
@@ -104,7 +131,7 @@ void pt_put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *byte
 	case TCREC_IPPROTO_UDP:
 		if (l4) {
 			put_ports(b, r, r->sport, r->dport, after_ext);
-			put_udp(b, r);
+			put_udp(b, r, bytes, o);
 		} else if (cut_ports(r, bytes, &sp, &dp)) {
 			put_ports(b, r, sp, dp, after_ext);
 			sb_printf(b, "  [|udp]");
@@ -131,13 +158,13 @@ void pt_put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *byte
 		return;
 	case TCREC_IPPROTO_ICMP:
 		if (l4)
-			pt_put_icmp(b, r, bytes);
+			pt_put_icmp(b, r, bytes, o);
 		else
 			sb_printf(b, "  [|icmp]");
 		return;
 	case TCREC_IPPROTO_ICMPV6:
 		if (l4) {
-			pt_put_icmp6(b, r, bytes);
+			pt_put_icmp6(b, r, bytes, o);
 		} else {
 			/* With the type byte kept, tcpdump names the message first. */
 			const uint8_t *h = pt_l4_bytes(r, bytes, 1);

@@ -4,6 +4,7 @@
 #include "packet_text_parts.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 
 /* tcpdump's names for the ethertypes a capture commonly meets. */
 static const char *ethertype_name(uint16_t et)
@@ -28,6 +29,18 @@ static const char *ethertype_name(uint16_t et)
 	case 0x9000: return "Loopback";
 	default: return "Unknown";
 	}
+}
+
+/* "ethertype NAME (0xXXXX)", or as tcpdump -q words it, the name alone */
+static void put_ethertype(struct sbuf *b, uint16_t et, const struct packet_text_opts *o)
+{
+	const char *name = ethertype_name(et);
+	if (!o->quiet)
+		sb_printf(b, "ethertype %s (0x%04x)", name, et);
+	else if (strcmp(name, "Unknown"))
+		sb_printf(b, "%s", name);
+	else
+		sb_printf(b, "Unknown Ethertype (0x%04x)", et);
 }
 
 static void put_mac(struct sbuf *b, const uint8_t *m)
@@ -77,6 +90,8 @@ static void put_arp(struct sbuf *b, const struct tcrec_record *r, const uint8_t 
 		inet_ntop(AF_INET, v.p + 14, spa, sizeof(spa));
 		inet_ntop(AF_INET, v.p + 24, tpa, sizeof(tpa));
 		uint16_t op = be16(v.p + 6);
+		if (o->verbose)
+			sb_printf(b, "Ethernet (len 6), IPv4 (len 4), ");
 		if (op == 1) {
 			sb_printf(b, "Request who-has %s tell %s, ", tpa, spa);
 		} else if (op == 2) {
@@ -109,15 +124,16 @@ static void put_vlans(struct sbuf *b, const struct tcrec_record *r, const struct
 			sb_printf(b, "%s", o->link ? "802.3" : "");
 			continue;
 		}
-		if (o->link)
-			sb_printf(b, "ethertype %s (0x%04x), ", ethertype_name(next), next);
-		else
+		if (o->link) {
+			put_ethertype(b, next, o);
+			sb_printf(b, ", ");
+		} else
 			sb_printf(b, "ethertype %s, ", ethertype_name(next));
 	}
 }
 
 /* "smac > dmac, ethertype NAME (0xXXXX), length N", as tcpdump -e. */
-static void put_link(struct sbuf *b, const struct tcrec_record *r)
+static void put_link(struct sbuf *b, const struct tcrec_record *r, const struct packet_text_opts *o)
 {
 	uint16_t outer = r->vlan_count ? r->vlan_tpid[0] : r->ethertype;
 	put_mac(b, r->smac);
@@ -130,7 +146,9 @@ static void put_link(struct sbuf *b, const struct tcrec_record *r)
 		sb_printf(b, ", 802.3, length %u", outer < rest ? outer : rest);
 		return;
 	}
-	sb_printf(b, ", ethertype %s (0x%04x), length %u", ethertype_name(outer), outer, r->wire_len);
+	sb_printf(b, ", ");
+	put_ethertype(b, outer, o);
+	sb_printf(b, ", length %u", r->wire_len);
 }
 
 static bool known_ethertype(uint16_t et)
@@ -204,24 +222,27 @@ size_t packet_text_summary(char *buf, size_t len, const struct tcrec_record *r,
 	}
 	if (!known_ethertype(et) && !r->vlan_count) {
 		/* Nothing to decode: tcpdump shows the link header, -e or not. */
-		put_link(&b, r);
+		put_link(&b, r, o);
 		return b.len;
 	}
 	if (o->link) {
-		put_link(&b, r);
+		put_link(&b, r, o);
 		sb_printf(&b, ": ");
 	}
-	put_vlans(&b, r, o, vlan_cut);
+	/* tcpdump names tags with -e only; print's columned lines always do,
+	 * a bare line (a capture file without names) reads as tcpdump's */
+	if (!o->bare || o->link)
+		put_vlans(&b, r, o, vlan_cut);
 	if (vlan_cut) {
 		sb_printf(&b, " [|vlan]");
 	} else if ((r->flags & TCREC_F_IPV4) && et == TCREC_ETH_P_IP) {
 		if (!o->link)
 			sb_printf(&b, "IP ");
-		pt_put_ipv4(&b, r, bytes);
+		pt_put_ipv4(&b, r, bytes, o);
 	} else if ((r->flags & TCREC_F_IPV6) && et == TCREC_ETH_P_IPV6) {
 		if (!o->link)
 			sb_printf(&b, "IP6 ");
-		pt_put_ipv6(&b, r, bytes);
+		pt_put_ipv6(&b, r, bytes, o);
 	} else if (et == TCREC_ETH_P_ARP) {
 		put_arp(&b, r, bytes, o);
 	} else if (et < 0x0600) {

@@ -45,21 +45,68 @@ unsigned pt_ip_payload(const struct tcrec_record *r);
  * need bytes of it were kept, or NULL. */
 const uint8_t *pt_l4_bytes(const struct tcrec_record *r, const uint8_t *bytes, size_t need);
 void pt_put_ip_missing(struct sbuf *b, const struct tcrec_record *r);
-void pt_put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+void pt_put_ipv4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		 const struct packet_text_opts *o);
 
 /* packet_text_ipv6.c */
-void pt_put_ipv6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+void pt_put_ipv6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		 const struct packet_text_opts *o);
 
 /* packet_text_l4.c: after_ext when IPv6 extension headers came first */
 void pt_put_endpoints(struct sbuf *b, const struct tcrec_record *r, bool ports);
-void pt_put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes, bool after_ext);
+void pt_put_l4(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes, bool after_ext,
+	       const struct packet_text_opts *o);
 
 /* packet_text_tcp.c */
-void pt_put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+void pt_put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		const struct packet_text_opts *o);
 
 /* packet_text_icmp.c */
-void pt_put_icmp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
-void pt_put_icmp6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes);
+void pt_put_icmp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		 const struct packet_text_opts *o);
+void pt_put_icmp6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		  const struct packet_text_opts *o);
 const char *pt_icmp6_name(uint8_t type);
+
+/* A line must stay within print's 4 KiB buffer: -v stops naming options
+ * once the line is this long (an option cut short ends in "..."). */
+#define PT_VERBOSE_LINE_MAX 2048
+
+static inline bool pt_line_full(const struct sbuf *b)
+{
+	return b->len > PT_VERBOSE_LINE_MAX;
+}
+
+/* packet_text_verbose.c: what -v adds to the network layer */
+const char *pt_proto_name(uint8_t p);
+/* The Internet checksum over big-endian 16-bit words: pt_sum16 adds n
+ * bytes to sum, pt_fold gives the checksum (0 when a packet that holds its
+ * checksum field is intact). */
+uint32_t pt_sum16(const uint8_t *p, size_t n, uint32_t sum);
+uint16_t pt_fold(uint32_t sum);
+uint16_t pt_cksum_shouldbe(uint16_t field, uint16_t computed);
+/* ip/ip6: the network header's bytes (have of them), or NULL. */
+bool pt_put_ipv4_verbose(struct sbuf *b, const struct tcrec_record *r, const uint8_t *ip,
+			 size_t have);
+void pt_put_ipv6_verbose(struct sbuf *b, const struct tcrec_record *r, const uint8_t *ip6,
+			 size_t have);
+
+/* packet_text_ip6opt.c: -v on hop-by-hop and destination options: h is
+ * the header, hlen long and all captured */
+void pt_put_ip6_options(struct sbuf *b, const uint8_t *h, size_t hlen, bool hbh, unsigned plen);
+
+/* packet_text_quote.c: -v on an ICMP error: the IP packet it quotes */
+void pt_put_icmp_quote(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		       const struct packet_text_opts *o);
+
+/* packet_text_nd.c: -v on neighbor discovery: flags and options */
+void pt_put_icmp6_nd_verbose(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+			     unsigned len, int verbose);
+
+/* packet_text_cksum.c: the TCP/UDP/ICMP checksum over len bytes of the
+ * transport header and payload, when all of them were kept: *field is the
+ * header's, *sum 0 when it is right. */
+bool pt_l4_cksum(const struct tcrec_record *r, const uint8_t *bytes, unsigned len,
+		 unsigned field_off, bool pseudo, uint16_t *field, uint16_t *sum);
 
 #endif

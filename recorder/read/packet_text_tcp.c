@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* TCP: flags, sequence numbers, window and, from the kept bytes, options. */
 #include "packet_text_parts.h"
+#include "packet_text_app.h"
 
 static void put_tcp_flags(struct sbuf *b, uint8_t f)
 {
@@ -171,7 +172,47 @@ cut:
 	return false;
 }
 
-void pt_put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes)
+/* tcpdump -v shows the data a reset carries (some stacks explain the
+ * reset in it), in its way of making any byte printable. */
+static void put_rst_data(struct sbuf *b, const uint8_t *d, size_t have, unsigned len)
+{
+	sb_printf(b, have >= len ? " [RST" : " [!RST");
+	if (len > 30) {
+		len = 30;
+		sb_printf(b, "+");
+	}
+	sb_printf(b, " ");
+	for (size_t i = 0; i < len && i < have; i++) {
+		uint8_t c = d[i];
+		if (c & 0x80) {
+			c &= 0x7f;
+			sb_printf(b, "M-");
+		}
+		if (c < 0x20 || c == 0x7f)
+			sb_printf(b, "^%c", c ^ 0x40);
+		else
+			sb_printf(b, "%c", c);
+	}
+	sb_printf(b, "]");
+}
+
+/* -v: the checksum, when the whole segment was kept and is not part of
+ * a fragmented datagram. */
+static void put_tcp_cksum(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+			  unsigned len)
+{
+	uint16_t field, sum;
+	if ((r->flags & TCREC_F_FRAG) || !pt_l4_cksum(r, bytes, len, 16, true, &field, &sum))
+		return;
+	sb_printf(b, ", cksum 0x%04x", field);
+	if (sum)
+		sb_printf(b, " (incorrect -> 0x%04x)", pt_cksum_shouldbe(field, sum));
+	else
+		sb_printf(b, " (correct)");
+}
+
+void pt_put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *bytes,
+		const struct packet_text_opts *o)
 {
 	unsigned len = pt_ip_payload(r);
 	if (r->tcp_hlen < 20) {
@@ -180,14 +221,22 @@ void pt_put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *byt
 			  r->tcp_hlen);
 		return;
 	}
+	if (o->quiet) {
+		sb_printf(b, " tcp %u", len - r->tcp_hlen);
+		if (r->tcp_hlen > len)
+			sb_printf(b, " [bad hdr length %u - too long, > %u]", r->tcp_hlen, len);
+		return;
+	}
 	sb_printf(b, " ");
 	put_tcp_flags(b, r->tcp_flags);
 	if (r->tcp_hlen > len) {
 		sb_printf(b, " [bad hdr length %u - too long, > %u]", r->tcp_hlen, len);
 		return;
 	}
+	if (o->verbose)
+		put_tcp_cksum(b, r, bytes, len);
 	len -= r->tcp_hlen;
-	if (len > 0 || (r->tcp_flags & 0x07)) {
+	if (o->verbose > 1 || len > 0 || (r->tcp_flags & 0x07)) {
 		sb_printf(b, ", seq %u", r->tcp_seq);
 		if (len > 0)
 			sb_printf(b, ":%u", (uint32_t)(r->tcp_seq + len));
@@ -205,4 +254,11 @@ void pt_put_tcp(struct sbuf *b, const struct tcrec_record *r, const uint8_t *byt
 	    !put_tcp_options(b, th ? th + 20 : NULL, r->tcp_hlen - 20u, have > 20 ? have - 20 : 0))
 		return;
 	sb_printf(b, ", length %u", len);
+	pt_put_tcp_payload(b, r, bytes, len);
+	/* tcpdump stops here when the capture ended inside the header */
+	if (o->verbose && len && (r->tcp_flags & 0x04) && th && have >= r->tcp_hlen) {
+		size_t dhave = have - r->tcp_hlen;
+		/* nothing past the IP length counts */
+		put_rst_data(b, th + r->tcp_hlen, dhave < len ? dhave : len, len);
+	}
 }

@@ -8,7 +8,7 @@
 option(TCREC_FUZZ "Build the libFuzzer targets (needs clang)" OFF)
 option(TCREC_FUZZ_COVERAGE "With TCREC_FUZZ: coverage build replaying inputs" OFF)
 set(FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
-set(FUZZ_TARGETS tclog_reader pcap_input cli_args packet_text json_out read_filter)
+set(FUZZ_TARGETS tclog_reader pcap_input cli_args packet_text json_out read_filter capture_source)
 
 if(TCREC_FUZZ)
   if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")

@@ -218,8 +218,11 @@ expect_exit 2 "export with a filter that does not compile" "$TCREC" export "$WOR
 expect_exit 1 "stats a missing file" "$TCREC" stats "$WORK/nope.tclog"
 mkdir "$WORK/empty"
 expect_exit 1 "print an empty directory" "$TCREC" print "$WORK/empty"
-expect_exit 1 "print a pcap file (not a log)" "$TCREC" print "$VLAN_TRACE"
-grep -qF "$(basename "$VLAN_TRACE")" "$WORK/err" && ok "not-a-log message names the file" || fail "not-a-log: $(cat "$WORK/err")"
+# a pcap is read (issue 15); a file that is neither log nor capture is not
+printf 'not a capture at all\n' > "$WORK/notes.txt"
+expect_exit 1 "print a file that is neither a log nor a capture" "$TCREC" print "$WORK/notes.txt"
+grep -qF "notes.txt" "$WORK/err" && ok "not-a-log message names the file" || fail "not-a-log: $(cat "$WORK/err")"
+expect_exit 0 "print a pcap file" "$TCREC" print "$VLAN_TRACE"
 for cmd in print stats; do
 	# not a pipe into grep -q: grep leaving early would cut tcrec's write
 	help=$("$TCREC" $cmd --help)

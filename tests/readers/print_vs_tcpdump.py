@@ -11,6 +11,12 @@ after the TCP length). Where tcpdump decodes a payload (DNS, NFS, CDP, STP
 ...) the time, protocol and addresses/ports must still be equal. With -e
 the link header (MACs, ethertypes, VLAN tags, frame length) must be equal.
 
+With --direct, print reads the trace itself (no log): as it is, or made
+into another kind of capture (--as: Linux cooked SLL or SLL2, raw IP, a
+nanosecond pcap, a two-interface pcapng, zstd-compressed, on stdin), and
+tcpdump reads the same file. A capture with neither interface names nor
+directions prints lines as tcpdump's: time then summary.
+
 A capture cut short inside a header ("[|tcp]"): with the bytes kept the line
 must be tcpdump's; a metadata-only record holds only the headers its parser
 read whole, so its line must say the capture was cut in the same header,
@@ -98,6 +104,35 @@ def non_ip_agrees(ours, ref, link):
     return bool(lo and lr and lo.group(0) == lr.group(0))
 
 
+def direct_input(trace, kind, work):
+    """(file tcpdump reads, CAPTURE argument of print, file for print's
+    stdin or None)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if kind in ('sll', 'sll2', 'raw', 'ns', 'pcapng'):
+        rc, _, err = run([sys.executable, os.path.join(here, 'make_capture_files.py'), trace, work])
+        if rc:
+            print('make_capture_files.py failed: ' + err, file=sys.stderr)
+            return None
+        name = 'two.pcapng' if kind == 'pcapng' else kind + '.pcap'
+        path = os.path.join(work, name)
+        return path, path, None
+    if kind in ('zst', 'stdin-zst'):
+        # the two-interface pcapng, as .pcapng.zst
+        made = direct_input(trace, 'pcapng', work)
+        if not made or not shutil.which('zstd'):
+            print('zstd not found or no pcapng made', file=sys.stderr)
+            return None
+        z = made[0] + '.zst'
+        rc, _, err = run(['zstd', '-q', '-f', made[0], '-o', z])
+        if rc:
+            print('zstd failed: ' + err, file=sys.stderr)
+            return None
+        return (made[0], z, None) if kind == 'zst' else (made[0], '-', z)
+    if kind == 'stdin':
+        return trace, '-', trace
+    return trace, trace, None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--tcrec', required=True)
@@ -105,6 +140,9 @@ def main():
     ap.add_argument('--trace', required=True, help="a pcap, or 'edge' for make_edge_pcap.py's")
     ap.add_argument('--snap', type=int, default=None, help='pcap2tclog -s N')
     ap.add_argument('-e', dest='link', action='store_true')
+    ap.add_argument('--direct', action='store_true', help='print the trace, not a log of it')
+    ap.add_argument('--as', dest='kind', default='pcap',
+                    choices=['pcap', 'sll', 'sll2', 'raw', 'ns', 'pcapng', 'zst', 'stdin', 'stdin-zst'])
     a = ap.parse_args()
     if not shutil.which('tcpdump'):
         print('tcpdump not found: cannot run the oracle', file=sys.stderr)
@@ -116,7 +154,18 @@ def main():
             return 1
         a.trace, log = made
         opt = ['-e'] if a.link else []
-        rc, ours, err = run([a.tcrec, 'print'] + opt + [log])
+        stdin = None
+        if a.direct:
+            made = direct_input(a.trace, a.kind, work)
+            if not made:
+                return 1
+            a.trace, log, stdin = made
+            a.snap = 0  # the bytes are all there
+        if stdin:
+            with open(stdin, 'rb') as fh:
+                rc, ours, err = run([a.tcrec, 'print'] + opt + ['-'], stdin=fh)
+        else:
+            rc, ours, err = run([a.tcrec, 'print'] + opt + [log])
         if rc or err:
             print(f'tcrec print: exit {rc}, stderr: {err}', file=sys.stderr)
             return 1
@@ -141,10 +190,25 @@ def main():
     bad = []
     for i, (o, r) in enumerate(zip(ours, ref)):
         m = COLUMNS.match(o)
-        if not m:
+        if a.direct:
+            # columns only where the capture has names or directions;
+            # tcpdump shows SLL2's (its interface name is this host's)
+            mr = COLUMNS.match(r)
+            if a.kind == 'sll2' and not (m and mr and m.group(3) == mr.group(3)):
+                bad.append((i, 'direction of a cooked v2 header', o, r))
+                continue
+            if m and a.kind in ('pcap', 'sll', 'raw', 'ns', 'stdin'):
+                bad.append((i, 'columns where the capture has no names or directions', o, r))
+                continue
+            if mr:
+                r = mr.group(1) + ' ' + r[mr.end():]
+            if m:
+                o = m.group(1) + ' ' + o[m.end():]
+        elif not m:
             bad.append((i, 'no time/interface/direction columns', o, r))
             continue
-        o = m.group(1) + ' ' + o[m.end():]
+        else:
+            o = m.group(1) + ' ' + o[m.end():]
         ot, ohead, osum = split_summary(o, a.link)
         rt, rhead, rsum = split_summary(r, a.link)
         if not a.link:

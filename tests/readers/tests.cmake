@@ -72,3 +72,38 @@ endforeach()
 
 set_tests_properties(${READERS_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300 LABELS readers)
+include(${CMAKE_CURRENT_LIST_DIR}/flags.cmake)
+
+# Capture files read directly (no log): print against tcpdump on the same
+# file, as it is and made into other kinds (cooked SLL/SLL2, raw IP,
+# nanosecond pcap, two-interface pcapng, .pcapng.zst, stdin); pcapng
+# interface names and directions against tshark; stats against capinfos;
+# export -F tcrec; damaged files.
+set(READERS_CAPTURE_TESTS)
+foreach(trace ${TCREC_OFFLINE_TRACES})
+  tcrec_trace_case(${trace} name label)
+  set(args --tcrec ${READERS_TCREC} --gen ${READERS_GEN} --trace ${trace} --direct)
+  add_test(NAME readers_capture_print_${name} COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args})
+  add_test(NAME readers_capture_print_e_${name}
+    COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args} -e)
+  list(APPEND READERS_CAPTURE_TESTS readers_capture_print_${name} readers_capture_print_e_${name})
+  tcrec_label_tests(${label} readers_capture_print_${name} readers_capture_print_e_${name})
+endforeach()
+foreach(trace ${TCREC_TRACE_MIXED} ${TCREC_TRACE_DNS} ${TCREC_TRACE_VLAN})
+  get_filename_component(name ${trace} NAME_WE)
+  set(args --tcrec ${READERS_TCREC} --gen ${READERS_GEN} --trace ${trace})
+  foreach(kind sll sll2 raw ns pcapng zst stdin stdin-zst)
+    string(REPLACE "-" "_" k ${kind})
+    add_test(NAME readers_capture_print_${k}_${name}
+      COMMAND ${READERS_PYTHON3} ${READERS_DIR}/print_vs_tcpdump.py ${args} --direct --as ${kind})
+    list(APPEND READERS_CAPTURE_TESTS readers_capture_print_${k}_${name})
+  endforeach()
+  foreach(case names stats export damaged)
+    add_test(NAME readers_capture_${case}_${name}
+      COMMAND ${READERS_PYTHON3} ${READERS_DIR}/capture_files.py ${args} ${case})
+    list(APPEND READERS_CAPTURE_TESTS readers_capture_${case}_${name})
+  endforeach()
+endforeach()
+set_tests_properties(${READERS_CAPTURE_TESTS} PROPERTIES
+  SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 120 LABELS readers)
+include(${CMAKE_CURRENT_LIST_DIR}/verbose.cmake)
