@@ -9,16 +9,29 @@ set(FLAGS_ARGS)
 foreach(set ${FLAGS_SETS})
   list(APPEND FLAGS_ARGS --flags "${set}")
 endforeach()
+# Floors: the share of lines equal measured on each corpus trace, rounded
+# down (vlan: print names VLAN tags without -e, tcpdump does not; -c 5 on
+# short-flows stops inside an SCTP/HTTP exchange tcpdump decodes). Real
+# traces (label extra) print their shares without a floor.
+set(FLAGS_FLOOR_bulk 1.0)
+set(FLAGS_FLOOR_dns 0.94)
+set(FLAGS_FLOOR_frag 0.98)
+set(FLAGS_FLOOR_mixed 0.93)
+set(FLAGS_FLOOR_short-flows 0.6)
 set(FLAGS_TESTS)
 foreach(trace ${TCREC_OFFLINE_TRACES})
   tcrec_trace_case(${trace} name label)
+  set(floor 0)
+  if(DEFINED FLAGS_FLOOR_${name})
+    set(floor ${FLAGS_FLOOR_${name}})
+  endif()
   add_test(NAME readers_flags_${name}
     COMMAND ${READERS_PYTHON3} ${READERS_DIR}/flags_vs_tcpdump.py --tcrec ${READERS_TCREC}
-      --gen ${READERS_GEN} --trace ${trace} --min-share 0 --all-dumps ${FLAGS_ARGS})
+      --gen ${READERS_GEN} --trace ${trace} --min-share ${floor} --all-dumps ${FLAGS_ARGS})
   # the trace itself, read as tcpdump reads it (lines without columns)
   add_test(NAME readers_flags_pcap_${name}
     COMMAND ${READERS_PYTHON3} ${READERS_DIR}/flags_vs_tcpdump.py --tcrec ${READERS_TCREC}
-      --gen ${READERS_GEN} --trace ${trace} --input pcap --min-share 0 --all-dumps
+      --gen ${READERS_GEN} --trace ${trace} --input pcap --min-share ${floor} --all-dumps
       --flags -x --flags -XX --flags -A --flags -t --flags -tt --flags -ttt --flags -ttttt
       --flags "-e -c 5" --flags "-nnX -c 20")
   list(APPEND FLAGS_TESTS readers_flags_${name} readers_flags_pcap_${name})
