@@ -412,7 +412,10 @@ static int print_run(const struct print_opts *o)
 	iface_select_warn_unmatched(o->sel, in);
 	if (!rc && log_input_problems(in))
 		rc = EXIT_RUNTIME; /* warned as met */
-	pr_debug("%llu chunks decompressed", (unsigned long long)log_input_chunks_decompressed(in));
+	/* tcpdump's -v also raises this note: capture files have no chunks */
+	if (log_input_chunks_decompressed(in))
+		pr_debug("%llu chunks decompressed",
+			 (unsigned long long)log_input_chunks_decompressed(in));
 	log_input_close(in);
 	return rc;
 }
