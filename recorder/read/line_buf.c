@@ -19,3 +19,15 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 	if (n > 0)
 		b->len += (size_t)n;
 }
+
+void sb_put_vis(struct sbuf *b, uint8_t c)
+{
+	if (c & 0x80) {
+		sb_printf(b, "M-");
+		c &= 0x7f;
+	}
+	if (c < 0x20 || c == 0x7f)
+		sb_printf(b, "^%c", c ^ 0x40);
+	else
+		sb_printf(b, "%c", c);
+}

@@ -5,6 +5,7 @@
 #define TCREC_LINE_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct sbuf {
 	char *p;
@@ -14,5 +15,9 @@ struct sbuf {
 
 /* Appends as much as fits (always NUL-terminated while cap > 0). */
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One byte of a name or payload as tcpdump makes any byte printable:
+ * "M-" for the high bit, then "^X" for a control character. */
+void sb_put_vis(struct sbuf *b, uint8_t c);
 
 #endif

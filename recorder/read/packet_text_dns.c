@@ -64,19 +64,6 @@ static const char *op_name(unsigned op, char *buf, size_t len)
 	return buf;
 }
 
-/* One byte of a label or string, as tcpdump makes bytes printable. */
-static void put_char(struct sbuf *b, uint8_t c)
-{
-	if (c & 0x80) {
-		sb_printf(b, "M-");
-		c &= 0x7f;
-	}
-	if (c < 0x20 || c == 0x7f)
-		sb_printf(b, "^%c", c ^ 0x40);
-	else
-		sb_printf(b, "%c", c);
-}
-
 /* The name at off: printed when b is not NULL; the offset after it (where
  * it ends in the message, not where a pointer led), or 0 when cut or bad. */
 static size_t name_at(const struct dns *d, size_t off, struct sbuf *b)
@@ -111,7 +98,7 @@ static size_t name_at(const struct dns *d, size_t off, struct sbuf *b)
 		if (off + 1 + l > d->n)
 			return 0;
 		for (size_t i = 0; b && i < l; i++)
-			put_char(b, d->p[off + 1 + i]);
+			sb_put_vis(b, d->p[off + 1 + i]);
 		if (b)
 			sb_printf(b, ".");
 		any = true;
@@ -178,7 +165,7 @@ static bool rdata(const struct dns *d, uint16_t type, size_t at, size_t len, str
 				return false;
 			sb_printf(b, " \"");
 			for (size_t k = 0; k < l; k++)
-				put_char(b, p[i + 1 + k]);
+				sb_put_vis(b, p[i + 1 + k]);
 			sb_printf(b, "\"");
 			i += 1 + l;
 		}

@@ -73,19 +73,6 @@ static void put_addr6(struct sbuf *b, const uint8_t *p)
 	sb_printf(b, "%s", a);
 }
 
-/* A label byte as tcpdump makes any byte printable. */
-static void put_label_char(struct sbuf *b, uint8_t c)
-{
-	if (c & 0x80) {
-		c &= 0x7f;
-		sb_printf(b, "M-");
-	}
-	if (c < 0x20 || c == 0x7f)
-		sb_printf(b, "^%c", c ^ 0x40);
-	else
-		sb_printf(b, "%c", c);
-}
-
 /* The domain names of a DNSSL option, in the dotted form tcpdump gives. */
 static void put_dnssl(struct sbuf *b, const uint8_t *p, size_t len)
 {
@@ -94,7 +81,7 @@ static void put_dnssl(struct sbuf *b, const uint8_t *p, size_t len)
 		sb_printf(b, " ");
 		while (i < len && p[i] && i + 1 + p[i] <= len && p[i] < 64) {
 			for (size_t k = 1; k <= p[i]; k++)
-				put_label_char(b, p[i + k]);
+				sb_put_vis(b, p[i + k]);
 			sb_printf(b, ".");
 			i += 1u + p[i];
 		}

@@ -182,17 +182,8 @@ static void put_rst_data(struct sbuf *b, const uint8_t *d, size_t have, unsigned
 		sb_printf(b, "+");
 	}
 	sb_printf(b, " ");
-	for (size_t i = 0; i < len && i < have; i++) {
-		uint8_t c = d[i];
-		if (c & 0x80) {
-			c &= 0x7f;
-			sb_printf(b, "M-");
-		}
-		if (c < 0x20 || c == 0x7f)
-			sb_printf(b, "^%c", c ^ 0x40);
-		else
-			sb_printf(b, "%c", c);
-	}
+	for (size_t i = 0; i < len && i < have; i++)
+		sb_put_vis(b, d[i]);
 	sb_printf(b, "]");
 }
 
