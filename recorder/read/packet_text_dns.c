@@ -161,6 +161,10 @@ static bool rdata(const struct dns *d, uint16_t type, size_t at, size_t len, str
 	case 16:
 		for (size_t i = 0; i < len;) {
 			size_t l = p[i];
+			if (pt_line_full(b)) {
+				sb_printf(b, " ...");
+				return true;
+			}
 			if (i + 1 + l > len)
 				return false;
 			sb_printf(b, " \"");
@@ -214,6 +218,11 @@ static bool response(const struct dns *d, struct sbuf *b, unsigned qd, unsigned 
 	}
 	sb_printf(b, " %u/%u/%u", an, ns, ar);
 	for (unsigned i = 0; i < an; i++) {
+		if (pt_line_full(b)) {
+			/* a hostile count of answers pointing back at one name */
+			sb_printf(b, " ...");
+			return true;
+		}
 		if (i)
 			sb_printf(b, ",");
 		if (!(off = answer(d, off, b))) {
@@ -242,11 +251,16 @@ static bool query(const struct dns *d, struct sbuf *b, unsigned qd, unsigned an,
 	if (ar)
 		sb_printf(b, " [%uau]", ar);
 	size_t off = HDR;
-	for (unsigned i = 0; i < qd; i++)
+	for (unsigned i = 0; i < qd; i++) {
+		if (pt_line_full(b)) {
+			sb_printf(b, " ...");
+			return true;
+		}
 		if (!(off = question(d, off, b))) {
 			sb_printf(b, " [|domain]");
 			return false;
 		}
+	}
 	return true;
 }
 

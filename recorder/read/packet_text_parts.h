@@ -68,8 +68,9 @@ void pt_put_icmp6(struct sbuf *b, const struct tcrec_record *r, const uint8_t *b
 		  const struct packet_text_opts *o);
 const char *pt_icmp6_name(uint8_t type);
 
-/* A line must stay within print's 4 KiB buffer: -v stops naming options
- * once the line is this long (an option cut short ends in "..."). */
+/* A line must stay within print's buffer whatever the packet says: -v
+ * stops naming options, and DNS stops listing questions, answers and TXT
+ * strings, once the line is this long (what is left out reads "..."). */
 #define PT_VERBOSE_LINE_MAX 2048
 
 static inline bool pt_line_full(const struct sbuf *b)

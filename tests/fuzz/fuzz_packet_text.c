@@ -14,7 +14,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define PRINT_LINE 4096 /* print.c's line buffer */
+#define PRINT_LINE 65536 /* cmd_print.c's line buffer */
 
 static void check(int ok, const char *what, const char *line)
 {
