@@ -57,12 +57,29 @@ static int prog_name(__u32 id, char *name, size_t len)
 	return 0;
 }
 
-/* Does process pid hold a descriptor of program prog_id? */
+/* Is process pid a tcrec? A tool that lists programs (bpftool, a test's
+ * checker) holds each one for a moment: that makes no filter live. */
+static bool pid_is_tcrec(const char *pid)
+{
+	char path[64], comm[32] = "";
+
+	snprintf(path, sizeof(path), "/proc/%s/comm", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool ok = fgets(comm, sizeof(comm), f) && !strncmp(comm, "tcrec", 5);
+	fclose(f);
+	return ok;
+}
+
+/* Does process pid, a tcrec, hold a descriptor of program prog_id? */
 static bool pid_holds_prog(const char *pid, __u32 prog_id)
 {
 	char path[600], line[128];
 	bool found = false;
 
+	if (!pid_is_tcrec(pid))
+		return false;
 	snprintf(path, sizeof(path), "/proc/%s/fdinfo", pid);
 	DIR *d = opendir(path);
 	if (!d)
