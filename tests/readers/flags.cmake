@@ -61,3 +61,6 @@ add_test(NAME readers_flags_no_bytes
 list(APPEND FLAGS_TESTS readers_flags_no_bytes)
 set_tests_properties(${FLAGS_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 300 LABELS readers)
+# Bad flag values and a missing -r capture: one line, exit 2 or 1.
+add_test(NAME readers_flags_bad_input COMMAND bash ${READERS_DIR}/bad_flags.sh ${READERS_TCREC})
+set_tests_properties(readers_flags_bad_input PROPERTIES LABELS readers TIMEOUT 60)
