@@ -2,7 +2,7 @@
 # prefix, which may be given only then (cmake --install BUILD --prefix /usr).
 # Set before it (recorder/CMakeLists.txt): TCREC_BINDIR, TCREC_DATADIR,
 # TCREC_UNIT_SOURCE, TCREC_COMPLETION_SOURCE, TCREC_STAGE,
-# TCREC_BASH_COMPLETION_DIR. file(INSTALL) adds DESTDIR and
+# TCREC_BASH_COMPLETION_DIR, TCREC_EXTCAP_DIR. file(INSTALL) adds DESTDIR and
 # lists each file in install_manifest.txt.
 string(REGEX REPLACE "(.)/+$" "\\1" prefix "${CMAKE_INSTALL_PREFIX}")
 if(IS_ABSOLUTE "${TCREC_BINDIR}")
@@ -29,5 +29,16 @@ else()
   set(compdir "${prefix}/${TCREC_DATADIR}/bash-completion/completions")
 endif()
 file(INSTALL "${TCREC_COMPLETION_SOURCE}" DESTINATION "${compdir}")
+
+# Wireshark's extcap link, relative so that it leads to this install's
+# binary under DESTDIR too (and in a package).
+if(IS_ABSOLUTE "${TCREC_EXTCAP_DIR}")
+  set(extcapdir "${TCREC_EXTCAP_DIR}")
+else()
+  set(extcapdir "${prefix}/${TCREC_EXTCAP_DIR}")
+endif()
+file(RELATIVE_PATH link_target "${extcapdir}" "${bindir}/tcrec")
+file(CREATE_LINK "${link_target}" "${stage}/tcrec" SYMBOLIC)
+file(INSTALL "${stage}/tcrec" DESTINATION "${extcapdir}")
 
 file(REMOVE_RECURSE "${stage}")

@@ -54,6 +54,8 @@ struct record_opts {
 	gid_t run_gid;
 	const char *metrics_addr; /* --metrics ADDR:PORT, NULL = no server */
 	const char *metrics_file; /* --metrics-file PATH, NULL = none */
+	const char *tee_log;     /* a tcrec log written besides -w (extcap's "also keep a
+				  * tcrec log"), NULL = none */
 };
 
 #endif

@@ -27,6 +27,7 @@
 #include "capture/privdrop.h"
 #include "capture/record_opts.h"
 #include "capture/record_sink.h"
+#include "capture/sink_tee.h"
 
 #define CMD "record"
 
@@ -212,7 +213,7 @@ static int start(struct record_run *r)
 	struct sink_counters counters = capture_sink_counters(r->cap);
 	if (r->metrics)
 		counters.stats = metrics_sink_stats(r->metrics);
-	r->sink = record_sink_open(&r->o, r->hdr, &counters);
+	r->sink = sink_tee_open(&r->o, r->hdr, &counters);
 	if (!r->sink)
 		return EXIT_RUNTIME;
 	iface_follow_set_sink(r->follow, r->sink);
@@ -271,12 +272,21 @@ static int run(struct record_run *r)
 
 int cmd_record(int argc, char **argv)
 {
-	struct record_run r = { 0 };
-	int rc = record_parse_args(argc, argv, &r.o);
+	struct record_opts o;
+	int rc = record_parse_args(argc, argv, &o);
 
-	if (rc != CLI_RUN)
-		goto out;
-	rc = compile_filter(&r);
+	if (rc != CLI_RUN) {
+		free(o.filter);
+		return rc;
+	}
+	return record_execute(&o);
+}
+
+int record_execute(struct record_opts *o)
+{
+	struct record_run r = { .o = *o };
+	int rc = compile_filter(&r);
+
 	if (rc)
 		goto out;
 	r.hdr = calloc(1, sizeof(*r.hdr));

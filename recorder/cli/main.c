@@ -32,7 +32,10 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'tcrec COMMAND --help' shows the options and examples of one command.\n\n"
+	fprintf(f, "\n'tcrec COMMAND --help' shows the options and examples of one command.\n"
+		   "Wireshark runs tcrec as an extcap (tcrec --extcap-interfaces, ...): its\n"
+		   "interfaces tcrec-IF are in Wireshark's list and tshark -D once installed;\n"
+		   "'tcrec --capture --help' shows the options of its dialog.\n\n"
 		   "Examples:\n"
 		   "  tcrec record -i eth0 -w eth0.tclog\n"
 		   "  tcrec -r eth0.tclog\n\n"
@@ -45,6 +48,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* Wireshark runs its extcaps with protocol options only */
+	if (extcap_called(argc, argv))
+		return cmd_extcap(argc, argv);
 	const char *name = argv[1];
 	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
 		usage(stdout);

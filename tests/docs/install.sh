@@ -3,10 +3,11 @@
 # `DESTDIR=D cmake --install BUILD --prefix P` puts exactly tcrec's files in
 # place, for P=/usr (Debian's folders) and P=/opt/tcrec (all under P):
 # the binary, seven man pages, the bash completion, the systemd unit whose
-# ExecStart runs the installed binary. Then the
-# installed binary runs, man renders the installed pages without warnings,
-# and systemd-analyze verifies the /usr unit against D, binary included
-# (skipped with a message when systemd-analyze is missing).
+# ExecStart runs the installed binary, and the link in Wireshark's extcap
+# folder. Then the installed binary runs, man renders the installed pages
+# without warnings, systemd-analyze verifies the /usr unit against D,
+# binary included, and tshark -D, given that install's extcap folder, lists
+# tcrec's interfaces (each skipped with a message when its tool is missing).
 #   install.sh CMAKE BUILD MULTIARCH SCDOC
 set -u
 cmake=$1 build=$2 multiarch=$3 scdoc=$4
@@ -33,6 +34,7 @@ check_install() {
 		for p in $pages; do echo "$prefix/share/man/man8/$p.8"; done
 		echo "$compdir/tcrec"
 		echo "$prefix/lib/systemd/system/tcrec@.service"
+		echo "$prefix/$extcap_rel/tcrec"
 	} | sort >"$W/want"
 	(cd "$d" && find . \( -type f -o -type l \) | sed 's/^\.//' | sort) >"$W/got"
 	if ! cmp -s "$W/want" "$W/got"; then
@@ -41,6 +43,7 @@ check_install() {
 	fi
 	local bin=$d$prefix/bin/tcrec
 	"$bin" --help >/dev/null || bad "prefix $prefix: the installed tcrec --help exits $?"
+	check_extcap "$prefix" "$d"
 
 	local unit=$d$prefix/lib/systemd/system/tcrec@.service exec
 	exec=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$unit")
@@ -74,6 +77,34 @@ check_install() {
 	echo "prefix $prefix: $(wc -l <"$W/got") files as expected"
 }
 
+# check_extcap PREFIX D: the extcap link leads to the installed binary, and
+# Wireshark's own client finds tcrec through it. tshark honours
+# WIRESHARK_EXTCAP_DIR only when not run as root: as root it runs as nobody.
+check_extcap() {
+	local prefix=$1 d=$2 dir=$2$1/$extcap_rel out
+	[[ $(readlink -f "$dir/tcrec") == "$d$prefix/bin/tcrec" ]] ||
+		bad "prefix $prefix: the extcap link leads to '$(readlink -f "$dir/tcrec")', not $d$prefix/bin/tcrec"
+	if ! command -v tshark >/dev/null; then
+		echo "tshark not installed: the extcap link is not tried with tshark -D (the rest is checked)"
+		return
+	fi
+	local as=()
+	if [[ $(id -u) == 0 ]]; then
+		chmod -R go+rX "$W"
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	fi
+	out=$("${as[@]}" env HOME=/nonexistent WIRESHARK_EXTCAP_DIR="$dir" tshark -D 2>&1)
+	grep -Eq '^[0-9]+\. tcrec-lo \(tcrec: lo\)$' <<<"$out" ||
+		bad "prefix $prefix: tshark -D with the extcap folder $dir does not list tcrec-lo: $out"
+	grep -Eq '^[0-9]+\. tcrec-any ' <<<"$out" ||
+		bad "prefix $prefix: tshark -D does not list tcrec-any"
+}
+
+if [[ -n $multiarch ]]; then
+	extcap_rel=lib/$multiarch/wireshark/extcap
+else
+	extcap_rel=lib/wireshark/extcap
+fi
 comp=$(pkg-config --variable=completionsdir bash-completion 2>/dev/null)
 [[ -n $comp ]] || comp=/usr/share/bash-completion/completions
 check_install /usr "$comp"
