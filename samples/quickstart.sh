@@ -41,7 +41,7 @@ ip -n "$ns_b" link set lo up
 log="$out/demo.tcrec"
 # tcrec never writes over an existing log (it would pick demo.tcrec.1):
 # the previous demo's goes first
-rm -f "$log"
+rm -f "$log" "$out/demo-extcap.tcrec"
 echo "== recording $if_b in namespace $ns_b into $log (metadata only, plus 128 bytes of each packet)"
 ip netns exec "$ns_b" "$tcrec" record -i "$if_b" -w "$log" -s 128 --duration 6 &
 rec_pid=$!
@@ -77,5 +77,26 @@ echo "== tcrec print --comm iperf3 $log (first 3 lines)"
 echo
 echo "== tcrec print reads pcap and pcapng as well, with tcpdump's flags: tcrec print -v -X -c 2 $pcap 'tcp port 5201'"
 "$tcrec" print -v -X -c 2 "$pcap" 'tcp port 5201'
+echo
+# Wireshark runs tcrec as an extcap once `cmake --install build --prefix /usr`
+# has put a link in its extcap folder. The demo installs nothing: tshark runs
+# in a mount namespace where that folder holds only a link to this build.
+extcap_dir=$(tshark -G folders 2>/dev/null | sed -n 's/^Extcap path:[[:space:]]*//p')
+mkdir -p "$out/extcap"
+ln -sfn "$tcrec" "$out/extcap/tcrec"
+wire="$out/demo-extcap.pcapng"
+echo "== Wireshark's extcap: tshark -i tcrec-$if_b -a duration:4 -w $wire (in $ns_b, with ping)"
+ip netns exec "$ns_b" unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+	"$out/extcap" "$extcap_dir" tshark -i "tcrec-$if_b" -a duration:4 -w "$wire" \
+	-o "extcap.tcrec_${if_b}.log:$out/demo-extcap.tcrec" 2>/dev/null &
+tshark_pid=$!
+sleep 1.5
+ip netns exec "$ns_a" ping -c 15 -i 0.2 -q 192.0.2.2 >/dev/null
+wait "$tshark_pid"
+echo "== tshark -r $wire (first 4 lines, then the count)"
+tshark -r "$wire" 2>/dev/null | sed -n 1,4p
+tshark -r "$wire" 2>/dev/null | wc -l
+echo "== the tcrec log kept beside it: tcrec stats $out/demo-extcap.tcrec | head -3"
+"$tcrec" stats "$out/demo-extcap.tcrec" | sed -n 1,3p
 echo
 echo "Open $pcap in Wireshark, or try: $tcrec print --json $log | head"
