@@ -35,7 +35,7 @@ static void usage(FILE *f)
 	fprintf(f, "\n'tcrec COMMAND --help' shows the options and examples of one command.\n"
 		   "Wireshark runs tcrec as an extcap (tcrec --extcap-interfaces, ...): its\n"
 		   "interfaces tcrec-IF are in Wireshark's list and tshark -D once installed;\n"
-		   "'tcrec --capture --help' shows the options of its dialog.\n\n"
+		   "'tcrec extcap --help' shows the options of its dialog.\n\n"
 		   "Examples:\n"
 		   "  tcrec record -i eth0 -w eth0.tclog\n"
 		   "  tcrec -r eth0.tclog\n\n"
@@ -65,6 +65,10 @@ int main(int argc, char **argv)
 		argv[1] = (char *)"print";
 		return cmd_print(argc - 1, argv + 1);
 	}
+	if (!strcmp(name, "extcap"))
+		/* not in the list of commands: Wireshark calls it, people read
+		 * its --help */
+		return cmd_extcap(argc - 1, argv + 1);
 	if (!strcmp(name, "-D")) {
 		/* tcpdump habit: "tcrec -D" lists what can be recorded */
 		argv[1] = (char *)"interfaces";
