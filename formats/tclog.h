@@ -245,6 +245,10 @@ uint64_t tclog_reader_chunks_decompressed(const struct tclog_reader *r);
 /* Size of the file on disk. */
 uint64_t tclog_reader_file_size(const struct tclog_reader *r);
 
+/* File offset of the next chunk sequential reading takes: how far into the
+ * file reading has got (progress lines). */
+uint64_t tclog_reader_offset(const struct tclog_reader *r);
+
 void tclog_reader_close(struct tclog_reader *r);
 
 #endif

@@ -415,6 +415,11 @@ uint64_t tclog_reader_file_size(const struct tclog_reader *r)
 	return r->size;
 }
 
+uint64_t tclog_reader_offset(const struct tclog_reader *r)
+{
+	return r->pos;
+}
+
 void tclog_reader_close(struct tclog_reader *r)
 {
 	if (!r)

@@ -10,6 +10,8 @@
 #include "commands.h"
 #include "cli_iface.h"
 #include "cli_proc.h"
+#include "plot_file.h"
+#include "cli_progress.h"
 #include "logging.h"
 #include "diff/diff_engine.h"
 #include "diff/diff_json.h"
@@ -32,7 +34,7 @@ static const char diff_help[] =
 	"Usage: tcrec diff A B [--json] [--window MS] [--clock-offset MS]\n"
 	"                  [--write-unmatched OUT.pcapng] [--packets] [--top N]\n"
 	"                  [--interface NS/IF]... [--by-process] [--pid N] [--comm NAME]\n"
-	"                  [--cgroup PATH] [--container ID] [FILTER]\n"
+	"                  [--cgroup PATH] [--container ID] [--plot OUT.svg] [FILTER]\n"
 	"\n"
 	"Compares two captures of the same traffic taken at two points (A upstream, B\n"
 	"downstream): which packets of A never reached B (lost), which packets of B\n"
@@ -93,6 +95,15 @@ static const char diff_help[] =
 	"                       starts with ID (podman, docker, containerd; pod<UID>)\n"
 	"                       These four need tcrec logs on both sides: a pcap or\n"
 	"                       pcapng does not say which process a packet belongs to\n"
+	"  --progress           a progress line on stderr (percent of both inputs read,\n"
+	"                       packets/s, time left) also when stderr is not a\n"
+	"                       terminal or with --packets (by default only on a\n"
+	"                       terminal, without --packets)\n"
+	"  --no-progress        no progress line, even on a terminal\n"
+	"  --plot OUT.svg       also draw the one-way delay histogram (the buckets\n"
+	"                       printed below the quantiles) and lost and added\n"
+	"                       packets over time (100 to 400 buckets, on A's clock)\n"
+	"                       into SVG file OUT.svg\n"
 	"  -h, --help           this help\n"
 	"  FILTER               pcap-filter expression applied to both inputs as they are\n"
 	"                       read; on metadata-only tcrec records it sees headers\n"
@@ -121,12 +132,15 @@ static const char diff_help[] =
 	"  tcrec diff a.pcap b.pcap --write-unmatched missing.pcapng && echo same\n"
 	"  tcrec diff node.tclog pod.tclog --interface 'web/eth0' --interface veth1\n"
 	"  tcrec diff node.tclog pod.tclog --by-process --comm 'nginx*'\n"
+	"  tcrec diff a.pcap b.pcap --plot delay.svg\n"
 	"\n"
 	"Exit status: 0 same packets, 1 differences or an input incomplete, 2 trouble.\n";
 
 struct diff_opts {
 	const char *path[2];
 	const char *unmatched;
+	const char *plot;             /* --plot OUT.svg, or NULL */
+	struct diff_timeline *timeline; /* with --plot */
 	struct read_filter *filter;
 	struct iface_select *sel; /* --interface */
 	struct proc_select *proc; /* --pid, --comm, --cgroup, --container */
@@ -136,6 +150,7 @@ struct diff_opts {
 	uint64_t top;
 	bool json;
 	bool packets;
+	enum cli_progress_mode progress; /* --progress, --no-progress */
 };
 
 static int parse_offset(const char *s, int64_t *out)
@@ -166,7 +181,7 @@ static int parse_operands(int argc, char **argv, struct diff_opts *o)
 
 static int parse_args(int argc, char **argv, struct diff_opts *o)
 {
-	enum { O_JSON = 256, O_WINDOW, O_OFFSET, O_UNMATCHED, O_PACKETS, O_TOP, O_IFACE, O_BYPROC };
+	enum { O_JSON = 256, O_WINDOW, O_OFFSET, O_UNMATCHED, O_PACKETS, O_TOP, O_IFACE, O_BYPROC, O_PLOT };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, O_JSON },
 		{ "window", required_argument, NULL, O_WINDOW },
@@ -176,7 +191,9 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 		{ "top", required_argument, NULL, O_TOP },
 		{ "interface", required_argument, NULL, O_IFACE },
 		{ "by-process", no_argument, NULL, O_BYPROC },
+		{ "plot", required_argument, NULL, O_PLOT },
 		CLI_PROC_LONGOPTS,
+		CLI_PROGRESS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -189,7 +206,7 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 		int p = cli_proc_option(CMD, c, optarg, &o->proc);
 		if (p < 0)
 			return EXIT_USAGE;
-		if (p)
+		if (p || cli_progress_option(c, &o->progress))
 			continue;
 		switch (c) {
 		case O_JSON:
@@ -205,6 +222,9 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 			break;
 		case O_UNMATCHED:
 			o->unmatched = optarg;
+			break;
+		case O_PLOT:
+			o->plot = optarg;
 			break;
 		case O_IFACE:
 			if (cli_add_interface(CMD, &o->sel, optarg))
@@ -230,10 +250,10 @@ static int parse_args(int argc, char **argv, struct diff_opts *o)
 	return parse_operands(argc, argv, o);
 }
 
-/* The engine over both inputs, or NULL after saying why. */
-static struct diff_engine *start(const struct diff_opts *o)
+/* The engine over both inputs (src, NULL-initialised by the caller, stay
+ * valid until the engine is freed), or NULL after saying why. */
+static struct diff_engine *start(const struct diff_opts *o, struct diff_src *src[2])
 {
-	struct diff_src *src[2] = { NULL, NULL };
 	char err[512];
 
 	for (int i = 0; i < 2; i++) {
@@ -256,6 +276,7 @@ static struct diff_engine *start(const struct diff_opts *o)
 		.listing = o->packets ? stdout : NULL,
 		.listing_json = o->json,
 		.by_process = o->by_process,
+		.timeline = o->timeline,
 	};
 	struct diff_engine *e = diff_engine_new(src, &cfg, err, sizeof(err));
 	if (!e)
@@ -291,20 +312,33 @@ int cmd_diff(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc != CLI_RUN)
 		return rc;
-	struct diff_engine *e = start(&o);
+	struct diff_src *src[2] = { NULL, NULL };
+	struct diff_timeline tl;
+	bool tl_ok = !o.plot || diff_timeline_init(&tl, o.offset_ns) == 0;
+	if (!tl_ok)
+		pr_warn("diff: --plot %s: out of memory", o.plot);
+	o.timeline = o.plot ? &tl : NULL;
+	struct diff_engine *e = tl_ok ? start(&o, src) : NULL;
 	rc = DIFF_TROUBLE;
 	if (!e)
 		goto out;
 	if (o.json)
 		fputs(o.packets ? "{\"packets\":[" : "{", stdout);
-	if (diff_engine_run(e, &res, err, sizeof(err)) < 0) {
+	struct cli_progress_diff *pg = cli_progress_diff_begin(cli_progress_wanted(o.progress, o.packets), src);
+	int ran = diff_engine_run(e, &res, err, sizeof(err));
+	cli_progress_diff_end(pg);
+	if (ran < 0) {
 		pr_warn("%s", err);
 		goto out;
 	}
 	res.filter = read_filter_expr(o.filter);
 	rc = report(&o, &res);
+	if (rc != DIFF_TROUBLE && o.plot && diff_plot_save(o.plot, &res, &tl) < 0)
+		rc = DIFF_TROUBLE;
 out:
 	diff_engine_free(e);
+	if (o.plot)
+		diff_timeline_free(&tl);
 	read_filter_close(o.filter);
 	iface_select_free(o.sel);
 	proc_select_free(o.proc);

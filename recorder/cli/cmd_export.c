@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "cli_iface.h"
 #include "cli_proc.h"
+#include "cli_progress.h"
 #include "cli_time.h"
 #include "export_tclog.h"
 #include "logging.h"
@@ -83,6 +84,10 @@ static const char *const export_help =
 	"                    with ID (podman, docker, containerd; pod<UID> for pods)\n"
 	"  --strict          stop at the first damaged chunk or unreadable file\n"
 	"  -q, --quiet       no progress line, no summary\n"
+	"  --progress        a progress line on stderr (percent read, packets/s, time\n"
+	"                    left) also when stderr is not a terminal, with -o - or\n"
+	"                    -q (by default only on a terminal, OUT not -)\n"
+	"  --no-progress     no progress line, even on a terminal\n"
 	"  -h, --help        this help\n"
 	"\n"
 	"Damaged logs:\n"
@@ -244,15 +249,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void progress(uint64_t n, uint64_t ts_ns)
-{
-	char when[32];
-	time_t t = (time_t)(ts_ns / 1000000000ull);
-	struct tm tm;
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", gmtime_r(&t, &tm));
-	fprintf(stderr, "\rtcrec export: %llu packets, at %s UTC ", (unsigned long long)n, when);
-}
-
 struct export_opts {
 	const char *out;
 	const char *format; /* -F: NULL = from the extension */
@@ -263,7 +259,17 @@ struct export_opts {
 	struct iface_select *sel;   /* --interface */
 	struct proc_select *proc;   /* --pid, --comm, --cgroup, --container */
 	int strict;
+	enum cli_progress_mode progress; /* --progress, --no-progress */
 };
+
+/* On a terminal, unless OUT is stdout (what reads it often prints there) or
+ * -q asks for quiet. */
+static bool progress_on(const struct export_opts *o)
+{
+	if (o->progress == CLI_PROGRESS_AUTO && tcrec_quiet)
+		return false;
+	return cli_progress_wanted(o->progress, !strcmp(o->out, "-"));
+}
 
 static int parse_args(int argc, char **argv, struct export_opts *o)
 {
@@ -276,6 +282,7 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "interface", required_argument, NULL, OPT_IFACE },
 		CLI_PROC_LONGOPTS,
+		CLI_PROGRESS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -285,7 +292,7 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 		int p = cli_proc_option("export", c, optarg, &o->proc);
 		if (p < 0)
 			return EXIT_USAGE;
-		if (p)
+		if (p || cli_progress_option(c, &o->progress))
 			continue;
 		switch (c) {
 		case 'o':
@@ -324,16 +331,15 @@ static int parse_args(int argc, char **argv, struct export_opts *o)
 }
 
 static int write_all(struct export_writer *w, struct export_ctx *x, struct log_input *in,
-		     const struct export_opts *o, uint64_t *n)
+		     const struct export_opts *o, struct cli_progress *pg, uint64_t *n)
 {
 	char err[512];
 	struct log_packet pkt;
 	const char *out = o->out;
-	int show = !tcrec_quiet && isatty(STDERR_FILENO) && strcmp(out, "-");
-	uint64_t next_show = show ? now_ns() + 500000000ull : 0;
 	int rc, warned = 0;
 	*n = 0;
 	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) == 1) {
+		cli_progress_packet(pg);
 		if (!read_filter_accepts(o->filter, &pkt))
 			continue;
 		int id;
@@ -367,13 +373,7 @@ static int write_all(struct export_writer *w, struct export_ctx *x, struct log_i
 		}
 		x->idbs[id].last_ns = pkt.rec->ts_ns;
 		(*n)++;
-		if (show && !(*n & 4095) && now_ns() >= next_show) {
-			progress(*n, pkt.rec->ts_ns);
-			next_show = now_ns() + 500000000ull;
-		}
 	}
-	if (show)
-		fputs("\r\033[K", stderr);
 	if (rc < 0) {
 		pr_warn("%s", err);
 		return 1; /* the input stopped; what was written stays good */
@@ -444,7 +444,10 @@ static int export_to(const struct export_opts *o, enum export_format fmt, struct
 	if (!w)
 		goto out;
 	opened = 1;
-	int input_stopped = write_all(w, &x, in, o, &n);
+	struct cli_progress pg;
+	cli_progress_begin(&pg, progress_on(o), "tcrec export", in);
+	int input_stopped = write_all(w, &x, in, o, &pg, &n);
+	cli_progress_end(&pg);
 	if (input_stopped < 0)
 		goto out;
 	int damaged = input_stopped || log_input_problems(in);
@@ -493,7 +496,7 @@ static int export_run(const struct export_opts *o)
 	log_input_set_proc(in, o->proc);
 	int status = cli_time_range("export", in, o->since, o->until);
 	if (!status)
-		status = tclog ? export_tclog(in, o->filter, o->out) : export_to(o, fmt, in, t0);
+		status = tclog ? export_tclog(in, o->filter, o->out, progress_on(o)) : export_to(o, fmt, in, t0);
 	iface_select_warn_unmatched(o->sel, in);
 	log_input_close(in);
 	return status;

@@ -11,6 +11,8 @@
 #include "commands.h"
 #include "cli_iface.h"
 #include "cli_proc.h"
+#include "cli_progress.h"
+#include "plot_file.h"
 #include "logging.h"
 #include "read/iface_select.h"
 #include "read/json_out.h"
@@ -23,7 +25,7 @@
 static const char stats_help[] =
 	"Usage: tcrec stats LOG... [--json] [--top N] [--interface NS/IF]... [--pid N]\n"
 	"                   [--comm NAME] [--cgroup PATH] [--container ID] [--strict]\n"
-	"                   [FILTER]\n"
+	"                   [--plot OUT.svg] [FILTER]\n"
 	"\n"
 	"Summarise tcrec logs: packets, bytes, time span, interfaces and directions,\n"
 	"ring-buffer drops, bytes on disk per packet, the largest flows, and, for\n"
@@ -57,6 +59,14 @@ static const char stats_help[] =
 	"              These four select packets as FILTER does: the recorder's\n"
 	"              counters stay whole\n"
 	"  --strict    stop at the first damaged chunk or unreadable file, no summary\n"
+	"  --progress  a progress line on stderr (percent read, packets/s, time left)\n"
+	"              also when stderr is not a terminal (by default only on one)\n"
+	"  --no-progress\n"
+	"              no progress line, even on a terminal\n"
+	"  --plot OUT.svg\n"
+	"              also draw packets/s and bytes/s per interface and direction\n"
+	"              over the time span into SVG file OUT.svg (100 to 400 time\n"
+	"              buckets), ring-buffer drops and file rotations marked\n"
 	"  -h, --help  this help\n"
 	"\n"
 	"Counters:\n"
@@ -95,6 +105,7 @@ static const char stats_help[] =
 	"  tcrec stats cap.tclog --json | jq .disk_bytes_per_packet\n"
 	"  tcrec stats cap.tclog --interface 'web*/eth0'\n"
 	"  tcrec stats cap.tclog --container 3f2a --json | jq .top_processes\n"
+	"  tcrec stats /var/log/tcrec/ --plot rates.svg\n"
 	"\n"
 	"Exit status: 0 ok, 1 unreadable or damaged log, 2 bad usage.\n";
 
@@ -378,8 +389,10 @@ static void print_top_flows(FILE *f, const struct stats_table *s, const struct f
 
 struct stats_opts {
 	bool json, strict;
+	enum cli_progress_mode progress; /* --progress, --no-progress */
 	uint64_t ntop;
 	struct read_filter *filter; /* NULL = every packet */
+	const char *plot;           /* --plot OUT.svg, or NULL */
 	struct iface_select *sel;   /* --interface */
 	struct proc_select *proc;   /* --pid, --comm, --cgroup, --container */
 	char **logs;
@@ -388,13 +401,15 @@ struct stats_opts {
 
 static int parse_args(int argc, char **argv, struct stats_opts *o)
 {
-	enum { OPT_JSON = 256, OPT_TOP, OPT_STRICT, OPT_IFACE };
+	enum { OPT_JSON = 256, OPT_TOP, OPT_STRICT, OPT_IFACE, OPT_PLOT };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "interface", required_argument, NULL, OPT_IFACE },
+		{ "plot", required_argument, NULL, OPT_PLOT },
 		CLI_PROC_LONGOPTS,
+		CLI_PROGRESS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -406,7 +421,7 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 		int p = cli_proc_option("stats", c, optarg, &o->proc);
 		if (p < 0)
 			return EXIT_USAGE;
-		if (p)
+		if (p || cli_progress_option(c, &o->progress))
 			continue;
 		switch (c) {
 		case OPT_JSON:
@@ -414,6 +429,9 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 			break;
 		case OPT_STRICT:
 			o->strict = true;
+			break;
+		case OPT_PLOT:
+			o->plot = optarg;
 			break;
 		case OPT_IFACE:
 			if (cli_add_interface("stats", &o->sel, optarg))
@@ -435,15 +453,17 @@ static int parse_args(int argc, char **argv, struct stats_opts *o)
 }
 
 /* Every accepted packet, then the trailers. */
-static int gather(struct stats_table *s, struct log_input *in, struct read_filter *filter)
+static int gather(struct stats_table *s, struct log_input *in, struct read_filter *filter,
+		  struct rate_series *rates, struct cli_progress *pg)
 {
 	char err[512];
 	struct log_packet pkt;
 	int rc;
 	while ((rc = log_input_next(in, &pkt, err, sizeof(err))) > 0) {
+		cli_progress_packet(pg);
 		if (!read_filter_accepts(filter, &pkt))
 			continue;
-		if (stats_table_add_packet(s, &pkt)) {
+		if (stats_table_add_packet(s, &pkt) || (rates && rate_series_add(rates, &pkt))) {
 			pr_warn("stats: out of memory");
 			return EXIT_RUNTIME;
 		}
@@ -474,7 +494,15 @@ static int stats_run(const struct stats_opts *o)
 	}
 	log_input_set_select(in, o->sel);
 	log_input_set_proc(in, o->proc);
-	rc = gather(&s, in, o->filter);
+	struct rate_series rates;
+	rate_series_init(&rates);
+	struct cli_progress pg;
+	cli_progress_begin(&pg, cli_progress_wanted(o->progress, false), "tcrec stats", in);
+	rc = gather(&s, in, o->filter, o->plot ? &rates : NULL, &pg);
+	cli_progress_end(&pg);
+	if (!rc && o->plot && stats_plot_save(o->plot, &rates, in))
+		rc = EXIT_RUNTIME;
+	rate_series_free(&rates);
 	if (rc)
 		goto cleanup;
 	iface_select_warn_unmatched(o->sel, in);

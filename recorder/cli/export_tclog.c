@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_progress.h"
 #include "filter/read_filter.h"
 #include "formats/tclog.h"
 #include "logging.h"
@@ -43,12 +44,13 @@ static int out_slot(struct tclog_out *o, const struct log_packet *p, uint32_t *s
 }
 
 static int copy_all(struct tclog_out *o, struct log_input *in, struct read_filter *filter,
-		    const char *out)
+		    const char *out, struct cli_progress *pg)
 {
 	char err[512];
 	struct log_packet p;
 	int rc;
 	while ((rc = log_input_next(in, &p, err, sizeof(err))) == 1) {
+		cli_progress_packet(pg);
 		if (!read_filter_accepts(filter, &p))
 			continue;
 		struct tcrec_record r = *p.rec;
@@ -67,7 +69,7 @@ static int copy_all(struct tclog_out *o, struct log_input *in, struct read_filte
 	return 0;
 }
 
-int export_tclog(struct log_input *in, struct read_filter *filter, const char *out)
+int export_tclog(struct log_input *in, struct read_filter *filter, const char *out, bool progress)
 {
 	static struct tclog_header hdr; /* large: the interface table */
 	struct tclog_out o = { .nfiles = log_input_nfiles(in) };
@@ -91,7 +93,10 @@ int export_tclog(struct log_input *in, struct read_filter *filter, const char *o
 		free(o.slots);
 		return EXIT_RUNTIME;
 	}
-	int stopped = copy_all(&o, in, filter, out);
+	struct cli_progress pg;
+	cli_progress_begin(&pg, progress, "tcrec export", in);
+	int stopped = copy_all(&o, in, filter, out, &pg);
+	cli_progress_end(&pg);
 	struct tclog_final *fin = calloc(1, sizeof(*fin));
 	if (fin)
 		tclog_writer_stored_counts(o.w, fin);

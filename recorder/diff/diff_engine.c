@@ -8,6 +8,7 @@
 #include "diff_feed.h"
 #include "diff_json.h"
 #include "diff_report.h"
+#include "diff_timeline.h"
 #include "diff_unmatched.h"
 
 struct diff_engine {
@@ -50,6 +51,8 @@ static void on_event(void *ctx, const struct dm_event *ev)
 			diff_event_text(e->cfg.listing, ev, &e->flows);
 		e->first_event = false;
 	}
+	if (e->cfg.timeline)
+		diff_timeline_event(e->cfg.timeline, ev);
 	if (e->um && ev->kind != DM_REORDERED && !e->um_err)
 		e->um_err = diff_unmatched_write(e->um, ev);
 }

@@ -16,6 +16,8 @@
 #include "diff_model.h"
 #include "diff_source.h"
 
+struct diff_timeline;
+
 struct diff_engine_cfg {
 	uint64_t window_ns;    /* how long a packet waits for its twin */
 	int64_t offset_ns;     /* B's clock minus A's clock */
@@ -24,6 +26,7 @@ struct diff_engine_cfg {
 	FILE *listing;         /* every event printed here as it is found, or NULL */
 	bool listing_json;     /* as elements of a JSON array (diff_json.h), not text lines */
 	bool by_process;       /* group A's packets by process (diff_procs.h); tcrec log A only */
+	struct diff_timeline *timeline; /* counts lost and added packets over time, or NULL */
 };
 
 struct diff_engine;

@@ -22,6 +22,7 @@
 #include "read/log_input.h"
 #include "read/proc_select.h"
 #include "diff_owners.h"
+#include "diff_source_progress.h"
 
 /* The parser speaks DLT numbers without libpcap's header. */
 _Static_assert(PACKET_DLT_EN10MB == DLT_EN10MB && PACKET_DLT_RAW == DLT_RAW &&
@@ -51,6 +52,7 @@ struct diff_src {
 	struct diff_owners *owners; /* see diff_src_track_owners; NULL: not tracked */
 	struct tcrec_record rec;
 	uint8_t synth_buf[SYNTH_MAX];
+	struct diff_src_meter meter; /* see diff_src_progress */
 };
 
 #define PCAP_READ_BUF (1u << 20)
@@ -187,6 +189,7 @@ int diff_src_open(const char *path, const struct read_filter *filter, bool synth
 		diff_src_close(s);
 		return -1;
 	}
+	diff_src_meter_init(&s->meter, path, s->li);
 	*out = s;
 	return 0;
 }
@@ -409,6 +412,7 @@ static int next_pcap(struct diff_src *s, struct diff_pkt *p, char *err, size_t e
 			return 0;
 		}
 		s->num++;
+		diff_src_meter_note(&s->meter, NULL, s->pc, s->num, false);
 		if (!pcap_selected(s))
 			continue;
 		memset(&s->rec, 0, sizeof(s->rec));
@@ -444,6 +448,7 @@ static int next_tclog(struct diff_src *s, struct diff_pkt *p, char *err, size_t 
 			return ret;
 		const struct tcrec_record *r = lp.rec;
 		s->num++;
+		diff_src_meter_note(&s->meter, s->li, NULL, s->num, false);
 		s->drops += r->drops;
 		if (!read_filter_accepts(s->filter, &lp))
 			continue;
@@ -484,6 +489,8 @@ int diff_src_next(struct diff_src *s, struct diff_pkt *p, char *err, size_t errl
 {
 	p->owner = 0;
 	int rc = s->kind == DIFF_SRC_TCLOG ? next_tclog(s, p, err, errlen) : next_pcap(s, p, err, errlen);
+	if (rc == 0)
+		diff_src_meter_note(&s->meter, s->li, s->pc, s->num, true);
 	if (rc == 0 && s->sel) {
 		warn_unmatched(s);
 		s->sel = NULL; /* said once */
@@ -558,6 +565,13 @@ uint64_t diff_src_capture_drops(const struct diff_src *s)
 			trailer += f->final->c[k][0].dropped + f->final->c[k][1].dropped;
 	}
 	return trailer > s->drops ? trailer : s->drops;
+}
+
+void diff_src_progress(const struct diff_src *s, uint64_t *done, uint64_t *total, uint64_t *packets)
+{
+	*done = atomic_load_explicit(&s->meter.done, memory_order_relaxed);
+	*packets = atomic_load_explicit(&s->meter.packets, memory_order_relaxed);
+	*total = s->meter.total;
 }
 
 void diff_src_close(struct diff_src *s)

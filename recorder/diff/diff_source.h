@@ -88,6 +88,11 @@ int diff_src_linktype(const struct diff_src *s);
  * input says; pcap files don't say. */
 uint64_t diff_src_capture_drops(const struct diff_src *s);
 
+/* How far s has been read, for a progress line; safe from another thread
+ * while s is read: bytes of the input consumed and packets read (as of the
+ * last 1024, and at the end), and its size on disk (0 = unknown). */
+void diff_src_progress(const struct diff_src *s, uint64_t *done, uint64_t *total, uint64_t *packets);
+
 void diff_src_close(struct diff_src *s);
 
 #endif

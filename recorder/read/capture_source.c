@@ -324,6 +324,11 @@ const char *capture_source_kind(const struct capture_source *s)
 	return s->ng ? "pcapng" : "pcap";
 }
 
+uint64_t capture_source_offset(const struct capture_source *s)
+{
+	return capture_stream_offset(s->st);
+}
+
 void capture_source_close(struct capture_source *s)
 {
 	if (!s)

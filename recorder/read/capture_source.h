@@ -51,6 +51,9 @@ const struct capture_iface *capture_source_iface(const struct capture_source *s,
 /* "pcap" or "pcapng". */
 const char *capture_source_kind(const struct capture_source *s);
 
+/* Bytes of the file read so far (capture_stream_offset). */
+uint64_t capture_source_offset(const struct capture_source *s);
+
 void capture_source_close(struct capture_source *s);
 
 #endif

@@ -132,6 +132,12 @@ const char *capture_stream_error(const struct capture_stream *s)
 	return s->error;
 }
 
+uint64_t capture_stream_offset(const struct capture_stream *s)
+{
+	off_t at = ftello(s->raw);
+	return at > 0 ? (uint64_t)at : 0;
+}
+
 void capture_stream_close(struct capture_stream *s)
 {
 	if (!s)

@@ -8,6 +8,7 @@
 #ifndef TCREC_CAPTURE_STREAM_H
 #define TCREC_CAPTURE_STREAM_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct capture_stream;
@@ -21,6 +22,10 @@ FILE *capture_stream_file(struct capture_stream *s);
 
 /* Why the stream stopped early ("zstd stream ends inside a frame"), or NULL. */
 const char *capture_stream_error(const struct capture_stream *s);
+
+/* Bytes of the file itself (compressed, for zstd) read so far; 0 when the
+ * input cannot say (a pipe). */
+uint64_t capture_stream_offset(const struct capture_stream *s);
 
 void capture_stream_close(struct capture_stream *s);
 

@@ -500,6 +500,27 @@ uint64_t log_input_chunks_decompressed(const struct log_input *in)
 	return n;
 }
 
+void log_input_bytes(const struct log_input *in, uint64_t *done, uint64_t *total)
+{
+	bool known = true;
+	*done = *total = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		const struct lin_file *f = &in->files[i];
+		uint64_t at = 0;
+		if (f->state == F_DONE)
+			at = f->pub.size;
+		else if (f->r)
+			at = tclog_reader_offset(f->r);
+		else if (f->cap)
+			at = capture_source_offset(f->cap);
+		known = known && f->pub.size;
+		*total += f->pub.size;
+		*done += at < f->pub.size ? at : f->pub.size;
+	}
+	if (!known)
+		*total = 0;
+}
+
 void log_input_close(struct log_input *in)
 {
 	if (!in)

@@ -108,6 +108,12 @@ const struct log_input_file *log_input_file(const struct log_input *in, size_t i
 /* Chunks decompressed so far, over all files. */
 uint64_t log_input_chunks_decompressed(const struct log_input *in);
 
+/* How far reading has got, for progress lines: in *done the bytes of the
+ * files consumed so far (a file read to its end, or left out by the range,
+ * counts whole), in *total their sizes on disk summed, 0 when an input
+ * cannot say its size (stdin, a pipe). */
+void log_input_bytes(const struct log_input *in, uint64_t *done, uint64_t *total);
+
 void log_input_close(struct log_input *in);
 
 #endif

@@ -107,3 +107,5 @@ endforeach()
 set_tests_properties(${READERS_CAPTURE_TESTS} PROPERTIES
   SKIP_RETURN_CODE ${TCREC_SKIP_CODE} TIMEOUT 120 LABELS readers)
 include(${CMAKE_CURRENT_LIST_DIR}/verbose.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/plots.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/progress.cmake)
