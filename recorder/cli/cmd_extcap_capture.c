@@ -13,6 +13,7 @@
 #include "cmd_extcap.h"
 #include "commands.h"
 #include "logging.h"
+#include "record_args.h"
 #include "filter/filter.h"
 #include "capture/output_prepare.h"
 #include "capture/record_opts.h"
@@ -74,17 +75,10 @@ static int dialog_opts(const struct extcap_args *a, const char *ifname, struct r
 		o->snaplen = v ? (uint32_t)v : SNAP_WHOLE;
 	}
 	o->snap_eff = o->snaplen > TCREC_SNAP_MAX ? TCREC_SNAP_MAX : o->snaplen;
-	const char *d = a->direction;
-	if (!d || !strcmp(d, "auto"))
-		o->dirs = RECORD_DIRS_DEFAULT;
-	else if (!strcmp(d, "in"))
-		o->dirs = RECORD_DIR_IN;
-	else if (!strcmp(d, "out"))
-		o->dirs = RECORD_DIR_OUT;
-	else if (!strcmp(d, "inout"))
-		o->dirs = RECORD_DIR_IN | RECORD_DIR_OUT;
-	else
-		return usage_error(CMD, "--direction '%s': expected auto, in, out or inout", d);
+	o->dirs = RECORD_DIRS_DEFAULT;
+	if (a->direction && strcmp(a->direction, "auto") &&
+	    record_parse_dirs(CMD, "--direction", a->direction, &o->dirs))
+		return EXIT_USAGE;
 	if (a->netns && !strcmp(a->netns, "all"))
 		o->all_netns = true;
 	else if (a->netns && strcmp(a->netns, "self"))

@@ -293,21 +293,26 @@ static int parse_capture_opt(int c, const char *arg, struct record_opts *o, bool
 	}
 }
 
+int record_parse_dirs(const char *cmd, const char *opt, const char *arg, unsigned *dirs)
+{
+	if (!strcmp(arg, "in"))
+		*dirs = RECORD_DIR_IN;
+	else if (!strcmp(arg, "out"))
+		*dirs = RECORD_DIR_OUT;
+	else if (!strcmp(arg, "inout"))
+		*dirs = RECORD_DIR_IN | RECORD_DIR_OUT;
+	else
+		return usage_error(cmd, "%s '%s': expected in, out or inout", opt, arg);
+	return 0;
+}
+
 /* -Q, --follow, --netns, --container, --host-side: which hooks of which
  * namespaces. 0 or EXIT_USAGE. */
 static int parse_where_opt(int c, const char *arg, struct record_opts *o)
 {
 	switch (c) {
 	case 'Q':
-		if (!strcmp(arg, "in"))
-			o->dirs = RECORD_DIR_IN;
-		else if (!strcmp(arg, "out"))
-			o->dirs = RECORD_DIR_OUT;
-		else if (!strcmp(arg, "inout"))
-			o->dirs = RECORD_DIR_IN | RECORD_DIR_OUT;
-		else
-			return usage_error(CMD, "-Q '%s': expected in, out or inout", arg);
-		return 0;
+		return record_parse_dirs(CMD, "-Q", arg, &o->dirs);
 	case OPT_FOLLOW:
 		o->follow = true;
 		return 0;

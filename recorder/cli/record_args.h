@@ -9,4 +9,8 @@
  * EXIT_USAGE after one line). */
 int record_parse_args(int argc, char **argv, struct record_opts *o);
 
+/* -Q's value (in, out or inout) into RECORD_DIR_* bits; cmd and opt name
+ * the option in the usage line. 0 or EXIT_USAGE. */
+int record_parse_dirs(const char *cmd, const char *opt, const char *arg, unsigned *dirs);
+
 #endif
