@@ -9,9 +9,11 @@
 # export's file) and its exit status are the same either way. A capture
 # read from a pipe has no size: packets and pkts/s, no percent.
 # Needs python3 and script (util-linux); no root.
-#   progress.sh TCREC PCAP2TCLOG PYTHON3 TRACE
+#   progress.sh TCREC PCAP2TCLOG PYTHON3 TRACE [COPIES]
+# COPIES (default 200) of the trace make the log: fewer under the
+# sanitizers, where every command is slower anyway.
 set -u
-T=$1 GEN=$2 PY=$3 TRACE=$4
+T=$1 GEN=$2 PY=$3 TRACE=$4 COPIES=${5:-200}
 command -v script >/dev/null || { echo "SKIP: script (util-linux) not found"; exit 77; }
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
@@ -21,7 +23,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 # About a million packets: the trace repeated, each copy after the last in
 # time, headers only (a metadata-only log reads fastest: the least time per
 # byte is where a progress line is hardest to get right).
-"$PY" - "$TRACE" 200 <<'EOF' | "$GEN" - "$W/big.tclog" >/dev/null || { echo "FAIL: making the log"; exit 1; }
+"$PY" - "$TRACE" "$COPIES" <<'EOF' | "$GEN" - "$W/big.tclog" >/dev/null || { echo "FAIL: making the log"; exit 1; }
 import struct, sys
 data = open(sys.argv[1], 'rb').read()
 loops = int(sys.argv[2])
