@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "packet_text.h"
+#include "stats_table.h"
 
 void rate_series_init(struct rate_series *r)
 {
@@ -101,20 +102,14 @@ int rate_series_add(struct rate_series *r, const struct log_packet *p)
 	return note_file(r, p->file, rec->ts_ns);
 }
 
+/* The order of stats' rows, so that legend and table list alike. */
 static int cmp_line(const void *a, const void *b)
 {
 	const struct rate_line *x = a, *y = b;
-	int c = strcmp(x->ns, y->ns);
-	if (c)
-		return c;
-	if (x->netns_ino != y->netns_ino)
-		return x->netns_ino < y->netns_ino ? -1 : 1;
-	c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	if (x->ifindex != y->ifindex)
-		return x->ifindex < y->ifindex ? -1 : 1;
-	return (int)x->dir - (int)y->dir;
+	struct iface_row_key kx = { x->ns, x->name, x->netns_ino, x->ifindex, x->dir };
+	struct iface_row_key ky = { y->ns, y->name, y->netns_ino, y->ifindex, y->dir };
+
+	return iface_row_cmp(&kx, &ky);
 }
 
 static void label_line(struct rate_line *l, bool several_ns)

@@ -119,9 +119,8 @@ static int add_trailers(struct stats_table *s, struct log_input *in)
 	return 0;
 }
 
-static int cmp_if(const void *a, const void *b)
+int iface_row_cmp(const struct iface_row_key *x, const struct iface_row_key *y)
 {
-	const struct if_stat *x = a, *y = b;
 	int c = strcmp(x->ns, y->ns);
 	if (c)
 		return c;
@@ -133,6 +132,15 @@ static int cmp_if(const void *a, const void *b)
 	if (x->ifindex != y->ifindex)
 		return x->ifindex < y->ifindex ? -1 : 1;
 	return (int)x->dir - (int)y->dir;
+}
+
+static int cmp_if(const void *a, const void *b)
+{
+	const struct if_stat *x = a, *y = b;
+	struct iface_row_key kx = { x->ns, x->name, x->netns_ino, x->ifindex, x->dir };
+	struct iface_row_key ky = { y->ns, y->name, y->netns_ino, y->ifindex, y->dir };
+
+	return iface_row_cmp(&kx, &ky);
 }
 
 int stats_table_finish(struct stats_table *s, struct log_input *in)

@@ -28,6 +28,16 @@ struct if_stat {
 	struct tclog_counters c;
 };
 
+/* The order of stats' interface rows, which the plot's lines follow:
+ * namespace label, namespace inode, name, ifindex, direction. */
+struct iface_row_key {
+	const char *ns, *name;
+	uint64_t netns_ino;
+	uint32_t ifindex;
+	unsigned dir;
+};
+int iface_row_cmp(const struct iface_row_key *a, const struct iface_row_key *b);
+
 struct stats_table {
 	uint64_t packets, wire_bytes, cap_bytes, record_drops;
 	uint64_t first_ns, last_ns; /* valid when packets */
