@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "synth.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "bpf/parse.h"
@@ -59,31 +60,83 @@ static uint8_t *put_ipv4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 	return p + hlen;
 }
 
-/* Extension headers are not recorded, only their total length: rebuild it
- * as one destination-options header of padding, ending with a fragment
- * header when the packet was a fragment. */
-static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
+/* The extension headers' total length in bytes, or -1 when the record
+ * cannot say: ip_hlen saturates at 255, and real chains are whole multiples
+ * of 4 bytes of at least 8 (an AH header is 4-byte units, the rest 8). */
+static int ipv6_ext_len(const struct tcrec_record *r)
 {
-	unsigned ext = r->ip_hlen >= 40 ? r->ip_hlen - 40u : 0;
-	if (ext & 7)
-		ext = 0;
+	if (r->ip_hlen <= 40)
+		return 0;
+	unsigned ext = r->ip_hlen - 40u;
+	bool frag = r->flags & TCREC_F_FRAG;
+	if (ext & 3 || ext < 8 || (frag && ext == 12)) /* a fragment header and 4 bytes */
+		return -1;
+	return (int)ext;
+}
+
+/* Only a chain of one fragment header is known whole; of any other, the
+ * record keeps the length, not which headers it holds. */
+static bool ipv6_chain_known(const struct tcrec_record *r)
+{
+	int ext = ipv6_ext_len(r);
+	return ext == 0 || (ext == 8 && (r->flags & TCREC_F_FRAG));
+}
+
+size_t synth_ipv6_chain_guesses(const struct tcrec_record *r, struct synth_chain_guess *out)
+{
+	static const uint8_t ext_types[] = { TCREC_NEXTHDR_HOP, TCREC_NEXTHDR_ROUTING,
+					     TCREC_NEXTHDR_AUTH, TCREC_NEXTHDR_DEST,
+					     TCREC_NEXTHDR_FRAGMENT };
+	const size_t n_ext = sizeof(ext_types);
+	if (!(r->flags & TCREC_F_IPV6) || r->ethertype != TCREC_ETH_P_IPV6 || ipv6_chain_known(r))
+		return 0;
+	size_t n = 0;
+	for (size_t i = 0; i + 1 < n_ext; i++)
+		out[n++] = (struct synth_chain_guess){ .first = ext_types[i] };
+	/* A fragment header first, and more headers after it: its own next
+	 * header is one of theirs. */
+	if (r->flags & TCREC_F_FRAG)
+		for (size_t i = 0; i < n_ext; i++)
+			out[n++] = (struct synth_chain_guess){ .first = TCREC_NEXTHDR_FRAGMENT,
+							       .after_frag = ext_types[i] };
+	return n;
+}
+
+/* Rebuilt as one header of padding, a destination-options header or, when
+ * the length is 4 bytes off whole 8-byte units, an AH header, followed by a
+ * fragment header when the packet was a fragment. A probe (fill != 0) gets
+ * all of that chain as fill, save a lone fragment header: which headers the
+ * chain held, and in which order, is not known. */
+static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill,
+			 const struct synth_chain_guess *guess)
+{
+	int ext_len = ipv6_ext_len(r);
+	/* of a chain of unknown length, the whole 8-byte units it surely has */
+	unsigned ext = ext_len < 0 ? (r->ip_hlen > 40 ? (r->ip_hlen - 40u) & ~7u : 0)
+				   : (unsigned)ext_len;
 	int frag = (r->flags & TCREC_F_FRAG) && ext >= 8;
 	unsigned pad_len = frag ? ext - 8 : ext;
-	uint8_t first_nh = pad_len ? TCREC_NEXTHDR_DEST : frag ? TCREC_NEXTHDR_FRAGMENT : r->ip_proto;
+	uint8_t pad_nh = pad_len & 4 ? TCREC_NEXTHDR_AUTH : TCREC_NEXTHDR_DEST;
 
 	put32(p, 6u << 28 | (uint32_t)r->tos << 20 | (r->ip_id & 0xfffff));
 	put16(p + 4, r->ip_len);
-	p[6] = first_nh;
+	p[6] = pad_len ? pad_nh : frag ? TCREC_NEXTHDR_FRAGMENT : r->ip_proto;
 	p[7] = r->ttl;
 	memcpy(p + 8, r->saddr, 16);
 	memcpy(p + 24, r->daddr, 16);
+	uint8_t *ip6 = p;
 	p += 40;
+	uint8_t *chain = p;
 	if (pad_len) {
-		memset(p, fill, pad_len);
+		memset(p, 0, pad_len);
 		p[0] = frag ? TCREC_NEXTHDR_FRAGMENT : r->ip_proto;
-		p[1] = (uint8_t)(pad_len / 8 - 1);
-		p[2] = 1; /* PadN over the rest */
-		p[3] = (uint8_t)(pad_len - 4);
+		if (pad_nh == TCREC_NEXTHDR_AUTH) {
+			p[1] = (uint8_t)(pad_len / 4 - 2);
+		} else {
+			p[1] = (uint8_t)(pad_len / 8 - 1);
+			p[2] = 1; /* PadN over the rest */
+			p[3] = (uint8_t)(pad_len - 4);
+		}
 		p += pad_len;
 	}
 	if (frag) {
@@ -92,6 +145,15 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 		p[0] = r->ip_proto;
 		put16(p + 2, r->frag_off);
 		p += 8;
+	}
+	if (ipv6_chain_known(r))
+		return p;
+	if (fill)
+		memset(chain, fill, (size_t)(p - chain));
+	if (guess) {
+		ip6[6] = guess->first;
+		if (guess->first == TCREC_NEXTHDR_FRAGMENT && p > chain)
+			chain[0] = guess->after_frag;
 	}
 	return p;
 }
@@ -145,6 +207,8 @@ static int has_l4(const struct tcrec_record *r)
 	/* Only a first fragment carries the L4 header. */
 	if (r->flags & TCREC_F_IPV4)
 		return (r->frag_off & TCREC_IP_OFFMASK) == 0;
+	if (ipv6_ext_len(r) < 0)
+		return 0; /* where the L4 header starts is not known */
 	if (r->flags & TCREC_F_FRAG)
 		return (r->frag_off >> 3) == 0;
 	return 1;
@@ -152,10 +216,16 @@ static int has_l4(const struct tcrec_record *r)
 
 size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf)
 {
-	return synth_headers_fill(rec, buf, 0);
+	return synth_headers_guess(rec, buf, 0, NULL);
 }
 
 size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill)
+{
+	return synth_headers_guess(rec, buf, fill, NULL);
+}
+
+size_t synth_headers_guess(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill,
+			   const struct synth_chain_guess *guess)
 {
 	uint8_t *p = buf;
 	memcpy(p, rec->dmac, 6);
@@ -173,7 +243,7 @@ size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t 
 		p = put_ipv4(p, rec, fill);
 		l3 = 1;
 	} else if ((rec->flags & TCREC_F_IPV6) && rec->ethertype == TCREC_ETH_P_IPV6) {
-		p = put_ipv6(p, rec, fill);
+		p = put_ipv6(p, rec, fill, guess);
 		l3 = 1;
 	}
 	if (l3 && has_l4(rec))

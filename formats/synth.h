@@ -6,7 +6,8 @@
  * the record describes (caplen <= wire_len); the payload is not there.
  *
  * What cannot be rebuilt: IP and TCP options (replaced by padding of the
- * same length, so header lengths stay right), L4 checksums (zero), the
+ * same length, so header lengths stay right), which IPv6 extension headers
+ * a packet had (padding of their total length), L4 checksums (zero), the
  * IPv6 fragment identification (zero), payload, and whatever the record
  * does not hold: the packet an ICMP error quotes, an L4 header the parser
  * did not keep (no TCREC_F_L4), tags beyond the third (formats/EXPORT.md).
@@ -30,13 +31,33 @@
  * never more than rec->wire_len. */
 size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf);
 
-/* The same, with every byte the record does not know (IP and TCP options,
- * IPv6 extension header padding, L4 checksums, the urgent pointer) set to
- * fill instead of the padding synth_headers writes; SCTP's verification
- * tag and checksum too. Lets a reader find out whether a filter looks at
+/* The same, with every byte the record does not know set to fill instead
+ * of the padding synth_headers writes: IP and TCP options, IPv6 extension
+ * headers (all of them but a lone fragment header's known fields), L4
+ * checksums, the urgent pointer, SCTP's verification tag and checksum. Lets a reader find out whether a filter looks at
  * such bytes. The IPv4 header checksum is the fill too, except with fill 0
  * (what synth_headers writes), where it is computed. */
 size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill);
+
+/* An IPv6 record keeps the length of its extension headers, not which
+ * ones they were: the rebuilt chain is padding, and the IPv6 header's next
+ * header a guess. A guess at what the original held there: that next
+ * header and, when it is a fragment header, the fragment header's own. */
+struct synth_chain_guess {
+	uint8_t first;
+	uint8_t after_frag;
+};
+#define SYNTH_CHAIN_GUESSES 9
+
+/* Writes every guess that fits the record to out (SYNTH_CHAIN_GUESSES at
+ * most) and returns how many; 0 when the chain is known (none, or a lone
+ * fragment header). */
+size_t synth_ipv6_chain_guesses(const struct tcrec_record *rec, struct synth_chain_guess *out);
+
+/* synth_headers_fill with the chain's start set as guess says; NULL for
+ * the guess synth_headers makes. */
+size_t synth_headers_guess(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill,
+			   const struct synth_chain_guess *guess);
 
 /* The standard Internet checksum of len bytes (RFC 1071), ready to store. */
 uint16_t synth_ip_checksum(const void *data, size_t len);

@@ -53,14 +53,17 @@ const char *read_filter_expr(const struct read_filter *f)
 
 /* Marks what the record does not know about the packet (what differs
  * between headers rebuilt with two fillers, and everything after them up to
- * the wire length) and runs the program over it. */
-static void probe_unknown_bytes(struct read_filter *f, const struct tcrec_record *r)
+ * the wire length) and runs the program over it, with the IPv6 extension
+ * headers' start as guess says (NULL: synth's guess). True when the
+ * program read any. */
+static bool reads_unknown_bytes(struct read_filter *f, const struct tcrec_record *r,
+				const struct synth_chain_guess *guess)
 {
 	/* Two fillers that differ in every bit of every byte the record does
 	 * not know, neither of them 0: with 0 the IPv4 checksum is computed,
 	 * and a computed byte can equal the other filler by chance. */
-	size_t n = synth_headers_fill(r, f->probe, 0x01);
-	synth_headers_fill(r, f->probe_ones, 0xfe);
+	size_t n = synth_headers_guess(r, f->probe, 0x01, guess);
+	synth_headers_guess(r, f->probe_ones, 0xfe, guess);
 	size_t len = r->wire_len < sizeof(f->probe) ? r->wire_len : sizeof(f->probe);
 	if (len < n)
 		len = n;
@@ -68,13 +71,43 @@ static void probe_unknown_bytes(struct read_filter *f, const struct tcrec_record
 		f->unknown[i] = f->probe[i] != f->probe_ones[i];
 	memset(f->probe + n, 0, len - n);
 	memset(f->unknown + n, 1, len - n);
-	if (!cbpf_reads_unknown(f->prog, f->n, f->probe, f->unknown, r->wire_len, (uint32_t)len))
+	return cbpf_reads_unknown(f->prog, f->n, f->probe, f->unknown, r->wire_len, (uint32_t)len);
+}
+
+/* Whether the verdict on rebuilt headers may not be the one on the
+ * original packet. The start of an IPv6 extension header chain is one of a
+ * few values, not unknown bytes: the program runs with each guess, and
+ * must read nothing else unknown and agree on them all (so `tcp` stays
+ * quiet on a hop-by-hop header, `ip6 proto 0` does not). */
+static bool verdict_in_doubt(struct read_filter *f, const struct tcrec_record *r)
+{
+	struct synth_chain_guess guesses[SYNTH_CHAIN_GUESSES];
+	size_t n_guesses = synth_ipv6_chain_guesses(r, guesses);
+	if (!n_guesses)
+		return reads_unknown_bytes(f, r, NULL);
+	uint8_t hdrs[SYNTH_MAX];
+	bool first = false;
+	for (size_t i = 0; i < n_guesses; i++) {
+		if (reads_unknown_bytes(f, r, &guesses[i]))
+			return true;
+		size_t n = synth_headers_guess(r, hdrs, 0, &guesses[i]);
+		bool v = filter_run(f->prog, hdrs, r->wire_len, (unsigned)n) != 0;
+		if (i && v != first)
+			return true;
+		first = v;
+	}
+	return false;
+}
+
+static void probe_unknown_bytes(struct read_filter *f, const struct tcrec_record *r)
+{
+	if (!verdict_in_doubt(f, r))
 		return;
 	f->warned = true;
 	pr_warn("%s: filter '%s' reads bytes that metadata-only records do not keep (payload, "
-		"options, checksums, ARP bodies); on those records it sees rebuilt headers only "
-		"and can select differently from tcpdump on the original packets. Record with "
-		"-s to filter on real bytes.",
+		"options, IPv6 extension headers, checksums, ARP bodies); on those records it "
+		"sees rebuilt headers only and can select differently from tcpdump on the "
+		"original packets. Record with -s to filter on real bytes.",
 		f->who, f->expr);
 }
 

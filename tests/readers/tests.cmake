@@ -42,6 +42,12 @@ add_test(NAME readers_print_e_s0_wording
 add_test(NAME readers_json_wording COMMAND ${READERS_PYTHON3} ${READERS_DIR}/json_vs_tshark.py ${edge})
 list(APPEND READERS_TESTS readers_print_wording readers_print_e_s0_wording readers_json_wording)
 
+# IPv6 extension header chains, which a record keeps the length of only:
+# filters on rebuilt headers select as tcpdump does, or warn.
+add_test(NAME readers_filter_ipv6_chains COMMAND ${READERS_PYTHON3} ${READERS_DIR}/filter_ipv6_chains.py
+  --tcrec ${READERS_TCREC} --gen ${READERS_GEN})
+list(APPEND READERS_TESTS readers_filter_ipv6_chains)
+
 add_test(NAME readers_files COMMAND bash ${READERS_DIR}/files.sh ${READERS_TCREC} ${READERS_GEN}
   ${TCREC_TRACE_DNS} ${TCREC_TRACE_SHORT} ${TCREC_TRACE_VLAN})
 list(APPEND READERS_TESTS readers_files)
