@@ -6,9 +6,19 @@
 
 int tcrec_verbose;
 bool tcrec_quiet;
+static bool line_open;
+
+void log_line_open(bool open)
+{
+	line_open = open;
+}
 
 static void vprint(const char *fmt, va_list ap)
 {
+	if (line_open) {
+		fputs("\r\033[K", stderr);
+		line_open = false;
+	}
 	fputs("tcrec: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "logging.h"
+
 /* Four redraws a second: often enough to look alive, rarely enough that
  * a slow terminal or a log of the session does not fill up. */
 #define REDRAW_NS 250000000ull
@@ -83,6 +85,7 @@ static void draw(struct progress *p, uint64_t done, uint64_t packets, uint64_t n
 	if (last) {
 		fprintf(p->out, " in %.1f s, %.0f pkts/s\033[K\n", secs, rate);
 		fflush(p->out);
+		log_line_open(false);
 		return;
 	}
 	fprintf(p->out, ", %.0f pkts/s", rate);
@@ -94,6 +97,7 @@ static void draw(struct progress *p, uint64_t done, uint64_t packets, uint64_t n
 	}
 	fputs("\033[K", p->out);
 	fflush(p->out);
+	log_line_open(p->out == stderr);
 }
 
 void progress_tick(struct progress *p, uint64_t bytes_done, uint64_t packets)

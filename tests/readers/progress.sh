@@ -124,6 +124,26 @@ run_case export "tcrec export" out.pcapng.zst export -o @OUT@ "$L" "$L" "$L"
 run_case export_tcrec "tcrec export" out.tclog export -F tcrec -o @OUT@ "$L" "$L" "$L"
 run_case diff "tcrec diff" "" diff "$W/dir" "$W/dir"
 
+# A warning in the middle (a damaged chunk late in the last file) starts a
+# line of its own: the progress line is cleared first, and drawn again under
+# it.
+cp "$L" "$W/bad.tclog"
+sz=$(stat -c %s "$L")
+printf '\xff%.0s' $(seq 64) | dd of="$W/bad.tclog" bs=1 seek=$((sz * 9 / 10)) conv=notrunc status=none
+"$T" export --progress -o "$W/bad.pcapng" "$L" "$L" "$L" "$W/bad.tclog" >/dev/null 2>"$W/bad.err"
+rc=$?
+warn=$(lines "$W/bad.err" | grep -an 'warning' | head -1)
+before=$(lines "$W/bad.err" | head -n "$((${warn%%:*} - 1))" | grep -ac '^tcrec export: .*left$')
+if ((rc != 1)) || [[ -z $warn ]]; then
+	bad "damaged log: exit $rc, expected 1 and a warning: $(lines "$W/bad.err" | head -3)"
+elif [[ ${warn#*:} != 'tcrec: warning: '* ]]; then
+	bad "damaged log: the warning does not start a line: ${warn#*:}"
+elif ((before == 0)); then
+	bad "damaged log: no progress line before the warning, nothing shown about the clearing"
+else
+	echo "ok: damaged log: the warning starts a line after $before progress lines"
+fi
+
 # A capture on stdin has no size: packets and rate only.
 "$T" stats --progress - <"$W/export.tty.out.pcapng.zst" >/dev/null 2>"$W/stdin.err"
 if lines "$W/stdin.err" | grep -aqE '^tcrec stats: [0-9]+ pkts, [0-9]+ pkts/s$' &&
