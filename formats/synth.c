@@ -46,6 +46,10 @@ static uint8_t *put_ipv4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 	memset(h, 0, 20);
 	memset(h + 20, fill, hlen - 20);
 	h[0] = (uint8_t)(0x40 | hlen / 4);
+	/* A header length no header has is rebuilt as 20: the length nibble
+	 * is then not the packet's. */
+	if (hlen != r->ip_hlen && fill)
+		h[0] = (uint8_t)(0x40 | (fill & 0x0f));
 	h[1] = r->tos;
 	put16(h + 2, r->ip_len);
 	put16(h + 4, (uint16_t)r->ip_id);
@@ -144,6 +148,9 @@ static uint8_t *put_ipv6(uint8_t *p, const struct tcrec_record *r, uint8_t fill,
 		memset(p + 4, fill, 4); /* identification: not recorded */
 		p[0] = r->ip_proto;
 		put16(p + 2, r->frag_off);
+		/* nor the reserved byte, nor the two reserved bits beside M */
+		p[1] = fill;
+		p[3] |= fill & 0x06;
 		p += 8;
 	}
 	if (ipv6_chain_known(r))
@@ -171,7 +178,8 @@ static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 		put16(p + 2, r->dport);
 		put32(p + 4, r->tcp_seq);
 		put32(p + 8, r->tcp_ack);
-		p[12] = (uint8_t)(hlen / 4 << 4);
+		/* the record keeps the data offset, not the reserved bits (NS) */
+		p[12] = (uint8_t)(hlen / 4 << 4 | (fill & 0x0f));
 		p[13] = r->tcp_flags;
 		put16(p + 14, r->tcp_win);
 		return p + hlen;
@@ -192,8 +200,12 @@ static uint8_t *put_l4(uint8_t *p, const struct tcrec_record *r, uint8_t fill)
 		p[0] = r->icmp_type;
 		p[1] = r->icmp_code;
 		put16(p + 2, (uint16_t)(fill << 8 | fill));
-		put16(p + 4, r->icmp_id);
-		put16(p + 6, r->icmp_seq);
+		if (tcrec_icmp_is_echo(r->ip_proto, r->icmp_type)) {
+			put16(p + 4, r->icmp_id);
+			put16(p + 6, r->icmp_seq);
+		} else {
+			memset(p + 4, fill, 4); /* not kept: an MTU, a pointer, unused */
+		}
 		return p + 8;
 	default:
 		return p;

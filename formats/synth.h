@@ -34,7 +34,11 @@ size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf);
 /* The same, with every byte the record does not know set to fill instead
  * of the padding synth_headers writes: IP and TCP options, IPv6 extension
  * headers (all of them but a lone fragment header's known fields), L4
- * checksums, the urgent pointer, SCTP's verification tag and checksum. Lets a reader find out whether a filter looks at
+ * checksums, the urgent pointer, SCTP's verification tag and checksum, the
+ * rest of an ICMP header that is not an echo. A byte the record knows only
+ * part of (the TCP data offset beside the reserved bits, the fragment
+ * offset beside its reserved bits, an IPv4 header length no header has)
+ * differs from fill to fill too. Lets a reader find out whether a filter looks at
  * such bytes. The IPv4 header checksum is the fill too, except with fill 0
  * (what synth_headers writes), where it is computed. */
 size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill);

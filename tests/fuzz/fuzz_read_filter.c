@@ -86,18 +86,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Header lengths that formats/synth.c rebuilds as 20 instead of as
- * recorded (IPv4 IHL or TCP data offset below 5, above 15 words or not
- * whole words): the rebuilt length byte differs from the packet's without
- * the probe knowing. Known: such packets can select differently without a
- * warning; the check below skips them until synth keeps or flags them. */
-static bool renormalized(const struct tcrec_record *r)
-{
-	bool v4 = r->flags & TCREC_F_IPV4, tcp = (r->flags & TCREC_F_L4) && r->ip_proto == 6;
-	return (v4 && (r->ip_hlen < 20 || r->ip_hlen > 60 || r->ip_hlen & 3)) ||
-	       (tcp && (r->tcp_hlen < 20 || r->tcp_hlen > 60 || r->tcp_hlen & 3));
-}
-
 static void fail(const char *expr, const char *what)
 {
 	dprintf(STDERR_FILENO, "read_filter: '%s': %s\n", expr, what);
@@ -140,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	uint8_t meta = FUZZ_REC_PARSED | FUZZ_REC_META;
 	if ((fr.mode & meta) != meta || warned ||
-	    (fr.rec.wire_len != fr.pkt_len && fr.pkt_len < PARSE_WINDOW) || renormalized(&fr.rec))
+	    (fr.rec.wire_len != fr.pkt_len && fr.pkt_len < PARSE_WINDOW))
 		return 0;
 	struct cbpf_insn *prog;
 	size_t n;
