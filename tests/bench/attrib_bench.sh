@@ -224,6 +224,7 @@ cpu_prod=0 cpu_rec=$((ncpu > 1 ? 1 : 0))
 start_ingest() { # WHO -> sets ing_pid
 	local args=()
 	[[ $1 == noproc ]] && args=(--no-process)
+	rm -f "$tmp/ing-$1.err" # or the wait below may see an earlier run's line
 	ip netns exec "$nsi" env --default-signal=INT taskset -c $cpu_rec "$TCREC" record -i lo \
 		"${args[@]}" -w "$tmp/ing-$1.tclog" 2>"$tmp/ing-$1.err" &
 	ing_pid=$!

@@ -40,6 +40,7 @@ tick=$(getconf CLK_TCK)
 run() {
 	local label=$1 log=$TMP/b.tclog
 	shift
+	rm -f "$log.err" # or the wait below may see the last run's line
 	# shellcheck disable=SC2086 # the expression is words, as for tcpdump
 	ip netns exec "$NS" env --default-signal=INT "$TCREC" record -i "$PEER" -w "$log" -v \
 		--attach tcx -s 0 "$@" 2>"$log.err" &

@@ -55,6 +55,7 @@ count() {
 # ignored: put it back, SIGINT is how tcrec is stopped.
 start_recorder() {
 	local log=$TMP/rec$1.tclog
+	rm -f "$log.err" # or the wait below may see an earlier run's line
 	# shellcheck disable=SC2086 # the expression is words, as for tcpdump
 	ip netns exec "$NS" env --default-signal=INT "$TCREC" record -i "$PEER" -w "$log" -v \
 		--attach tcx -s 0 --ringbuf-size 33554432 $2 >"$log.out" 2>"$log.err" &

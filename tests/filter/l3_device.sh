@@ -25,8 +25,10 @@ ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=0
 failed=0 n=0
 for expr in "udp port 53" "tcp[tcpflags] & tcp-syn != 0" "ip and len > 50" \
 	"ether host 00:00:00:00:00:00 and udp" "ether proto 0x0800 and ip[4:2] < 10" "not tcp"; do
-	# tcrec never writes over an earlier log: the last run's goes first
-	rm -f "$TMP/go" "$TMP/rec.tclog"
+	# tcrec never writes over an earlier log: the last run's goes first;
+	# so does its stderr, or the wait below could find the last run's
+	# "recording" line before this tcrec has truncated the file
+	rm -f "$TMP/go" "$TMP/rec.tclog" "$TMP/rec.err"
 	# a new name each time: the last device may still be going away
 	n=$((n + 1))
 	TUN=fl$$t$n
