@@ -231,11 +231,6 @@ size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf)
 	return synth_headers_guess(rec, buf, 0, NULL);
 }
 
-size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill)
-{
-	return synth_headers_guess(rec, buf, fill, NULL);
-}
-
 size_t synth_headers_guess(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill,
 			   const struct synth_chain_guess *guess)
 {

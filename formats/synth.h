@@ -31,18 +31,6 @@
  * never more than rec->wire_len. */
 size_t synth_headers(const struct tcrec_record *rec, uint8_t *buf);
 
-/* The same, with every byte the record does not know set to fill instead
- * of the padding synth_headers writes: IP and TCP options, IPv6 extension
- * headers (all of them but a lone fragment header's known fields), L4
- * checksums, the urgent pointer, SCTP's verification tag and checksum, the
- * rest of an ICMP header that is not an echo. A byte the record knows only
- * part of (the TCP data offset beside the reserved bits, the fragment
- * offset beside its reserved bits, an IPv4 header length no header has)
- * differs from fill to fill too. Lets a reader find out whether a filter looks at
- * such bytes. The IPv4 header checksum is the fill too, except with fill 0
- * (what synth_headers writes), where it is computed. */
-size_t synth_headers_fill(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill);
-
 /* An IPv6 record keeps the length of its extension headers, not which
  * ones they were: the rebuilt chain is padding, and the IPv6 header's next
  * header a guess. A guess at what the original held there: that next
@@ -58,8 +46,18 @@ struct synth_chain_guess {
  * fragment header). */
 size_t synth_ipv6_chain_guesses(const struct tcrec_record *rec, struct synth_chain_guess *out);
 
-/* synth_headers_fill with the chain's start set as guess says; NULL for
- * the guess synth_headers makes. */
+/* synth_headers, with every byte the record does not know set to fill
+ * instead of the padding synth_headers writes: IP and TCP options, IPv6
+ * extension headers (all of them but a lone fragment header's known
+ * fields), L4 checksums, the urgent pointer, SCTP's verification tag and
+ * checksum, the rest of an ICMP header that is not an echo. A byte the
+ * record knows only part of (the TCP data offset beside the reserved bits,
+ * the fragment offset beside its reserved bits, an IPv4 header length no
+ * header has) differs from fill to fill too. The IPv4 header checksum is
+ * the fill too, except with fill 0 (what synth_headers writes), where it
+ * is computed. The IPv6 extension header chain starts as guess says (NULL:
+ * the guess synth_headers makes). Lets a reader find out whether a filter
+ * looks at bytes the record does not know. */
 size_t synth_headers_guess(const struct tcrec_record *rec, uint8_t *buf, uint8_t fill,
 			   const struct synth_chain_guess *guess);
 
